@@ -1,0 +1,2 @@
+import { PROBE } from '@flotilla/contracts';
+console.log('probe', PROBE);
