@@ -1,2 +1,1 @@
-import { PROBE } from '@flotilla/contracts';
-console.log('probe', PROBE);
+// placeholder until the gateway lands

@@ -1,1 +1,3 @@
-export const PROBE = 1;
+export * from './datatypes';
+export * from './errors';
+export * from './tensor';

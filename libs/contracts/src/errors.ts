@@ -1,0 +1,55 @@
+/**
+ * Error codes shared by every service, named after Triton's TRITONSERVER_Error codes so that each
+ * maps to the HTTP status Triton would answer with (triton-spec §5.2).
+ */
+export const ERROR_CODES = ['INVALID_ARG', 'NOT_FOUND', 'UNAVAILABLE', 'UNSUPPORTED', 'INTERNAL', 'ALREADY_EXISTS', 'CANCELLED', 'UNKNOWN'] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+const HTTP_STATUS: Record<ErrorCode, number> = {
+  INVALID_ARG: 400,
+  UNKNOWN: 400,
+  ALREADY_EXISTS: 400,
+  CANCELLED: 400,
+  NOT_FOUND: 404,
+  INTERNAL: 500,
+  UNSUPPORTED: 501,
+  UNAVAILABLE: 503,
+};
+
+/** An error with a Triton error code; its message is what the user sees, so it names the problem. */
+export class FlotillaError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'FlotillaError';
+  }
+
+  get httpStatus(): number {
+    return HTTP_STATUS[this.code];
+  }
+
+  toWire(): WireError {
+    return { code: this.code, message: this.message };
+  }
+
+  static fromWire(wire: WireError): FlotillaError {
+    return new FlotillaError(isErrorCode(wire.code) ? wire.code : 'UNKNOWN', wire.message);
+  }
+}
+
+/** The error envelope carried in NATS replies. */
+export interface WireError {
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}
+
+export const invalidArg = (message: string) => new FlotillaError('INVALID_ARG', message);
+export const notFound = (message: string) => new FlotillaError('NOT_FOUND', message);
+export const unavailable = (message: string) => new FlotillaError('UNAVAILABLE', message);
+export const internal = (message: string) => new FlotillaError('INTERNAL', message);
