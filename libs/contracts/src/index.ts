@@ -1,3 +1,6 @@
 export * from './datatypes';
 export * from './errors';
+export * from './frame';
+export * from './messages';
+export * from './subjects';
 export * from './tensor';
