@@ -1,0 +1,79 @@
+/**
+ * tritonserver-style command-line flags: `--name=value` or `--name value`, repeatable flags
+ * collected in order, and an environment twin for each (`--http-port` ↔ `FLOTILLA_HTTP_PORT`).
+ * Flags win over the environment. Unknown flags are an error that lists the known ones.
+ */
+export interface FlagSpec {
+  readonly name: string;
+  readonly description: string;
+  readonly default?: string;
+  readonly repeatable?: boolean;
+}
+
+export class FlagError extends Error {}
+
+export type FlagValues = Map<string, string[]>;
+
+export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[], env: NodeJS.ProcessEnv = process.env): FlagValues {
+  const byName = new Map(specs.map((spec) => [spec.name, spec]));
+  const values: FlagValues = new Map();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') continue;
+    if (!arg.startsWith('--')) throw new FlagError(`unexpected argument '${arg}'; flags look like --name=value`);
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq < 0 ? undefined : eq);
+    const spec = byName.get(name);
+    if (!spec) throw new FlagError(`unknown flag '--${name}'. Known flags: ${specs.map((s) => `--${s.name}`).join(', ')}`);
+    let value: string;
+    if (eq >= 0) value = arg.slice(eq + 1);
+    else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) value = argv[++i];
+    else value = 'true';
+    const list = values.get(name) ?? [];
+    if (!spec.repeatable) list.length = 0;
+    list.push(value);
+    values.set(name, list);
+  }
+  for (const spec of specs) {
+    if (values.has(spec.name)) continue;
+    const fromEnv = env[envName(spec.name)];
+    if (fromEnv !== undefined && fromEnv !== '') values.set(spec.name, spec.repeatable ? fromEnv.split(',') : [fromEnv]);
+    else if (spec.default !== undefined) values.set(spec.name, [spec.default]);
+  }
+  return values;
+}
+
+export function envName(flag: string): string {
+  return `FLOTILLA_${flag.toUpperCase().replace(/-/g, '_')}`;
+}
+
+export function flagString(values: FlagValues, name: string): string {
+  const value = values.get(name)?.at(-1);
+  if (value === undefined) throw new FlagError(`--${name} is required`);
+  return value;
+}
+
+export function flagInt(values: FlagValues, name: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const text = flagString(values, name);
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) throw new FlagError(`--${name} must be an integer in [${min}, ${max}], got '${text}'`);
+  return value;
+}
+
+export function flagBool(values: FlagValues, name: string): boolean {
+  const text = (values.get(name)?.at(-1) ?? 'false').toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(text)) return true;
+  if (['false', '0', 'no', 'off'].includes(text)) return false;
+  throw new FlagError(`--${name} must be true or false, got '${text}'`);
+}
+
+export function usage(service: string, specs: readonly FlagSpec[]): string {
+  const lines = specs.map((s) => `  --${s.name.padEnd(26)} ${s.description}${s.default !== undefined ? ` (default ${s.default || "''"})` : ''}`);
+  return `usage: ${service} [flags]\n${lines.join('\n')}`;
+}
+
+/** Flags every service takes. */
+export const COMMON_FLAGS: readonly FlagSpec[] = [
+  { name: 'nats-url', description: 'NATS server URL', default: 'nats://127.0.0.1:4222' },
+  { name: 'log-verbose', description: 'log every control message (0 or 1)', default: '0' },
+];

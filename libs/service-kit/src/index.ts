@@ -1,0 +1,3 @@
+export * from './bus.module';
+export * from './flags';
+export * from './run-service';

@@ -1,0 +1,48 @@
+import { ConsoleLogger, Module, type DynamicModule, type OnApplicationShutdown, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { TelemetryHandle } from '@flotilla/telemetry';
+import { FlagError } from './flags';
+
+export interface ServiceDefinition {
+  /** Short name: used in logs, the NATS connection name and the OpenTelemetry service name. */
+  readonly name: string;
+  readonly telemetry: TelemetryHandle;
+  /** Builds the root module from the command line; throw FlagError for bad flags. */
+  module(argv: readonly string[]): DynamicModule | Type<unknown>;
+}
+
+/**
+ * Boots one Flotilla service as a Nest application context (no Nest HTTP stack: the gateway runs
+ * its own node:http server, the others speak only NATS). SIGINT/SIGTERM run Nest's shutdown hooks,
+ * flush spans, and exit. A bad flag prints the reason and exits 2 before anything starts.
+ */
+export async function runService(definition: ServiceDefinition, argv = process.argv.slice(2)): Promise<void> {
+  const logger = new ConsoleLogger(definition.name, { timestamp: true });
+  let module: DynamicModule | Type<unknown>;
+  try {
+    module = definition.module(argv);
+  } catch (error) {
+    if (error instanceof FlagError) {
+      logger.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+
+  const app = await NestFactory.createApplicationContext(withTelemetryShutdown(module, definition.telemetry), { logger, abortOnError: false });
+  app.enableShutdownHooks(['SIGINT', 'SIGTERM']);
+  await app.init();
+  logger.log(`ready (pid ${process.pid})`);
+}
+
+/** Flushes buffered spans as the last step of Nest's shutdown, so a stopping service loses none. */
+function withTelemetryShutdown(root: DynamicModule | Type<unknown>, telemetry: TelemetryHandle): DynamicModule {
+  class TelemetryShutdown implements OnApplicationShutdown {
+    onApplicationShutdown(): Promise<void> {
+      return telemetry.shutdown().catch(() => undefined);
+    }
+  }
+  @Module({ imports: [root], providers: [TelemetryShutdown] })
+  class ServiceRoot {}
+  return { module: ServiceRoot };
+}

@@ -1,0 +1,3 @@
+export * from './errors';
+export * from './json-control';
+export * from './message-bus';
