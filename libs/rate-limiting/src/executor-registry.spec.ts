@@ -1,0 +1,60 @@
+import type { ExecutorAnnouncement, SlotAnnouncement } from '@flotilla/contracts';
+import { ExecutorRegistry } from './executor-registry';
+
+const slot = (instance: string, overrides: Partial<SlotAnnouncement> = {}): SlotAnnouncement => ({
+  slotId: `cpu-1/m/1/${instance}`,
+  model: 'm',
+  version: 1,
+  group: 'm_0',
+  instance,
+  passive: false,
+  state: 'ready',
+  ...overrides,
+});
+
+const executor = (slots: SlotAnnouncement[], id = 'cpu-1'): ExecutorAnnouncement => ({
+  executorId: id,
+  device: 'cpu',
+  backend: 'onnxruntime',
+  executionProvider: 'cpu',
+  simulated: false,
+  pid: 1,
+  host: 'h',
+  heartbeatMs: 100,
+  slots,
+});
+
+describe('ExecutorRegistry', () => {
+  it('reports newly executable slots once, and ignores loading and passive ones', () => {
+    const registry = new ExecutorRegistry();
+    const first = registry.announce(executor([slot('m_0_0', { state: 'loading' }), slot('m_0_1', { passive: true })]), 0);
+    expect(first.ready).toEqual([]);
+    const second = registry.announce(executor([slot('m_0_0'), slot('m_0_1', { passive: true })]), 10);
+    expect(second.ready.map((s) => s.instance)).toEqual(['m_0_0']);
+    expect(registry.announce(executor([slot('m_0_0')]), 20).ready).toEqual([]);
+  });
+
+  it('reports slots that disappear or fail as gone', () => {
+    const registry = new ExecutorRegistry();
+    registry.announce(executor([slot('a'), slot('b')]), 0);
+    const changes = registry.announce(executor([slot('a'), slot('b', { state: 'failed', error: 'boom' })]), 10);
+    expect(changes.gone.map((s) => s.instance)).toEqual(['b']);
+  });
+
+  it('declares an executor dead after the allowed number of missed heartbeats', () => {
+    const registry = new ExecutorRegistry(3);
+    registry.announce(executor([slot('a')]), 0);
+    expect(registry.expire(300)).toEqual([]);
+    const dead = registry.expire(301);
+    expect(dead.map((d) => d.executorId)).toEqual(['cpu-1']);
+    expect(dead[0].changes.gone.map((s) => s.instance)).toEqual(['a']);
+    expect(registry.all()).toEqual([]);
+  });
+
+  it('forgets an executor that leaves cleanly', () => {
+    const registry = new ExecutorRegistry();
+    registry.announce(executor([slot('a')]), 0);
+    expect(registry.leave('cpu-1').gone).toHaveLength(1);
+    expect(registry.leave('cpu-1').gone).toHaveLength(0);
+  });
+});

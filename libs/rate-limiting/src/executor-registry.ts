@@ -1,0 +1,70 @@
+import type { ExecutorAnnouncement, SlotAnnouncement } from '@flotilla/contracts';
+
+/** What changed in the fleet's slots after one announcement or departure. */
+export interface SlotChanges {
+  /** Slots that can execute now (ready, not passive) and were not executable before. */
+  readonly ready: readonly SlotAnnouncement[];
+  /** Slots that could execute before and cannot now (gone, failed, or their executor is gone). */
+  readonly gone: readonly SlotAnnouncement[];
+}
+
+interface ExecutorEntry {
+  announcement: ExecutorAnnouncement;
+  lastSeen: number;
+}
+
+/**
+ * Who is in the fleet: each executor's last announcement and when it was heard from. Executors
+ * announce themselves every `heartbeatMs` and on every slot change; one silent for
+ * `missedHeartbeats` periods is taken to be dead, and its slots go with it.
+ *
+ * Pure bookkeeping with an injected clock: the scheduler and the rate limiter each keep one,
+ * fed by the same NATS broadcasts, and act on the changes it reports.
+ */
+export class ExecutorRegistry {
+  private readonly executors = new Map<string, ExecutorEntry>();
+
+  constructor(private readonly missedHeartbeats = 3) {}
+
+  announce(announcement: ExecutorAnnouncement, now: number): SlotChanges {
+    const previous = this.executors.get(announcement.executorId);
+    this.executors.set(announcement.executorId, { announcement, lastSeen: now });
+    const before = executable(previous?.announcement.slots ?? []);
+    const after = executable(announcement.slots);
+    return {
+      ready: [...after.values()].filter((slot) => !before.has(slot.slotId)),
+      gone: [...before.values()].filter((slot) => !after.has(slot.slotId)),
+    };
+  }
+
+  /** The executor said goodbye (or was declared dead): all its slots are gone. */
+  leave(executorId: string): SlotChanges {
+    const entry = this.executors.get(executorId);
+    if (!entry) return { ready: [], gone: [] };
+    this.executors.delete(executorId);
+    return { ready: [], gone: [...executable(entry.announcement.slots).values()] };
+  }
+
+  /** Declares dead every executor silent for too long; returns them with their lost slots. */
+  expire(now: number): { executorId: string; changes: SlotChanges }[] {
+    const dead: { executorId: string; changes: SlotChanges }[] = [];
+    for (const [executorId, entry] of this.executors) {
+      if (now - entry.lastSeen > entry.announcement.heartbeatMs * this.missedHeartbeats) {
+        dead.push({ executorId, changes: this.leave(executorId) });
+      }
+    }
+    return dead;
+  }
+
+  get(executorId: string): ExecutorAnnouncement | undefined {
+    return this.executors.get(executorId)?.announcement;
+  }
+
+  all(): ExecutorAnnouncement[] {
+    return [...this.executors.values()].map((entry) => entry.announcement);
+  }
+}
+
+function executable(slots: readonly SlotAnnouncement[]): Map<string, SlotAnnouncement> {
+  return new Map(slots.filter((slot) => slot.state === 'ready' && !slot.passive).map((slot) => [slot.slotId, slot]));
+}

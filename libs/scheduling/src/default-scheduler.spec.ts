@@ -1,0 +1,95 @@
+import type { FlotillaError } from '@flotilla/contracts';
+import { DefaultScheduler } from './default-scheduler';
+import type { SlotRef } from './instance-slot';
+import type { Payload } from './payload';
+
+const ref = (instance: string): SlotRef => ({ slotId: `e/${instance}`, executorId: 'e', instance, device: 'cpu', simulated: false });
+
+function harness() {
+  let now = 1000;
+  const dispatched: [string, string][] = [];
+  const failed: [string, string][] = [];
+  const scheduler = new DefaultScheduler<string>(
+    {
+      dispatch: (p, slot) => dispatched.push([p.carrier, slot.instance]),
+      fail: (p, e: FlotillaError) => failed.push([p.carrier, `${e.code}: ${e.message}`]),
+    },
+    () => now,
+  );
+  const payload = (carrier: string, deadline = 10_000): Payload<string> => ({ model: 'm', version: 1, enqueuedAt: now, deadline, carrier });
+  return { scheduler, dispatched, failed, payload, advance: (ms: number) => (now += ms) };
+}
+
+describe('DefaultScheduler', () => {
+  it('rejects a request for a version with no ready instance, naming the model', () => {
+    const { scheduler, failed, payload } = harness();
+    scheduler.submit(payload('r1'));
+    expect(failed).toEqual([['r1', "UNAVAILABLE: model 'm' version 1 has no ready instances"]]);
+  });
+
+  it('runs each request on its own, first idle slot first, and queues the rest in FIFO order', () => {
+    const { scheduler, dispatched, payload } = harness();
+    scheduler.addSlot('m', 1, ref('m_0'));
+    scheduler.addSlot('m', 1, ref('m_1'));
+    for (const id of ['r1', 'r2', 'r3', 'r4']) scheduler.submit(payload(id));
+    expect(dispatched).toEqual([
+      ['r1', 'm_0'],
+      ['r2', 'm_1'],
+    ]);
+    scheduler.release('e/m_1');
+    scheduler.release('e/m_0');
+    expect(dispatched.slice(2)).toEqual([
+      ['r3', 'm_1'],
+      ['r4', 'm_0'],
+    ]);
+    expect(scheduler.status()[0]).toMatchObject({ name: 'm', version: 1, ready: true, queued: 0 });
+  });
+
+  it('fails the in-flight payload of a removed slot, and the queue once no slot is left', () => {
+    const { scheduler, failed, payload } = harness();
+    scheduler.addSlot('m', 1, ref('m_0'));
+    scheduler.submit(payload('running'));
+    scheduler.submit(payload('waiting'));
+    scheduler.removeSlot('e/m_0', 'executor e stopped');
+    expect(failed.map(([id]) => id)).toEqual(['running', 'waiting']);
+    expect(failed[0][1]).toMatch(/instance 'm_0' of model 'm' stopped while executing the request: executor e stopped/);
+    expect(failed[1][1]).toMatch(/no ready instances left/);
+    scheduler.release('e/m_0'); // a late release for a removed slot changes nothing
+    expect(scheduler.hasSlots('m', 1)).toBe(false);
+  });
+
+  it('keeps waiting payloads when other slots remain', () => {
+    const { scheduler, failed, dispatched, payload } = harness();
+    scheduler.addSlot('m', 1, ref('a'));
+    scheduler.addSlot('m', 1, ref('b'));
+    for (const id of ['r1', 'r2', 'r3']) scheduler.submit(payload(id));
+    scheduler.removeSlot('e/a', 'gone');
+    expect(failed.map(([id]) => id)).toEqual(['r1']);
+    scheduler.release('e/b');
+    expect(dispatched.at(-1)).toEqual(['r3', 'b']);
+  });
+
+  it('fails waiting payloads whose deadline passed, and only those', () => {
+    const { scheduler, failed, payload, advance } = harness();
+    scheduler.addSlot('m', 1, ref('a'));
+    scheduler.submit(payload('running', 1100));
+    scheduler.submit(payload('soon', 1100));
+    scheduler.submit(payload('later', 5000));
+    advance(200);
+    scheduler.expire();
+    expect(failed.map(([id]) => id)).toEqual(['soon']);
+    expect(failed[0][1]).toMatch(/deadline expired after waiting 200 ms/);
+  });
+
+  it('reports queue time in microseconds at dispatch', () => {
+    const queueTimes: number[] = [];
+    let now = 0;
+    const scheduler = new DefaultScheduler<string>({ dispatch: (_p, _s, us) => queueTimes.push(us), fail: () => undefined }, () => now);
+    scheduler.addSlot('m', 1, ref('a'));
+    scheduler.submit({ model: 'm', version: 1, enqueuedAt: 0, deadline: 1e9, carrier: 'x' });
+    scheduler.submit({ model: 'm', version: 1, enqueuedAt: 0, deadline: 1e9, carrier: 'y' });
+    now = 2.5;
+    scheduler.release('e/a');
+    expect(queueTimes).toEqual([0, 2500]);
+  });
+});

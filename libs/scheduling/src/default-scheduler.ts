@@ -1,0 +1,148 @@
+import { FlotillaError, unavailable, type SchedulerStatus } from '@flotilla/contracts';
+import { InstanceSlot, type SlotRef } from './instance-slot';
+import type { Payload } from './payload';
+
+/** What the scheduler asks its host to do; the host owns the transport. */
+export interface SchedulerEffects<C> {
+  /** Send the payload to the slot. The slot stays busy until `release(slotId)`. */
+  dispatch(payload: Payload<C>, slot: SlotRef, queueMicros: number): void;
+  /** Answer the payload's requester with an error; the payload is gone from the scheduler. */
+  fail(payload: Payload<C>, error: FlotillaError): void;
+}
+
+interface VersionQueue<C> {
+  readonly model: string;
+  readonly version: number;
+  readonly waiting: Payload<C>[];
+  readonly slots: Map<string, InstanceSlot<Payload<C>>>;
+  /** Idle slot ids, longest-idle first: work spreads over every slot instead of piling on one. */
+  readonly idle: string[];
+}
+
+/**
+ * Triton's default scheduler (triton-spec §3.1) for every model version: one FIFO queue, each
+ * request executed on its own, handed to the first idle instance slot. With rate limiting off
+ * this is the whole decision — no round trip to the rate limiter on the request path.
+ *
+ * Ownership: a payload belongs to exactly one place at a time — a queue, a busy slot, or (after
+ * `dispatch`/`fail`) the host. Nothing is dropped silently: a removed slot fails its payload, a
+ * version left without slots fails its queue, an expired deadline fails the waiting payload.
+ */
+export class DefaultScheduler<C> {
+  private readonly queues = new Map<string, VersionQueue<C>>();
+  private readonly slotIndex = new Map<string, VersionQueue<C>>();
+
+  constructor(
+    private readonly effects: SchedulerEffects<C>,
+    private readonly clock: () => number = preciseNow,
+  ) {}
+
+  /** Accepts a payload; it runs now if a slot is idle, else waits its turn. */
+  submit(payload: Payload<C>): void {
+    const queue = this.queues.get(key(payload.model, payload.version));
+    if (!queue || queue.slots.size === 0) {
+      this.effects.fail(payload, unavailable(`model '${payload.model}' version ${payload.version} has no ready instances`));
+      return;
+    }
+    queue.waiting.push(payload);
+    this.pump(queue);
+  }
+
+  /** A slot became able to execute (its executor announced it ready). */
+  addSlot(model: string, version: number, ref: SlotRef): void {
+    if (this.slotIndex.has(ref.slotId)) return;
+    const queue = this.queueFor(model, version);
+    queue.slots.set(ref.slotId, new InstanceSlot(ref));
+    queue.idle.push(ref.slotId);
+    this.slotIndex.set(ref.slotId, queue);
+    this.pump(queue);
+  }
+
+  /** The executor finished the slot's payload (successfully or not: it replied either way). */
+  release(slotId: string): void {
+    const queue = this.slotIndex.get(slotId);
+    const slot = queue?.slots.get(slotId);
+    if (!queue || !slot || slot.state !== 'busy') return; // late release after removal: nothing to do
+    slot.release();
+    queue.idle.push(slotId);
+    this.pump(queue);
+  }
+
+  /**
+   * Slots that can no longer execute (executor died, left, or the slot failed). Their in-flight
+   * payloads fail with `reason`; a version left with no slots fails its waiting payloads too.
+   */
+  removeSlot(slotId: string, reason: string): void {
+    const queue = this.slotIndex.get(slotId);
+    const slot = queue?.slots.get(slotId);
+    if (!queue || !slot) return;
+    this.slotIndex.delete(slotId);
+    queue.slots.delete(slotId);
+    removeFrom(queue.idle, slotId);
+    const inFlight = slot.remove();
+    if (inFlight) this.effects.fail(inFlight, unavailable(`instance '${slot.ref.instance}' of model '${queue.model}' stopped while executing the request: ${reason}`));
+    if (queue.slots.size === 0) {
+      for (const payload of queue.waiting.splice(0)) {
+        this.effects.fail(payload, unavailable(`model '${queue.model}' version ${queue.version} has no ready instances left: ${reason}`));
+      }
+    }
+  }
+
+  /** Fails waiting payloads whose deadline has passed. Call it periodically. */
+  expire(now = this.clock()): void {
+    for (const queue of this.queues.values()) {
+      if (queue.waiting.length === 0) continue;
+      const keep: Payload<C>[] = [];
+      for (const payload of queue.waiting) {
+        if (payload.deadline > now) keep.push(payload);
+        else this.effects.fail(payload, unavailable(`request deadline expired after waiting ${now - payload.enqueuedAt} ms for an instance of model '${queue.model}'`));
+      }
+      queue.waiting.splice(0, queue.waiting.length, ...keep);
+    }
+  }
+
+  hasSlots(model: string, version: number): boolean {
+    return (this.queues.get(key(model, version))?.slots.size ?? 0) > 0;
+  }
+
+  status(): SchedulerStatus['models'] {
+    return [...this.queues.values()].map((queue) => ({
+      name: queue.model,
+      version: queue.version,
+      ready: queue.slots.size > 0,
+      queued: queue.waiting.length,
+      slots: [...queue.slots.values()].map((slot) => ({ ...slot.ref, busy: slot.state === 'busy' })),
+    }));
+  }
+
+  private pump(queue: VersionQueue<C>): void {
+    while (queue.waiting.length > 0 && queue.idle.length > 0) {
+      const payload = queue.waiting.shift() as Payload<C>;
+      const slot = queue.slots.get(queue.idle.shift() as string) as InstanceSlot<Payload<C>>;
+      slot.assign(payload);
+      this.effects.dispatch(payload, slot.ref, Math.max(0, Math.round((this.clock() - payload.enqueuedAt) * 1000)));
+    }
+  }
+
+  private queueFor(model: string, version: number): VersionQueue<C> {
+    const k = key(model, version);
+    let queue = this.queues.get(k);
+    if (!queue) {
+      queue = { model, version, waiting: [], slots: new Map(), idle: [] };
+      this.queues.set(k, queue);
+    }
+    return queue;
+  }
+}
+
+const key = (model: string, version: number) => `${model}\u0000${version}`;
+
+function removeFrom(list: string[], item: string): void {
+  const index = list.indexOf(item);
+  if (index >= 0) list.splice(index, 1);
+}
+
+/** Epoch milliseconds with sub-millisecond precision, so queue times in microseconds mean something. */
+function preciseNow(): number {
+  return performance.timeOrigin + performance.now();
+}

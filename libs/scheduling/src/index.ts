@@ -1,0 +1,5 @@
+export * from './default-scheduler';
+export * from './instance-slot';
+export * from './model-table';
+export * from './payload';
+export * from './validate-inputs';
