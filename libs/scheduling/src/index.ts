@@ -3,3 +3,4 @@ export * from './instance-slot';
 export * from './model-table';
 export * from './payload';
 export * from './validate-inputs';
+export * from './plan-slots';

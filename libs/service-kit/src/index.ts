@@ -1,3 +1,4 @@
 export * from './bus.module';
 export * from './flags';
 export * from './run-service';
+export * from './repository-follower';

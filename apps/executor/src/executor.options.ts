@@ -1,0 +1,63 @@
+import { availableParallelism } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { DeviceName } from '@flotilla/contracts';
+import { COMMON_FLAGS, FlagError, flagBool, flagInt, flagString, parseFlags, type FlagSpec } from '@flotilla/service-kit';
+
+export const EXECUTOR_OPTIONS = Symbol('ExecutorOptions');
+
+export type ExecutionProvider = 'cpu' | 'cuda' | 'tensorrt';
+
+export interface ExecutorOptions {
+  readonly natsUrl: string;
+  readonly executorId: string;
+  readonly device: DeviceName;
+  /** GPU index for `gpu:N`, 0 for the CPU (Triton gives CPU instances device id 0 too). */
+  readonly deviceId: number;
+  readonly backend: 'onnxruntime';
+  readonly executionProvider: ExecutionProvider;
+  /** A `gpu:N` executor running on the CPU provider, standing in for a GPU on hosts without one. */
+  readonly simulated: boolean;
+  readonly heartbeatMs: number;
+  /** Cores this executor may use; slot thread counts are divided out of it. */
+  readonly cores: number;
+}
+
+const FLAGS: readonly FlagSpec[] = [
+  ...COMMON_FLAGS,
+  { name: 'device', description: 'cpu, or gpu:N', default: 'cpu' },
+  { name: 'backend', description: 'execution backend', default: 'onnxruntime' },
+  { name: 'execution-provider', description: 'cpu | cuda | tensorrt (default: cpu on cpu, cuda on gpu:N)' },
+  { name: 'simulate-gpu', description: 'act as gpu:N while running on the CPU provider', default: 'false' },
+  { name: 'heartbeat-ms', description: 'how often this executor announces its slots', default: '500' },
+  { name: 'cores', description: 'cores available to this executor', default: String(availableParallelism()) },
+  { name: 'executor-id', description: 'id on the bus (default: derived from the device, unique per process)' },
+];
+
+export function executorOptions(argv: readonly string[]): ExecutorOptions {
+  const flags = parseFlags(argv, FLAGS);
+  const deviceText = flagString(flags, 'device');
+  const gpu = /^gpu:(\d+)$/.exec(deviceText);
+  if (deviceText !== 'cpu' && !gpu) throw new FlagError(`--device must be 'cpu' or 'gpu:N', got '${deviceText}'`);
+  const device = deviceText as DeviceName;
+  const simulated = flagBool(flags, 'simulate-gpu');
+  if (simulated && !gpu) throw new FlagError('--simulate-gpu only makes sense with --device gpu:N');
+
+  const backend = flagString(flags, 'backend');
+  if (backend !== 'onnxruntime') throw new FlagError(`--backend '${backend}' is not supported; use onnxruntime`);
+  const provider = flags.get('execution-provider')?.at(-1) ?? (gpu && !simulated ? 'cuda' : 'cpu');
+  if (provider !== 'cpu' && provider !== 'cuda' && provider !== 'tensorrt') throw new FlagError(`--execution-provider must be cpu, cuda or tensorrt, got '${provider}'`);
+  if (!gpu && provider !== 'cpu') throw new FlagError(`--execution-provider ${provider} needs --device gpu:N`);
+  if (simulated && provider !== 'cpu') throw new FlagError('--simulate-gpu runs on the cpu execution provider');
+
+  return {
+    natsUrl: flagString(flags, 'nats-url'),
+    executorId: flags.get('executor-id')?.at(-1) ?? `${deviceText.replace(':', '')}-${randomBytes(3).toString('hex')}`,
+    device,
+    deviceId: gpu ? Number(gpu[1]) : 0,
+    backend,
+    executionProvider: provider,
+    simulated,
+    heartbeatMs: flagInt(flags, 'heartbeat-ms', 50, 60_000),
+    cores: flagInt(flags, 'cores', 1, 1024),
+  };
+}

@@ -1,0 +1,147 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { FlotillaError, unavailable, type ModelRecord, type SlotAnnouncement, type Tensor } from '@flotilla/contracts';
+import { defaultIntraOpThreads, oversubscriptionWarning, SlotWorker, type ExecuteResult } from '@flotilla/backends';
+import { dataTypeToDatatype, type ModelConfig } from '@flotilla/model-config';
+import { planSlots, type ModelSignature, type PlannedSlot } from '@flotilla/scheduling';
+import { EXECUTOR_OPTIONS, type ExecutorOptions } from './executor.options';
+
+/**
+ * A slot as this executor holds it:
+ *
+ *   loading ──▶ ready ──(thread dies)──▶ failed
+ *      └──(load fails)──────────────────▶ failed
+ *
+ * `tail` serialises executions: the scheduler sends a slot one payload at a time, but a late
+ * release or a restarted scheduler could overlap two, and a slot must never run both at once.
+ */
+interface SlotEntry {
+  readonly plan: PlannedSlot;
+  readonly signature: ModelSignature;
+  state: 'loading' | 'ready' | 'failed';
+  error?: string;
+  worker?: SlotWorker;
+  tail: Promise<unknown>;
+}
+
+/** Every instance slot this executor owns, created from the models placed on its device. */
+@Injectable()
+export class SlotTable implements OnApplicationShutdown {
+  private readonly logger = new Logger('slots');
+  private readonly slots = new Map<string, SlotEntry>();
+  private readonly listeners: (() => void)[] = [];
+
+  constructor(@Inject(EXECUTOR_OPTIONS) private readonly options: ExecutorOptions) {}
+
+  /** Called whenever a slot changes state, so that the change is announced at once. */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Creates the slots the models place on this device and closes those they no longer do. */
+  sync(models: readonly ModelRecord[]): void {
+    const plans = planSlots(this.options.executorId, this.options.device, models);
+    const wanted = new Set(plans.map((plan) => plan.slotId));
+    for (const [slotId, entry] of this.slots) {
+      if (!wanted.has(slotId)) {
+        this.slots.delete(slotId);
+        void entry.worker?.close();
+      }
+    }
+    const active = plans.filter((plan) => !plan.passive).length;
+    const signatures = new Map(models.filter((m) => m.config).map((m) => [m.name, signatureOf(m.config as unknown as ModelConfig)]));
+    for (const plan of plans) {
+      if (this.slots.has(plan.slotId)) continue;
+      const entry: SlotEntry = { plan, signature: signatures.get(plan.model)!, state: 'loading', tail: Promise.resolve() };
+      this.slots.set(plan.slotId, entry);
+      void this.load(entry, active);
+    }
+    this.changed();
+  }
+
+  get(slotId: string): SlotEntry | undefined {
+    return this.slots.get(slotId);
+  }
+
+  /** Runs inputs on the slot once it is free. Rejects with a clear error if it cannot run. */
+  execute(entry: SlotEntry, inputs: readonly Tensor[], outputs: readonly string[]): Promise<ExecuteResult> {
+    const run = entry.tail.then(() => {
+      if (entry.state !== 'ready' || !entry.worker) {
+        throw unavailable(`instance '${entry.plan.instance}' of model '${entry.plan.model}' cannot execute: it is ${entry.state}${entry.error ? ` (${entry.error})` : ''}`);
+      }
+      return entry.worker.execute(inputs, outputs.length > 0 ? outputs : undefined);
+    });
+    entry.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  announcements(): SlotAnnouncement[] {
+    return [...this.slots.values()].map(({ plan, state, error }) => ({
+      slotId: plan.slotId,
+      model: plan.model,
+      version: plan.version,
+      group: plan.group,
+      instance: plan.instance,
+      passive: plan.passive,
+      state,
+      ...(error ? { error } : {}),
+    }));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.slots.values()].map((entry) => entry.worker?.close()));
+  }
+
+  private async load(entry: SlotEntry, activeSlots: number): Promise<void> {
+    const { plan } = entry;
+    const intraOpThreads = plan.intraOpThreads ?? defaultIntraOpThreads(this.options.cores, Math.max(1, activeSlots));
+    const warning = oversubscriptionWarning(this.options.cores, activeSlots, intraOpThreads);
+    if (warning) this.logger.warn(`${plan.model}: ${warning}`);
+    try {
+      const worker = await SlotWorker.start({
+        slotId: plan.slotId,
+        modelName: plan.model,
+        modelVersion: plan.version,
+        modelPath: plan.modelPath,
+        backend: 'onnxruntime',
+        executionProvider: this.options.executionProvider,
+        deviceId: this.options.deviceId,
+        intraOpThreads,
+        interOpThreads: plan.interOpThreads ?? 1,
+      });
+      if (this.slots.get(plan.slotId) !== entry) return void worker.close(); // unplaced while loading
+      worker.on('exit', (exit) => {
+        if (!exit.unexpected) return;
+        entry.state = 'failed';
+        entry.error = `worker thread of instance '${plan.instance}' exited unexpectedly (code ${exit.exitCode}${exit.error ? `: ${exit.error.message}` : ''})`;
+        this.logger.error(entry.error);
+        this.changed();
+      });
+      entry.worker = worker;
+      entry.state = 'ready';
+      this.logger.log(`instance ${plan.instance} of ${plan.model} v${plan.version} ready (${this.options.executionProvider}, ${intraOpThreads} intra-op thread(s))`);
+    } catch (error) {
+      entry.state = 'failed';
+      entry.error = error instanceof FlotillaError || error instanceof Error ? error.message : String(error);
+      this.logger.error(`instance ${plan.instance} of ${plan.model} v${plan.version} failed to load: ${entry.error}`);
+    }
+    this.changed();
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
+  }
+}
+
+function signatureOf(config: ModelConfig): ModelSignature {
+  return {
+    name: config.name,
+    max_batch_size: config.max_batch_size,
+    input: config.input.map((input) => ({
+      name: input.name,
+      datatype: dataTypeToDatatype(input.data_type),
+      dims: input.dims,
+      optional: input.optional,
+    })),
+    output: config.output.map((output) => ({ name: output.name })),
+  };
+}

@@ -1,0 +1,72 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Context } from '@opentelemetry/api';
+import { decodeFrame, encodeFrame, FlotillaError, invalidArg, SUBJECTS, unavailable, type InferMeta, type ResultMeta, type Tensor } from '@flotilla/contracts';
+import { busError, type MessageBus } from '@flotilla/transport';
+import { InjectBus } from '@flotilla/service-kit';
+import { GATEWAY_OPTIONS, type GatewayOptions } from './gateway.options';
+
+export interface InferCall {
+  readonly model: string;
+  readonly version: string;
+  readonly id?: string;
+  readonly inputs: readonly Tensor[];
+  readonly outputs: readonly string[];
+  readonly trace: Context;
+}
+
+export interface InferResult {
+  readonly modelName: string;
+  readonly modelVersion: string;
+  readonly outputs: Tensor[];
+  readonly meta: ResultMeta;
+}
+
+/**
+ * Sends one inference into the fleet and waits for its result. The request goes to the scheduler;
+ * the answer comes back on this gateway's reply inbox, from the executor that ran it (or from the
+ * scheduler, when it was refused). Tensor bytes travel as one binary frame each way.
+ */
+@Injectable()
+export class InferClient {
+  constructor(
+    @InjectBus() private readonly bus: MessageBus,
+    @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
+  ) {}
+
+  async infer(call: InferCall): Promise<InferResult> {
+    const meta: InferMeta = {
+      model: call.model,
+      version: call.version,
+      outputs: call.outputs,
+      id: call.id,
+      deadline: Date.now() + this.options.inferTimeoutMs,
+    };
+    const frame = encodeFrame(meta, call.inputs);
+    if (frame.byteLength > this.bus.maxPayload) {
+      throw invalidArg(
+        `request of ${frame.byteLength} bytes exceeds the NATS server's max_payload of ${this.bus.maxPayload} bytes; ` +
+          'send smaller tensors or raise max_payload in the NATS server config',
+      );
+    }
+
+    let reply;
+    try {
+      // The scheduler fails queued requests at the deadline; the extra second lets that answer,
+      // which names the cause, arrive before the gateway gives up on its own.
+      reply = await this.bus.request(SUBJECTS.infer, frame, this.options.inferTimeoutMs + 1000, { trace: call.trace });
+    } catch (error) {
+      throw describeFailure(error, call.model);
+    }
+    const result = decodeFrame<ResultMeta>(reply.data);
+    if (result.meta.error) throw FlotillaError.fromWire(result.meta.error);
+    return { modelName: result.meta.modelName, modelVersion: result.meta.modelVersion, outputs: result.tensors, meta: result.meta };
+  }
+}
+
+function describeFailure(error: unknown, model: string): FlotillaError {
+  const failure = busError(error, `inference request for model '${model}'`);
+  if (/no service is listening/.test(failure.message)) {
+    return unavailable(`inference request for model '${model}' failed: no scheduler or executor is listening for it (a service is down or restarting)`);
+  }
+  return failure;
+}

@@ -1,0 +1,54 @@
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { invalidArg, SUBJECTS, type ModelLifecycleEvent, type ModelRecord, type RepositorySnapshot, type SchedulerStatus } from '@flotilla/contracts';
+import { decodeJson, requestJson, type MessageBus } from '@flotilla/transport';
+import { InjectBus } from '@flotilla/service-kit';
+
+/**
+ * The gateway's copy of the repository's model records, kept current by lifecycle events, so
+ * that metadata and config requests, and the raw-binary input lookup, cost no NATS round trip.
+ * A miss asks the repository again before answering "not found" (it may have started later).
+ */
+@Injectable()
+export class ModelCatalog implements OnApplicationBootstrap {
+  private readonly models = new Map<string, ModelRecord>();
+  private loaded = false;
+
+  constructor(@InjectBus() private readonly bus: MessageBus) {}
+
+  onApplicationBootstrap(): void {
+    this.bus.subscribe(SUBJECTS.repositoryEvents, (message) => {
+      const event = decodeJson<ModelLifecycleEvent>(message.data);
+      if (event.kind === 'loaded') this.models.set(event.model.name, event.model);
+      else this.models.delete(event.model.name);
+    });
+    void this.refresh().catch(() => undefined);
+  }
+
+  async refresh(): Promise<ModelRecord[]> {
+    const snapshot = await requestJson<RepositorySnapshot>(this.bus, SUBJECTS.repositoryIndex, {}, 2000);
+    this.models.clear();
+    for (const model of snapshot.models) this.models.set(model.name, model);
+    this.loaded = true;
+    return [...snapshot.models];
+  }
+
+  async all(): Promise<ModelRecord[]> {
+    return this.loaded ? [...this.models.values()] : this.refresh();
+  }
+
+  /** The model's record; Triton's "unknown model" error (400) when the repository has none. */
+  async get(name: string): Promise<ModelRecord> {
+    let record = this.models.get(name);
+    if (!record) {
+      await this.refresh();
+      record = this.models.get(name);
+    }
+    if (!record) throw invalidArg(`Request for unknown model: '${name}' is not found`);
+    return record;
+  }
+
+  /** The scheduler's live view: which model versions have instance slots that can execute. */
+  schedulerStatus(): Promise<SchedulerStatus> {
+    return requestJson<SchedulerStatus>(this.bus, SUBJECTS.schedulerStatus, {}, 2000);
+  }
+}

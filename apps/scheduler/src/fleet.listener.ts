@@ -1,0 +1,70 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { SUBJECTS, type ExecutorAnnouncement, type ExecutorLeaving, type SlotAnnouncement, type SlotReleased } from '@flotilla/contracts';
+import type { SlotChanges } from '@flotilla/rate-limiting';
+import { decodeJson, type MessageBus } from '@flotilla/transport';
+import { InjectBus } from '@flotilla/service-kit';
+import { SchedulerState } from './scheduler.state';
+
+/** How often dead executors and expired deadlines are looked for. */
+const SWEEP_MS = 100;
+
+/**
+ * Turns executor broadcasts into slot changes: announcements add slots, releases free them,
+ * departures and missed heartbeats remove them (failing whatever they were running).
+ */
+@Injectable()
+export class FleetListener implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('fleet');
+  private sweeper?: NodeJS.Timeout;
+
+  constructor(
+    @InjectBus() private readonly bus: MessageBus,
+    private readonly state: SchedulerState,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.bus.subscribe(SUBJECTS.executorHeartbeat, (message) => {
+      const announcement = decodeJson<ExecutorAnnouncement>(message.data);
+      this.apply(announcement.executorId, announcement, this.state.fleet.announce(announcement, Date.now()), 'slot is no longer ready');
+    });
+    this.bus.subscribe(SUBJECTS.executorLeaving, (message) => {
+      const { executorId } = decodeJson<ExecutorLeaving>(message.data);
+      this.apply(executorId, this.state.fleet.get(executorId), this.state.fleet.leave(executorId), `executor ${executorId} shut down`);
+    });
+    this.bus.subscribe(SUBJECTS.slotReleased, (message) => {
+      this.state.scheduler.release(decodeJson<SlotReleased>(message.data).slotId);
+    });
+    this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.sweeper);
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const { executorId, changes } of this.state.fleet.expire(now)) {
+      this.logger.warn(`executor ${executorId} missed its heartbeats: removing ${changes.gone.length} slot(s)`);
+      this.apply(executorId, undefined, changes, `executor ${executorId} stopped responding`);
+    }
+    this.state.scheduler.expire();
+  }
+
+  private apply(executorId: string, executor: ExecutorAnnouncement | undefined, changes: SlotChanges, reason: string): void {
+    for (const slot of changes.gone) this.state.scheduler.removeSlot(slot.slotId, slotReason(slot, reason));
+    for (const slot of changes.ready) {
+      this.state.scheduler.addSlot(slot.model, slot.version, {
+        slotId: slot.slotId,
+        executorId,
+        instance: slot.instance,
+        device: executor?.device ?? 'cpu',
+        simulated: executor?.simulated ?? false,
+      });
+    }
+    if (changes.ready.length || changes.gone.length) {
+      this.logger.log(`executor ${executorId}: +${changes.ready.length} / -${changes.gone.length} slot(s)`);
+    }
+  }
+}
+
+const slotReason = (slot: SlotAnnouncement, fallback: string) => (slot.state === 'failed' && slot.error ? slot.error : fallback);

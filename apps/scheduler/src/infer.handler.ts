@@ -1,0 +1,58 @@
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { SpanKind, trace } from '@opentelemetry/api';
+import { FlotillaError, internal, invalidArg, peekFrameMeta, QUEUE_GROUPS, SUBJECTS, type InferMeta, type SchedulerStatus } from '@flotilla/contracts';
+import { serveJson, type IncomingMessage, type MessageBus } from '@flotilla/transport';
+import { InjectBus } from '@flotilla/service-kit';
+import { SchedulerState } from './scheduler.state';
+
+const tracer = trace.getTracer('flotilla-scheduler');
+
+/**
+ * Admits inference requests: resolves the model version, opens the queue-wait span and hands the
+ * payload to the default scheduler. Only the frame's JSON header is read; tensor bytes are
+ * forwarded to the executor untouched.
+ */
+@Injectable()
+export class InferHandler implements OnApplicationBootstrap {
+  constructor(
+    @InjectBus() private readonly bus: MessageBus,
+    private readonly state: SchedulerState,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.bus.subscribe(SUBJECTS.infer, (message) => this.admit(message), { queue: QUEUE_GROUPS.scheduler });
+    serveJson<void, SchedulerStatus>(this.bus, SUBJECTS.schedulerStatus, () => ({ models: this.state.scheduler.status() }));
+  }
+
+  private admit(message: IncomingMessage): void {
+    const replyTo = message.reply;
+    if (!replyTo) return; // nobody is waiting for an answer
+    let meta: InferMeta;
+    try {
+      meta = peekFrameMeta<InferMeta>(message.data);
+    } catch (error) {
+      this.state.replyError(replyTo, '', '', invalidArg((error as Error).message));
+      return;
+    }
+    const span = tracer.startSpan(
+      'queue',
+      { kind: SpanKind.CONSUMER, attributes: { 'triton.model_name': meta.model, 'triton.request_id': meta.id ?? '', 'messaging.system': 'nats', 'messaging.destination.name': SUBJECTS.infer } },
+      message.traceContext(),
+    );
+    try {
+      const version = this.state.models.resolve(meta.model, meta.version);
+      span.setAttribute('triton.model_version', String(version));
+      this.state.scheduler.submit({
+        model: meta.model,
+        version,
+        requestId: meta.id,
+        enqueuedAt: performance.timeOrigin + performance.now(),
+        deadline: meta.deadline,
+        carrier: { replyTo, frame: message.data, span },
+      });
+    } catch (error) {
+      span.end();
+      this.state.replyError(replyTo, meta.model, meta.version, error instanceof FlotillaError ? error : internal(String(error)));
+    }
+  }
+}

@@ -1,0 +1,59 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ROOT_CONTEXT, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { encodeFrame, HEADERS, SUBJECTS, type FlotillaError, type ResultMeta } from '@flotilla/contracts';
+import { ExecutorRegistry } from '@flotilla/rate-limiting';
+import { DefaultScheduler, ModelTable, type Payload, type SlotRef } from '@flotilla/scheduling';
+import type { MessageBus } from '@flotilla/transport';
+import { InjectBus } from '@flotilla/service-kit';
+
+/** What the scheduler keeps of a request besides the domain payload: the bytes and who waits. */
+export interface RequestCarrier {
+  readonly replyTo: string;
+  readonly frame: Uint8Array;
+  /** The queue-wait span; it ends at dispatch, and the executor's compute span is its child. */
+  readonly span: Span;
+}
+
+/**
+ * The scheduler's state, owned by this one provider: the model table, the fleet registry and the
+ * per-version queues. Listeners feed it; its effects publish on NATS.
+ */
+@Injectable()
+export class SchedulerState {
+  private readonly logger = new Logger('scheduler');
+  readonly models = new ModelTable();
+  readonly fleet = new ExecutorRegistry();
+  readonly scheduler: DefaultScheduler<RequestCarrier>;
+
+  constructor(@InjectBus() private readonly bus: MessageBus) {
+    this.scheduler = new DefaultScheduler<RequestCarrier>({
+      dispatch: (payload, slot, queueMicros) => this.dispatch(payload, slot, queueMicros),
+      fail: (payload, error) => this.fail(payload, error),
+    });
+  }
+
+  /** Forwards the gateway's frame unchanged; the executor replies straight to the gateway. */
+  private dispatch(payload: Payload<RequestCarrier>, slot: SlotRef, queueMicros: number): void {
+    const { span, frame, replyTo } = payload.carrier;
+    span.setAttributes({ 'flotilla.instance': slot.instance, 'flotilla.executor': slot.executorId, 'flotilla.device': slot.device });
+    this.bus.publish(SUBJECTS.execute(slot.executorId), frame, {
+      reply: replyTo,
+      headers: { [HEADERS.slot]: slot.slotId, [HEADERS.modelVersion]: String(payload.version), [HEADERS.queueMicros]: String(queueMicros) },
+      trace: trace.setSpan(ROOT_CONTEXT, span),
+    });
+    span.end();
+  }
+
+  private fail(payload: Payload<RequestCarrier>, error: FlotillaError): void {
+    const { span, replyTo } = payload.carrier;
+    span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+    span.end();
+    this.logger.debug(`request for ${payload.model} v${payload.version} failed: ${error.message}`);
+    this.replyError(replyTo, payload.model, String(payload.version), error);
+  }
+
+  replyError(replyTo: string, model: string, version: string, error: FlotillaError): void {
+    const meta: ResultMeta = { modelName: model, modelVersion: version, error: error.toWire() };
+    this.bus.publish(replyTo, encodeFrame(meta));
+  }
+}

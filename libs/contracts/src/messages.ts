@@ -1,0 +1,134 @@
+import type { WireError } from './errors';
+
+// ---- Hot path (binary frames; see frame.ts) -------------------------------------------------
+
+/** Metadata of an inference request frame; its tensors are the request's inputs. */
+export interface InferMeta {
+  readonly model: string;
+  /** Requested version; empty means "the highest ready version". */
+  readonly version: string;
+  /** Names of the outputs to compute; empty means all of the model's outputs. */
+  readonly outputs: readonly string[];
+  /** The client's request id, for error messages (`[request id: <id>]`). */
+  readonly id?: string;
+  /** Epoch milliseconds after which nobody waits for the answer any more. */
+  readonly deadline: number;
+}
+
+/** Metadata of a result frame (executor or scheduler → gateway); its tensors are the outputs. */
+export interface ResultMeta {
+  readonly modelName: string;
+  readonly modelVersion: string;
+  /** Present when the request failed; there are no tensors then. */
+  readonly error?: WireError;
+  /** Where and when it ran, for statistics and tests; absent on errors raised before execution. */
+  readonly execution?: ExecutionStamp;
+}
+
+export interface ExecutionStamp {
+  readonly executorId: string;
+  readonly device: DeviceName;
+  readonly instance: string;
+  readonly slotId: string;
+  readonly queueMicros: number;
+  /** Epoch milliseconds (sub-millisecond precision) measured inside the slot's thread. */
+  readonly computeStartMs: number;
+  readonly computeEndMs: number;
+}
+
+// ---- Executors and slots ----------------------------------------------------------------------
+
+/** `cpu`, or `gpu:<n>` for the executor that owns GPU n (possibly a stand-in running on the CPU). */
+export type DeviceName = 'cpu' | `gpu:${number}`;
+
+export type SlotState = 'loading' | 'ready' | 'failed';
+
+/** One instance slot as its executor announces it. */
+export interface SlotAnnouncement {
+  /** Unique across the fleet: `<executorId>/<model>/<version>/<instance name>`. */
+  readonly slotId: string;
+  readonly model: string;
+  readonly version: number;
+  readonly group: string;
+  /** Triton's instance name, `<group>_<n>`. */
+  readonly instance: string;
+  readonly passive: boolean;
+  readonly state: SlotState;
+  readonly error?: string;
+}
+
+export interface ExecutorAnnouncement {
+  readonly executorId: string;
+  readonly device: DeviceName;
+  readonly backend: string;
+  readonly executionProvider: string;
+  /** True when this executor stands in for a GPU while running on the CPU provider. */
+  readonly simulated: boolean;
+  readonly pid: number;
+  readonly host: string;
+  /** How often the executor announces itself; silence for several periods means it is gone. */
+  readonly heartbeatMs: number;
+  readonly slots: readonly SlotAnnouncement[];
+}
+
+export interface ExecutorLeaving {
+  readonly executorId: string;
+}
+
+export interface SlotReleased {
+  readonly slotId: string;
+  readonly executorId: string;
+}
+
+// ---- Model repository ---------------------------------------------------------------------------
+
+export type ModelState = 'READY' | 'UNAVAILABLE' | 'LOADING' | 'UNLOADING';
+
+export interface ModelVersionRecord {
+  readonly version: number;
+  readonly state: ModelState;
+  readonly reason: string;
+  /** Absolute path of the file the backend loads. */
+  readonly path: string;
+}
+
+/** A model as the repository holds it: normalised config (Triton's JSON form) plus its versions. */
+export interface ModelRecord {
+  readonly name: string;
+  /** Triton's JSON form of the normalised config; absent when the config could not be read. */
+  readonly config?: Record<string, unknown>;
+  readonly versions: readonly ModelVersionRecord[];
+  /** Why the model as a whole is unavailable (bad config), empty when it loaded. */
+  readonly reason: string;
+}
+
+export interface RepositorySnapshot {
+  readonly repository: string;
+  readonly models: readonly ModelRecord[];
+}
+
+export interface ModelLifecycleEvent {
+  readonly kind: 'loaded' | 'unloaded';
+  readonly model: ModelRecord;
+}
+
+// ---- Scheduler and rate limiter introspection --------------------------------------------------
+
+export interface SchedulerStatus {
+  readonly models: readonly {
+    readonly name: string;
+    readonly version: number;
+    readonly ready: boolean;
+    readonly queued: number;
+    readonly slots: readonly { readonly slotId: string; readonly instance: string; readonly device: DeviceName; readonly executorId: string; readonly busy: boolean; readonly simulated: boolean }[];
+  }[];
+}
+
+export interface RegistrySnapshot {
+  readonly rateLimit: 'off' | 'execution_count';
+  readonly executors: readonly ExecutorAnnouncement[];
+  readonly executions: Readonly<Record<string, number>>;
+}
+
+/** Reply envelope for JSON request/reply control messages. */
+export type ControlReply<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: WireError };

@@ -1,0 +1,42 @@
+/**
+ * Every NATS subject Flotilla uses, in one place. The hot path is three one-way messages:
+ * gateway → `infer` → scheduler → `execute(executor)` → executor → (the gateway's reply inbox).
+ * Everything else is control traffic, JSON, and off the per-request path.
+ */
+export const SUBJECTS = {
+  /** gateway → scheduler. Frame<InferMeta>; the NATS reply subject is the gateway's inbox. */
+  infer: 'flotilla.infer',
+  /** scheduler → one executor. The gateway's frame, forwarded unchanged; headers name the slot. */
+  execute: (executorId: string) => `flotilla.executor.${executorId}.execute`,
+  /** executor → scheduler and rate-limiter: a slot finished its payload (JSON SlotReleased). */
+  slotReleased: 'flotilla.slot.released',
+  /** executor → everyone, periodically and on every slot change (JSON ExecutorAnnouncement). */
+  executorHeartbeat: 'flotilla.executor.heartbeat',
+  /** executor → everyone, once, when it shuts down cleanly (JSON ExecutorLeaving). */
+  executorLeaving: 'flotilla.executor.leaving',
+  /** request → RepositorySnapshot: every model the repository knows, loaded or not. */
+  repositoryIndex: 'flotilla.repository.index',
+  /** model-repository → everyone: a model was loaded, reloaded or unloaded (JSON ModelLifecycleEvent). */
+  repositoryEvents: 'flotilla.repository.events',
+  /** request → SchedulerStatus: per model version, whether it can execute and on how many slots. */
+  schedulerStatus: 'flotilla.scheduler.status',
+  /** request → RegistrySnapshot: the rate limiter's view of every instance slot. */
+  registrySnapshot: 'flotilla.rate-limiter.registry',
+} as const;
+
+/** Queue groups: replicas of one service share a group so that each request reaches one of them. */
+export const QUEUE_GROUPS = {
+  scheduler: 'scheduler',
+  modelRepository: 'model-repository',
+  rateLimiter: 'rate-limiter',
+} as const;
+
+/** NATS headers Flotilla sets. `traceparent`/`tracestate` ride alongside them (W3C trace context). */
+export const HEADERS = {
+  /** scheduler → executor: which slot runs this payload. */
+  slot: 'Flotilla-Slot',
+  /** scheduler → executor: the model version the scheduler resolved. */
+  modelVersion: 'Flotilla-Model-Version',
+  /** scheduler → executor: microseconds the request waited in the scheduler's queue. */
+  queueMicros: 'Flotilla-Queue-Us',
+} as const;

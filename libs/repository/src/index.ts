@@ -1,0 +1,2 @@
+export * from './load-model-directory';
+export * from './load-repository';

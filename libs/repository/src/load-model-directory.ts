@@ -1,0 +1,73 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FlotillaError, type ModelRecord, type ModelVersionRecord } from '@flotilla/contracts';
+import {
+  completeBackendFields,
+  modelConfigToJson,
+  normalizeModelConfig,
+  parseModelConfig,
+  parseVersionDirName,
+  selectVersions,
+  validateModelConfig,
+  type ModelConfig,
+} from '@flotilla/model-config';
+
+export interface RepositoryEnvironment {
+  /** GPU ids the fleet offers; instance-group defaults and validation depend on them (spec §1.2). */
+  readonly gpus: readonly number[];
+}
+
+/**
+ * Loads one model directory the way Triton does at startup in control mode `none`: read and parse
+ * `config.pbtxt`, fill the backend fields, normalise, validate, then pick the versions the version
+ * policy selects. Never throws: a model that fails is returned with its reason, so that one broken
+ * model never stops the others from loading.
+ */
+export async function loadModelDirectory(repository: string, name: string, env: RepositoryEnvironment): Promise<ModelRecord> {
+  const dir = join(repository, name);
+  try {
+    const versionDirs = await listVersionDirs(dir);
+    const firstVersionFiles = versionDirs.length > 0 ? await readdir(join(dir, String(versionDirs[0]))) : [];
+    let config = await readConfig(join(dir, 'config.pbtxt'));
+    config = completeBackendFields(config, { modelName: name, versionDirFiles: firstVersionFiles });
+    config = normalizeModelConfig(config, { gpus: [...env.gpus] });
+    validateModelConfig(config, { gpus: [...env.gpus] });
+    const selected = selectVersions(config.version_policy, versionDirs, name);
+    const versions = await Promise.all(selected.map((version) => loadVersion(dir, version, config)));
+    return { name, config: modelConfigToJson(config), versions, reason: '' };
+  } catch (error) {
+    return { name, versions: [], reason: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+async function readConfig(path: string): Promise<ModelConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new FlotillaError('INVALID_ARG', `failed to open text file for read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  try {
+    return parseModelConfig(text, path);
+  } catch (error) {
+    // Triton's text first, so clients matching on it still do; then where and why.
+    throw new FlotillaError('INTERNAL', `failed to read text proto from ${path}: ${(error as Error).message}`);
+  }
+}
+
+/** Numeric version directories, ascending; other entries (`0`-prefixed, non-numeric, files) are ignored. */
+async function listVersionDirs(dir: string): Promise<number[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => parseVersionDirName(entry.name))
+    .filter((version): version is number => version !== undefined)
+    .sort((a, b) => a - b);
+}
+
+async function loadVersion(dir: string, version: number, config: ModelConfig): Promise<ModelVersionRecord> {
+  const path = join(dir, String(version), config.default_model_filename);
+  const found = await stat(path).catch(() => undefined);
+  if (!found) return { version, state: 'UNAVAILABLE', reason: `model file not found: ${path}`, path };
+  return { version, state: 'READY', reason: '', path };
+}

@@ -1,0 +1,60 @@
+import type { DeviceName, ModelRecord } from '@flotilla/contracts';
+import { getParameter, instancePlacements, type ModelConfig } from '@flotilla/model-config';
+
+/** One instance slot an executor should create. */
+export interface PlannedSlot {
+  readonly slotId: string;
+  readonly model: string;
+  readonly version: number;
+  readonly modelPath: string;
+  readonly group: string;
+  readonly instance: string;
+  readonly passive: boolean;
+  /** From the model's `intra_op_thread_count` / `inter_op_thread_count` parameters, when set. */
+  readonly intraOpThreads?: number;
+  readonly interOpThreads?: number;
+  readonly backend: string;
+}
+
+/**
+ * The slots one executor owns: for every READY version of every loaded model, the instances that
+ * Triton's placement (spec §1.3) puts on this executor's device. Slot ids are unique across the
+ * fleet because they start with the executor's id.
+ */
+export function planSlots(executorId: string, device: DeviceName, models: readonly ModelRecord[]): PlannedSlot[] {
+  const planned: PlannedSlot[] = [];
+  for (const model of models) {
+    if (!model.config) continue;
+    const config = model.config as unknown as ModelConfig;
+    const placements = instancePlacements(config).filter((placement) => placement.device === device);
+    if (placements.length === 0) continue;
+    const intraOpThreads = threadCount(config, 'intra_op_thread_count');
+    const interOpThreads = threadCount(config, 'inter_op_thread_count');
+    for (const version of model.versions) {
+      if (version.state !== 'READY') continue;
+      for (const placement of placements) {
+        planned.push({
+          slotId: `${executorId}/${model.name}/${version.version}/${placement.name}`,
+          model: model.name,
+          version: version.version,
+          modelPath: version.path,
+          group: placement.group,
+          instance: placement.name,
+          passive: placement.passive,
+          intraOpThreads,
+          interOpThreads,
+          backend: config.backend,
+        });
+      }
+    }
+  }
+  return planned;
+}
+
+function threadCount(config: ModelConfig, key: string): number | undefined {
+  const text = getParameter(config, key);
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  // Triton's onnxruntime backend treats 0 as "let ONNX Runtime decide"; so do we.
+  return Number.isInteger(value) && value > 0 ? value : undefined;
+}
