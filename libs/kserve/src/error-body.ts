@@ -1,0 +1,30 @@
+import { FlotillaError, isErrorCode } from '@flotilla/contracts';
+
+export interface HttpErrorBody {
+  readonly status: number;
+  /** `{"error":"<message>"}`, Triton's error body for every HTTP error. */
+  readonly body: string;
+}
+
+/**
+ * The HTTP status and body for an error: a FlotillaError's own status, 500 for anything else.
+ * The message is kept either way; it is what the client needs to fix its request.
+ */
+export function errorBody(err: unknown): HttpErrorBody {
+  const status = flotillaStatus(err) ?? 500;
+  const message = err instanceof Error ? err.message : String(err);
+  return { status, body: JSON.stringify({ error: message }) };
+}
+
+/** Also recognises errors carrying a Flotilla code that were built by another copy of the module. */
+function flotillaStatus(err: unknown): number | undefined {
+  if (err instanceof FlotillaError) return err.httpStatus;
+  if (err instanceof Error && isErrorCode((err as { code?: unknown }).code)) {
+    return new FlotillaError((err as FlotillaError).code, '').httpStatus;
+  }
+  return undefined;
+}
+
+/** Bodies for requests that match no route (Triton's exact texts, checklist 59). */
+export const NOT_FOUND: HttpErrorBody = { status: 404, body: JSON.stringify({ error: 'Not Found' }) };
+export const METHOD_NOT_ALLOWED: HttpErrorBody = { status: 405, body: JSON.stringify({ error: 'Method Not Allowed' }) };

@@ -1,0 +1,11 @@
+export { decodeInferRequest, type DecodeInferRequestOptions } from './decode-infer-request';
+export { encodeInferResponse, type EncodedInferResponse, type InferResponse } from './encode-infer-response';
+export { errorBody, METHOD_NOT_ALLOWED, NOT_FOUND, type HttpErrorBody } from './error-body';
+export { INFERENCE_HEADER_CONTENT_LENGTH, parseInferenceHeaderLength } from './header-length';
+export type { InferRequest, RequestedOutput } from './infer-request';
+export type { RawInputModel } from './raw-binary-request';
+export { matchRoute, type ModelRouteKind, type RouteMatch } from './routes';
+export { serverMetadata, SUPPORTED_EXTENSIONS, type ServerMetadata } from './server-metadata';
+export { bytesToJsonDataText } from './bytes-to-json-data';
+export { jsonDataToBytes } from './json-data-to-bytes';
+export { fromBfloat16Bits, fromFloat16Bits, toBfloat16Bits, toFloat16Bits } from './minifloat';

@@ -1,0 +1,18 @@
+import { invalidArg } from '@flotilla/contracts';
+import { isJsonObject, type JsonObject } from './json-values';
+
+/**
+ * Parses the JSON part of an inference request. V8's JSON.parse does not recurse on the native
+ * stack, so deeply nested bodies parse (or fail) without crashing; everything downstream that
+ * walks nested values is depth-limited.
+ */
+export function parseRequestJson(body: Buffer, length: number): JsonObject {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8', 0, length));
+  } catch (error) {
+    throw invalidArg(`failed to parse the request JSON buffer: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (!isJsonObject(parsed)) throw invalidArg('failed to parse the request JSON buffer: the request must be a JSON object');
+  return parsed;
+}

@@ -1,0 +1,82 @@
+/**
+ * The KServe v2 HTTP routes Flotilla serves (triton-spec §5.1), matched without a web framework.
+ */
+
+export type ModelRouteKind = 'model-metadata' | 'model-ready' | 'model-config' | 'model-infer';
+
+export type RouteMatch =
+  | { readonly kind: 'health-live' | 'health-ready' | 'server-metadata' }
+  | { readonly kind: ModelRouteKind; readonly model: string; readonly version?: string }
+  /** Statistics for one model (and version), or for every model when `model` is absent. */
+  | { readonly kind: 'model-stats'; readonly model?: string; readonly version?: string }
+  /** The path exists but not for this method; `allowed` is for the `Allow` response header. */
+  | { readonly kind: 'method-not-allowed'; readonly allowed: readonly string[] }
+  | { readonly kind: 'not-found' };
+
+const NOT_FOUND: RouteMatch = { kind: 'not-found' };
+const GET_ONLY = ['GET'];
+const POST_ONLY = ['POST'];
+
+/**
+ * What may follow `/v2/models/<m>[/versions/<v>]`, and the route it leads to; `undefined` is the
+ * path ending right there (model metadata). A Map, so that names like "constructor" match nothing.
+ */
+const MODEL_SUFFIXES = new Map<string | undefined, { kind: ModelRouteKind | 'model-stats'; method: string }>([
+  [undefined, { kind: 'model-metadata', method: 'GET' }],
+  ['ready', { kind: 'model-ready', method: 'GET' }],
+  ['config', { kind: 'model-config', method: 'GET' }],
+  ['infer', { kind: 'model-infer', method: 'POST' }],
+  ['stats', { kind: 'model-stats', method: 'GET' }],
+]);
+
+const VERSION = /^[0-9]+$/;
+
+/** Matches a request to a route. The query string, if the path still has one, is ignored. */
+export function matchRoute(method: string, path: string): RouteMatch {
+  const queryStart = path.indexOf('?');
+  const segments = (queryStart === -1 ? path : path.slice(0, queryStart)).split('/');
+  if (segments[0] !== '' || segments[1] !== 'v2') return NOT_FOUND;
+  const rest = segments.slice(2);
+
+  if (rest.length === 0) return withMethod(method, 'GET', { kind: 'server-metadata' });
+  if (rest.length === 2 && rest[0] === 'health' && (rest[1] === 'live' || rest[1] === 'ready')) {
+    return withMethod(method, 'GET', { kind: rest[1] === 'live' ? 'health-live' : 'health-ready' });
+  }
+  if (rest[0] !== 'models') return NOT_FOUND;
+  // Like Triton, `/v2/models/stats` is every model's statistics, not the metadata of a model "stats".
+  if (rest.length === 2 && rest[1] === 'stats') return withMethod(method, 'GET', { kind: 'model-stats' });
+  return matchModelRoute(method, rest.slice(1));
+}
+
+/** `<m>[/versions/<v>][/<suffix>]` */
+function matchModelRoute(method: string, segments: readonly string[]): RouteMatch {
+  const model = decodeSegment(segments[0] ?? '');
+  if (!model) return NOT_FOUND;
+  let version: string | undefined;
+  let suffixAt = 1;
+  if (segments[1] === 'versions') {
+    if (!VERSION.test(segments[2] ?? '')) return NOT_FOUND;
+    version = segments[2];
+    suffixAt = 3;
+  }
+  if (segments.length > suffixAt + 1) return NOT_FOUND;
+  // A trailing slash leaves an empty last segment, which matches nothing (as in Triton).
+  const route = MODEL_SUFFIXES.get(segments[suffixAt]);
+  if (!route) return NOT_FOUND;
+  const match = version === undefined ? { kind: route.kind, model } : { kind: route.kind, model, version };
+  return withMethod(method, route.method, match);
+}
+
+function withMethod(method: string, allowed: string, match: RouteMatch): RouteMatch {
+  if (method === allowed) return match;
+  return { kind: 'method-not-allowed', allowed: allowed === 'GET' ? GET_ONLY : POST_ONLY };
+}
+
+/** Model names may be percent-encoded; a malformed escape cannot name any model. */
+function decodeSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}

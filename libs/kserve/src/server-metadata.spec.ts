@@ -1,0 +1,16 @@
+import { serverMetadata, SUPPORTED_EXTENSIONS } from './server-metadata';
+
+describe('serverMetadata', () => {
+  it('names the server triton and lists the extensions Flotilla implements', () => {
+    expect(serverMetadata('2.73.0')).toEqual({
+      name: 'triton',
+      version: '2.73.0',
+      extensions: ['binary_tensor_data', 'model_configuration', 'schedule_policy', 'statistics'],
+    });
+  });
+
+  it('hands out a copy, so callers cannot change the constant', () => {
+    serverMetadata('1').extensions.push('x');
+    expect(SUPPORTED_EXTENSIONS).not.toContain('x');
+  });
+});
