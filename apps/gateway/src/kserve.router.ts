@@ -68,6 +68,10 @@ export class KserveRouter {
         return (await this.modelReady(route.model, route.version)) ? empty(200) : json(400, { error: 'Model version not ready' });
       case 'model-infer':
         return this.infer(route.model, route.version ?? '', headers, body);
+      case 'repository-index':
+        return json(200, (await this.catalog.refresh()).flatMap(repositoryIndexRows));
+      case 'flotilla-slots':
+        return json(200, await this.catalog.schedulerStatus());
       case 'model-stats':
         throw new FlotillaError('UNSUPPORTED', 'the statistics extension is not implemented yet');
       case 'method-not-allowed':
@@ -151,6 +155,12 @@ function versionsOf(record: ModelRecord, requested: string | undefined): number[
   if (requested === undefined) return ready;
   if (!ready.includes(Number(requested))) throw notFound(`Request for unknown model: '${record.name}' version ${requested} is not found`);
   return [Number(requested)];
+}
+
+/** Triton's index rows: one per version, or one without a version for a model that failed as a whole. */
+function repositoryIndexRows(record: ModelRecord): { name: string; version?: string; state: string; reason: string }[] {
+  if (record.versions.length === 0) return [{ name: record.name, state: 'UNAVAILABLE', reason: record.reason }];
+  return record.versions.map((v) => ({ name: record.name, version: String(v.version), state: v.state, reason: v.reason }));
 }
 
 const empty = (status: number): HttpReply => ({ status, headers: {}, body: [] });

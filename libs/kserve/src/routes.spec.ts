@@ -18,6 +18,8 @@ describe('matchRoute', () => {
     ['GET', '/v2/models/my%20model%2Fx/ready', { kind: 'model-ready', model: 'my model/x' }],
     ['GET', '/v2/health/live?verbose=1', { kind: 'health-live' }],
     ['POST', '/v2/models/simple/infer?x=/y', { kind: 'model-infer', model: 'simple' }],
+    ['POST', '/v2/repository/index', { kind: 'repository-index' }],
+    ['GET', '/v2/flotilla/slots', { kind: 'flotilla-slots' }],
   ])('%s %s', (method, path, expected) => {
     expect(matchRoute(method, path)).toEqual(expected);
   });
@@ -47,7 +49,7 @@ describe('matchRoute', () => {
     '/v2/models/simple/constructor',
     '/v2/models/simple/infer/extra',
     '/v2/models/bad%zz/ready',
-    '/v2/repository/index',
+    '/v2/repository/other',
     'v2/health/live',
   ])('%s is not found', (path) => {
     expect(matchRoute('GET', path)).toEqual({ kind: 'not-found' });

@@ -5,7 +5,7 @@
 export type ModelRouteKind = 'model-metadata' | 'model-ready' | 'model-config' | 'model-infer';
 
 export type RouteMatch =
-  | { readonly kind: 'health-live' | 'health-ready' | 'server-metadata' }
+  | { readonly kind: 'health-live' | 'health-ready' | 'server-metadata' | 'repository-index' | 'flotilla-slots' }
   | { readonly kind: ModelRouteKind; readonly model: string; readonly version?: string }
   /** Statistics for one model (and version), or for every model when `model` is absent. */
   | { readonly kind: 'model-stats'; readonly model?: string; readonly version?: string }
@@ -42,6 +42,10 @@ export function matchRoute(method: string, path: string): RouteMatch {
   if (rest.length === 2 && rest[0] === 'health' && (rest[1] === 'live' || rest[1] === 'ready')) {
     return withMethod(method, 'GET', { kind: rest[1] === 'live' ? 'health-live' : 'health-ready' });
   }
+  // Triton's model repository extension: the index of every model and why it is (not) ready.
+  if (rest.length === 2 && rest[0] === 'repository' && rest[1] === 'index') return withMethod(method, 'POST', { kind: 'repository-index' });
+  // Flotilla's own: where every instance slot runs, and whether it is busy.
+  if (rest.length === 2 && rest[0] === 'flotilla' && rest[1] === 'slots') return withMethod(method, 'GET', { kind: 'flotilla-slots' });
   if (rest[0] !== 'models') return NOT_FOUND;
   // Like Triton, `/v2/models/stats` is every model's statistics, not the metadata of a model "stats".
   if (rest.length === 2 && rest[1] === 'stats') return withMethod(method, 'GET', { kind: 'model-stats' });

@@ -1,0 +1,149 @@
+import { startNatsServer, type NatsServerProcess } from './nats-server';
+import { ServiceProcess, type AppName } from './service-process';
+
+export interface ExecutorSpec {
+  /** `cpu` or `gpu:N`. */
+  readonly device: string;
+  /** Stand in for a GPU on the CPU execution provider. */
+  readonly simulate?: boolean;
+  readonly extraFlags?: readonly string[];
+}
+
+export interface ClusterOptions {
+  readonly modelRepository: string;
+  readonly httpPort: number;
+  readonly natsPort: number;
+  readonly httpAddress?: string;
+  readonly executors?: readonly ExecutorSpec[];
+  readonly rateLimit?: string;
+  readonly inferTimeoutMs?: number;
+  readonly strictReadiness?: boolean;
+  /** Extra environment for every service (OTEL_* for instance). */
+  readonly env?: NodeJS.ProcessEnv;
+  readonly log?: (service: string, line: string) => void;
+  /** Called as each piece starts, for progress display. */
+  readonly progress?: (step: string) => void;
+}
+
+/**
+ * A whole Flotilla deployment on this machine: a private nats-server and each service as its own
+ * process. The launcher (`npm start`) and the end-to-end tests both use it; tests also kill and
+ * restart single services through it.
+ */
+export class FlotillaCluster {
+  private readonly services = new Map<string, ServiceProcess>();
+
+  private constructor(
+    private readonly options: ClusterOptions,
+    readonly nats: NatsServerProcess,
+  ) {}
+
+  static async start(options: ClusterOptions): Promise<FlotillaCluster> {
+    const log = options.log ?? (() => undefined);
+    options.progress?.(`nats-server on port ${options.natsPort}`);
+    const nats = await startNatsServer(options.natsPort, (line) => log('nats', line));
+    const cluster = new FlotillaCluster(options, nats);
+    try {
+      for (const name of ['model-repository', 'scheduler', 'rate-limiter'] as const) cluster.startService(name);
+      for (const executor of options.executors ?? [{ device: 'cpu' }]) cluster.startExecutor(executor);
+      cluster.startService('gateway');
+    } catch (error) {
+      await cluster.stop();
+      throw error;
+    }
+    return cluster;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.options.httpPort}`;
+  }
+
+  get natsUrl(): string {
+    return this.nats.url;
+  }
+
+  /** The running process of a service: `gateway`, `scheduler`, … or `executor:<device>`. */
+  service(name: string): ServiceProcess {
+    const service = this.services.get(name);
+    if (!service) throw new Error(`no service '${name}' in this cluster (have: ${[...this.services.keys()].join(', ')})`);
+    return service;
+  }
+
+  serviceNames(): string[] {
+    return [...this.services.keys()];
+  }
+
+  startService(app: Exclude<AppName, 'executor'>): ServiceProcess {
+    return this.launch(app, app, this.flagsFor(app));
+  }
+
+  startExecutor(spec: ExecutorSpec): ServiceProcess {
+    const flags = ['--device', spec.device, ...(spec.simulate ? ['--simulate-gpu', 'true'] : []), ...(spec.extraFlags ?? [])];
+    return this.launch(`executor:${spec.device}`, 'executor', [...this.common(), ...flags]);
+  }
+
+  /** Polls `/v2/health/ready` until it answers 200. */
+  async waitReady(timeoutMs = 60_000, path = '/v2/health/ready'): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    while (Date.now() < deadline) {
+      for (const [name, service] of this.services) {
+        if (!service.running) throw new Error(`${name} exited with code ${service.child.exitCode} while starting`);
+      }
+      try {
+        const response = await fetch(`${this.url}${path}`);
+        if (response.status === 200) return;
+        last = `HTTP ${response.status}`;
+      } catch (error) {
+        last = (error as Error).message;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`Flotilla was not ready after ${timeoutMs} ms (${path}: ${last})`);
+  }
+
+  /** Stops every service (gateway first, so no new work arrives), then NATS. */
+  async stop(): Promise<void> {
+    const order = [...this.services.values()].reverse();
+    for (const service of order) await service.stop();
+    this.services.clear();
+    if (this.nats.child.exitCode === null) {
+      this.nats.child.kill('SIGTERM');
+      await new Promise((resolve) => this.nats.child.once('exit', resolve));
+    }
+  }
+
+  private launch(name: string, app: AppName, args: readonly string[]): ServiceProcess {
+    const existing = this.services.get(name);
+    if (existing?.running) throw new Error(`${name} is already running`);
+    this.options.progress?.(name);
+    const env = { ...process.env, ...this.options.env };
+    const service = new ServiceProcess(name, app, args, env, this.options.log ?? (() => undefined));
+    this.services.set(name, service);
+    return service;
+  }
+
+  private common(): string[] {
+    return ['--nats-url', this.nats.url];
+  }
+
+  private flagsFor(app: Exclude<AppName, 'executor'>): string[] {
+    const o = this.options;
+    switch (app) {
+      case 'model-repository':
+        return [...this.common(), '--model-repository', o.modelRepository];
+      case 'rate-limiter':
+        return [...this.common(), '--rate-limit', o.rateLimit ?? 'off'];
+      case 'scheduler':
+        return this.common();
+      case 'gateway':
+        return [
+          ...this.common(),
+          '--http-port', String(o.httpPort),
+          '--http-address', o.httpAddress ?? '0.0.0.0',
+          '--infer-timeout-ms', String(o.inferTimeoutMs ?? 60_000),
+          '--strict-readiness', String(o.strictReadiness ?? true),
+        ];
+    }
+  }
+}

@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+// `npm start`: a private nats-server plus the five Flotilla services, each its own process, on one
+// model repository. Ctrl-C stops them all.
+import { existsSync } from 'node:fs';
+import { FlagError, usage } from '@flotilla/service-kit';
+import { FlotillaCluster } from './cluster';
+import { LAUNCHER_FLAGS, launcherOptions } from './launcher-options';
+
+const COLORS = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m', '\x1b[34m', '\x1b[90m'];
+const color = process.stdout.isTTY ? (i: number, text: string) => `${COLORS[i % COLORS.length]}${text}\x1b[0m` : (_: number, text: string) => text;
+const names = new Map<string, number>();
+const prefix = (service: string) => {
+  if (!names.has(service)) names.set(service, names.size);
+  return color(names.get(service)!, service.padEnd(16));
+};
+
+async function main(): Promise<void> {
+  let options;
+  try {
+    options = launcherOptions(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof FlagError)) throw error;
+    console.error(`flotilla: ${error.message}\n\n${usage('npm start --', LAUNCHER_FLAGS)}`);
+    process.exit(2);
+  }
+  if (options === 'help') {
+    console.log(usage('npm start --', LAUNCHER_FLAGS));
+    return;
+  }
+  if (!existsSync(options.modelRepository)) {
+    console.error(`flotilla: model repository ${options.modelRepository} does not exist`);
+    process.exit(2);
+  }
+
+  const started = Date.now();
+  console.log(`flotilla: serving ${options.modelRepository}`);
+  const cluster = await FlotillaCluster.start({
+    ...options,
+    log: options.quiet ? undefined : (service, line) => console.log(`${prefix(service)} ${line}`),
+    progress: (step) => console.log(`flotilla: starting ${step}…`),
+  });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\nflotilla: ${signal}: stopping every service…`);
+    await cluster.stop();
+    console.log('flotilla: stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  for (const name of cluster.serviceNames()) {
+    void cluster.service(name).exited.then((code) => {
+      if (!stopping) console.error(`flotilla: ${name} exited unexpectedly (code ${code}); the others keep running`);
+    });
+  }
+
+  try {
+    await cluster.waitReady(120_000);
+  } catch (error) {
+    console.error(`flotilla: ${(error as Error).message}`);
+    await cluster.stop();
+    process.exit(1);
+  }
+  const models = (await (await fetch(`${cluster.url}/v2/repository/index`, { method: 'POST' }).catch(() => undefined))?.json().catch(() => undefined)) as { name: string }[] | undefined;
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(`\nFlotilla is ready in ${seconds} s: http://localhost:${options.httpPort}${models ? `  (models: ${models.map((m) => m.name).join(', ')})` : ''}  — Ctrl-C to stop\n`);
+}
+
+main().catch((error) => {
+  console.error(`flotilla: ${error instanceof Error ? error.message : error}`);
+  process.exit(1);
+});

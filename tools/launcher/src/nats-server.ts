@@ -1,0 +1,61 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Where Debian puts the binary; PATH may not include /usr/sbin for non-root shells. */
+const CANDIDATES = ['nats-server', '/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'];
+
+export function findNatsServer(): string | undefined {
+  for (const candidate of CANDIDATES) {
+    const probe = spawnSync(candidate, ['--version'], { stdio: 'ignore' });
+    if (probe.status === 0) return candidate;
+  }
+  return undefined;
+}
+
+export interface NatsServerProcess {
+  readonly url: string;
+  readonly port: number;
+  readonly child: ChildProcess;
+}
+
+/**
+ * Starts a private nats-server on `port`. Its config raises max_payload to 8 MiB (the default
+ * 1 MiB would refuse a 1 MiB tensor once framed); tensors past the limit are refused with a
+ * clear error by the gateway and executors, never dropped.
+ */
+export async function startNatsServer(port: number, log: (line: string) => void): Promise<NatsServerProcess> {
+  const binary = findNatsServer();
+  if (!binary) throw new Error("nats-server is not installed: run 'npm start' as root to install Debian's nats-server, or 'apt-get install nats-server'");
+  const dir = mkdtempSync(join(tmpdir(), 'flotilla-nats-'));
+  const config = join(dir, 'nats.conf');
+  writeFileSync(config, [`listen: 127.0.0.1:${port}`, 'max_payload: 8MB', 'max_pending: 64MB', 'write_deadline: "10s"', ''].join('\n'));
+  const child = spawn(binary, ['-c', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.on('data', (chunk: Buffer) => chunk.toString().split('\n').filter(Boolean).forEach(log));
+  child.stderr?.on('data', (chunk: Buffer) => chunk.toString().split('\n').filter(Boolean).forEach(log));
+  await waitForPort(port, 10_000, () => child.exitCode !== null);
+  return { url: `nats://127.0.0.1:${port}`, port, child };
+}
+
+export async function waitForPort(port: number, timeoutMs: number, failed: () => boolean = () => false): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (failed()) throw new Error(`process meant to listen on port ${port} exited`);
+    if (await canConnect(port)) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`nothing listens on port ${port} after ${timeoutMs} ms`);
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
