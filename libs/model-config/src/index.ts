@@ -1,0 +1,12 @@
+export * from './model-config.types';
+export { PbtxtParseError } from './pbtxt/parse-error';
+export { parseModelConfig, renderPbtxt, modelConfigToJson } from './model-config-text';
+export { dataTypeToDatatype, datatypeToDataType } from './datatype-mapping';
+export type { DeviceEnvironment } from './device-environment';
+export { completeBackendFields, type BackendFieldsContext } from './backend-fields';
+export { normalizeModelConfig } from './normalize';
+export { validateModelConfig } from './validate';
+export { instancePlacements, type InstancePlacement } from './instance-placements';
+export { selectVersions, parseVersionDirName } from './versions';
+export { modelMetadata, type ModelMetadata } from './model-metadata';
+export { getParameter } from './parameters';
