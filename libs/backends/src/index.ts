@@ -1,0 +1,7 @@
+// @flotilla/backends: execution backends. Today: ONNX Runtime, one worker thread per instance slot.
+// Only main-thread code is exported; the onnxruntime-node addon loads inside the worker threads.
+export { SlotWorker } from './slot-worker';
+export type { SlotWorkerOptions, SlotExitListener } from './slot-worker';
+export type { SlotSpec, ExecuteResult, SlotState, SlotExit } from './slot-spec';
+export { IllegalSlotTransitionError } from './slot-state';
+export { defaultIntraOpThreads, oversubscriptionWarning } from './thread-budget';

@@ -1,0 +1,41 @@
+import type { Tensor } from '@flotilla/contracts';
+
+/** One instance slot: one loaded copy of one model version, run on its own worker thread. */
+export interface SlotSpec {
+  readonly slotId: string;
+  readonly modelName: string;
+  readonly modelVersion: number;
+  readonly modelPath: string;
+  readonly backend: 'onnxruntime';
+  readonly executionProvider: 'cpu' | 'cuda' | 'tensorrt';
+  readonly deviceId: number;
+  readonly intraOpThreads: number;
+  readonly interOpThreads: number;
+}
+
+export interface ExecuteResult {
+  readonly outputs: Tensor[];
+  /**
+   * When the worker started converting the inputs and when it finished converting the outputs:
+   * `performance.timeOrigin + performance.now()` in the worker, i.e. epoch ms with sub-ms
+   * precision, comparable across processes on one host.
+   */
+  readonly computeStartMs: number;
+  readonly computeEndMs: number;
+}
+
+export type SlotState = 'loading' | 'idle' | 'busy' | 'closed' | 'failed';
+
+/** Reported to `on('exit')` listeners whenever the slot's thread ends. */
+export interface SlotExit {
+  readonly slotId: string;
+  readonly exitCode: number;
+  /** False after close(); true when the thread died on its own (crash, OOM, terminated from outside). */
+  readonly unexpected: boolean;
+  /** The uncaught error that killed the thread, when there was one. */
+  readonly error?: Error;
+}
+
+export function describeSlot(spec: SlotSpec): string {
+  return `slot ${spec.slotId} (model '${spec.modelName}' version ${spec.modelVersion})`;
+}
