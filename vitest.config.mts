@@ -33,6 +33,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/**/*.e2e.spec.ts'],
+          globalSetup: ['test/support/global-setup.ts'],
           globals: true,
           fileParallelism: false,
           testTimeout: 60_000,

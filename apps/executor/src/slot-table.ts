@@ -29,6 +29,7 @@ export class SlotTable implements OnApplicationShutdown {
   private readonly logger = new Logger('slots');
   private readonly slots = new Map<string, SlotEntry>();
   private readonly listeners: (() => void)[] = [];
+  private readonly warned = new Set<string>();
 
   constructor(@Inject(EXECUTOR_OPTIONS) private readonly options: ExecutorOptions) {}
 
@@ -47,14 +48,14 @@ export class SlotTable implements OnApplicationShutdown {
         void entry.worker?.close();
       }
     }
-    const active = plans.filter((plan) => !plan.passive).length;
     const signatures = new Map(models.filter((m) => m.config).map((m) => [m.name, signatureOf(m.config as unknown as ModelConfig)]));
     for (const plan of plans) {
       if (this.slots.has(plan.slotId)) continue;
       const entry: SlotEntry = { plan, signature: signatures.get(plan.model)!, state: 'loading', tail: Promise.resolve() };
       this.slots.set(plan.slotId, entry);
-      void this.load(entry, active);
+      void this.load(entry, activeSlotsOf(plans, plan.model));
     }
+    this.warnOversubscription(plans);
     this.changed();
   }
 
@@ -93,9 +94,7 @@ export class SlotTable implements OnApplicationShutdown {
 
   private async load(entry: SlotEntry, activeSlots: number): Promise<void> {
     const { plan } = entry;
-    const intraOpThreads = plan.intraOpThreads ?? defaultIntraOpThreads(this.options.cores, Math.max(1, activeSlots));
-    const warning = oversubscriptionWarning(this.options.cores, activeSlots, intraOpThreads);
-    if (warning) this.logger.warn(`${plan.model}: ${warning}`);
+    const intraOpThreads = this.intraOpThreads(plan, activeSlots);
     try {
       const worker = await SlotWorker.start({
         slotId: plan.slotId,
@@ -127,10 +126,31 @@ export class SlotTable implements OnApplicationShutdown {
     this.changed();
   }
 
+  /**
+   * A model's slots share the device's cores: by default each gets cores / slots threads, so that
+   * `count: 2` on two cores runs two single-threaded sessions side by side, not four threads.
+   */
+  private intraOpThreads(plan: PlannedSlot, activeSlots: number): number {
+    return plan.intraOpThreads ?? defaultIntraOpThreads(this.options.cores, Math.max(1, activeSlots));
+  }
+
+  /** Once per model: its slots × threads should not exceed the cores, or its runs slow each other. */
+  private warnOversubscription(plans: readonly PlannedSlot[]): void {
+    for (const model of new Set(plans.map((plan) => plan.model))) {
+      const first = plans.find((plan) => plan.model === model)!;
+      const active = activeSlotsOf(plans, model);
+      const warning = oversubscriptionWarning(this.options.cores, active, this.intraOpThreads(first, active));
+      if (warning && !this.warned.has(model)) this.logger.warn(`model '${model}': ${warning}`);
+      this.warned.add(model);
+    }
+  }
+
   private changed(): void {
     for (const listener of this.listeners) listener();
   }
 }
+
+const activeSlotsOf = (plans: readonly PlannedSlot[], model: string) => plans.filter((plan) => plan.model === model && !plan.passive).length;
 
 function signatureOf(config: ModelConfig): ModelSignature {
   return {

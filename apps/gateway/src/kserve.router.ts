@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { IncomingHttpHeaders } from 'node:http';
 import { dataTypeToDatatype, modelMetadata, type ModelConfig } from '@flotilla/model-config';
-import { FlotillaError, invalidArg, notFound, type ModelRecord } from '@flotilla/contracts';
+import { FlotillaError, invalidArg, notFound, type ExecutionStamp, type ModelRecord } from '@flotilla/contracts';
 import {
   decodeInferRequest,
   encodeInferResponse,
@@ -96,7 +96,8 @@ export class KserveRouter {
         outputs: request.outputs.map((output) => output.name),
         trace: trace.setSpan(parent, span),
       });
-      const encoded = encodeInferResponse({ id: request.id, modelName: result.modelName, modelVersion: result.modelVersion, outputs: result.outputs }, request);
+      const parameters = request.parameters[EXECUTION_INFO_PARAMETER] === true ? executionParameters(result.meta.execution) : undefined;
+      const encoded = encodeInferResponse({ id: request.id, modelName: result.modelName, modelVersion: result.modelVersion, outputs: result.outputs, parameters }, request);
       return { status: 200, headers: encoded.headers, body: encoded.body };
     } catch (error) {
       span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
@@ -155,6 +156,24 @@ function versionsOf(record: ModelRecord, requested: string | undefined): number[
   if (requested === undefined) return ready;
   if (!ready.includes(Number(requested))) throw notFound(`Request for unknown model: '${record.name}' version ${requested} is not found`);
   return [Number(requested)];
+}
+
+/**
+ * A request parameter that asks for where and when the request ran, returned as response
+ * parameters. Tests use it to prove slots overlap from their own stamps; operators to see placement.
+ */
+const EXECUTION_INFO_PARAMETER = 'flotilla_execution_info';
+
+function executionParameters(execution: ExecutionStamp | undefined): Record<string, unknown> | undefined {
+  if (!execution) return undefined;
+  return {
+    flotilla_executor: execution.executorId,
+    flotilla_device: execution.device,
+    flotilla_instance: execution.instance,
+    flotilla_queue_us: execution.queueMicros,
+    flotilla_compute_start_ms: execution.computeStartMs,
+    flotilla_compute_end_ms: execution.computeEndMs,
+  };
 }
 
 /** Triton's index rows: one per version, or one without a version for a model that failed as a whole. */

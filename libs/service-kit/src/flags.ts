@@ -75,5 +75,4 @@ export function usage(service: string, specs: readonly FlagSpec[]): string {
 /** Flags every service takes. */
 export const COMMON_FLAGS: readonly FlagSpec[] = [
   { name: 'nats-url', description: 'NATS server URL', default: 'nats://127.0.0.1:4222' },
-  { name: 'log-verbose', description: 'log every control message (0 or 1)', default: '0' },
 ];

@@ -1,7 +1,8 @@
-import { ConsoleLogger, Module, type DynamicModule, type OnApplicationShutdown, type Type } from '@nestjs/common';
+import { Module, type DynamicModule, type OnApplicationShutdown, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { TelemetryHandle } from '@flotilla/telemetry';
 import { FlagError } from './flags';
+import { ServiceLogger } from './service-logger';
 
 export interface ServiceDefinition {
   /** Short name: used in logs, the NATS connection name and the OpenTelemetry service name. */
@@ -17,13 +18,13 @@ export interface ServiceDefinition {
  * flush spans, and exit. A bad flag prints the reason and exits 2 before anything starts.
  */
 export async function runService(definition: ServiceDefinition, argv = process.argv.slice(2)): Promise<void> {
-  const logger = new ConsoleLogger(definition.name, { timestamp: true });
+  const logger = new ServiceLogger(definition.name, ['1', 'true'].includes(process.env.FLOTILLA_LOG_VERBOSE ?? ''));
   let module: DynamicModule | Type<unknown>;
   try {
     module = definition.module(argv);
   } catch (error) {
     if (error instanceof FlagError) {
-      logger.error(error.message);
+      logger.error(error.message, definition.name);
       process.exit(2);
     }
     throw error;

@@ -1,0 +1,142 @@
+// The request path end to end: HTTP → gateway → NATS → scheduler → executor (ONNX Runtime in a
+// worker thread) → straight back to the gateway, with every service a real process.
+import { http, matmulRequest, postJson, range, simpleRequest, startFlotilla, type TestFlotilla } from './support/flotilla';
+import { testRepository } from './support/repository';
+
+let flotilla: TestFlotilla;
+
+beforeAll(async () => {
+  const repository = testRepository({
+    // A broken model must be reported and must not stop the others from loading.
+    'broken/config.pbtxt': 'name: "broken"\nplatform: "onnxruntime_onnx"\nmax_batch_size: 8\ninput [ { name: "X" data_type: TYPE_FP32 dims: [ 4 ] ]\n',
+  });
+  flotilla = await startFlotilla({ name: 'inference', modelRepository: repository, strictReadiness: false });
+});
+
+afterAll(() => flotilla?.stop());
+
+const a = range(16);
+const b = range(16).map((i) => 2 * i + 0.5);
+
+describe('inference over HTTP', () => {
+  it('returns exact sums and differences for simple over JSON', async () => {
+    const response = await postJson(`${flotilla.url}/v2/models/simple/infer`, simpleRequest(a, b, { id: 'req-7' }));
+    expect(response.status).toBe(200);
+    const body = response.json<{ id: string; model_name: string; model_version: string; outputs: { name: string; shape: number[]; datatype: string; data: number[] }[] }>();
+    expect(body.id).toBe('req-7');
+    expect(body.model_name).toBe('simple');
+    expect(body.model_version).toBe('1');
+    const byName = Object.fromEntries(body.outputs.map((o) => [o.name, o]));
+    expect(byName.OUTPUT0).toMatchObject({ datatype: 'FP32', shape: [1, 16] });
+    expect(byName.OUTPUT0.data).toEqual(a.map((x, i) => x + b[i]));
+    expect(byName.OUTPUT1.data).toEqual(a.map((x, i) => x - b[i]));
+  });
+
+  it("returns exact results over Triton's binary tensor extension", async () => {
+    const input0 = Buffer.from(new Float32Array(a).buffer);
+    const input1 = Buffer.from(new Float32Array(b).buffer);
+    const header = Buffer.from(
+      JSON.stringify({
+        inputs: [
+          { name: 'INPUT0', shape: [1, 16], datatype: 'FP32', parameters: { binary_data_size: 64 } },
+          { name: 'INPUT1', shape: [1, 16], datatype: 'FP32', parameters: { binary_data_size: 64 } },
+        ],
+        outputs: [{ name: 'OUTPUT0', parameters: { binary_data: true } }, { name: 'OUTPUT1', parameters: { binary_data: true } }],
+      }),
+    );
+    const response = await http(`${flotilla.url}/v2/models/simple/infer`, {
+      method: 'POST',
+      headers: { 'Inference-Header-Content-Length': String(header.byteLength), 'Content-Type': 'application/octet-stream' },
+      body: Buffer.concat([header, input0, input1]),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/octet-stream');
+    const jsonLength = Number(response.headers.get('inference-header-content-length'));
+    const meta = JSON.parse(response.body.subarray(0, jsonLength).toString()) as { outputs: { name: string; parameters: { binary_data_size: number } }[] };
+    expect(meta.outputs.map((o) => [o.name, o.parameters.binary_data_size])).toEqual([
+      ['OUTPUT0', 64],
+      ['OUTPUT1', 64],
+    ]);
+    const floats = new Float32Array(response.body.buffer.slice(response.body.byteOffset + jsonLength, response.body.byteOffset + jsonLength + 128));
+    expect([...floats.subarray(0, 16)]).toEqual(a.map((x, i) => x + b[i]));
+    expect([...floats.subarray(16)]).toEqual(a.map((x, i) => x - b[i]));
+  });
+
+  it('serves metadata with the batch dimension and the normalised config', async () => {
+    const metadata = (await http(`${flotilla.url}/v2/models/simple`)).json();
+    expect(metadata).toMatchObject({ name: 'simple', versions: ['1'], platform: 'onnxruntime_onnx' });
+    expect(metadata.inputs).toEqual([
+      { name: 'INPUT0', datatype: 'FP32', shape: [-1, 16] },
+      { name: 'INPUT1', datatype: 'FP32', shape: [-1, 16] },
+    ]);
+    const config = (await http(`${flotilla.url}/v2/models/matmul_chain/config`)).json<{ instance_group: { name: string; count: number; kind: string }[] }>();
+    expect(config.instance_group).toEqual([expect.objectContaining({ name: 'matmul_chain_0', count: 2, kind: 'KIND_CPU' })]);
+    expect((await http(`${flotilla.url}/v2/models/simple/ready`)).status).toBe(200);
+    expect((await http(`${flotilla.url}/v2/health/live`)).status).toBe(200);
+  });
+
+  it('runs two matmul_chain slots at the same time', async () => {
+    const responses = await Promise.all(range(4).map((i) => postJson(`${flotilla.url}/v2/models/matmul_chain/infer`, matmulRequest(i + 1))));
+    const runs = responses.map((r) => {
+      expect(r.status).toBe(200);
+      return r.json<{ parameters: { flotilla_instance: string; flotilla_compute_start_ms: number; flotilla_compute_end_ms: number } }>().parameters;
+    });
+    expect(new Set(runs.map((run) => run.flotilla_instance))).toEqual(new Set(['matmul_chain_0_0', 'matmul_chain_0_1']));
+    // From the slots' own stamps: some run on one slot started before a run on the other ended.
+    const overlaps = runs.some((x) =>
+      runs.some((y) => x.flotilla_instance !== y.flotilla_instance && x.flotilla_compute_start_ms < y.flotilla_compute_end_ms && y.flotilla_compute_start_ms < x.flotilla_compute_end_ms),
+    );
+    expect(overlaps).toBe(true);
+  });
+});
+
+describe('bad requests get a 4xx naming the problem', () => {
+  const infer = (model: string, body: unknown) => postJson(`${flotilla.url}/v2/models/${model}/infer`, body);
+
+  it.each([
+    ['unknown model', () => infer('no_such_model', simpleRequest(a, b)), 400, "Request for unknown model: 'no_such_model' is not found"],
+    ['unknown version', () => postJson(`${flotilla.url}/v2/models/simple/versions/9/infer`, simpleRequest(a, b)), 404, "Request for unknown model: 'simple' version 9 is not found"],
+    [
+      'wrong shape',
+      () => infer('simple', { inputs: [{ name: 'INPUT0', shape: [1, 8], datatype: 'FP32', data: range(8) }, { name: 'INPUT1', shape: [1, 16], datatype: 'FP32', data: a }] }),
+      400,
+      "unexpected shape for input 'INPUT0' for model 'simple'. Expected [-1,16], got [1,8]",
+    ],
+    [
+      'wrong datatype',
+      () => infer('simple', { inputs: [{ name: 'INPUT0', shape: [1, 16], datatype: 'INT32', data: a }, { name: 'INPUT1', shape: [1, 16], datatype: 'FP32', data: a }] }),
+      400,
+      "inference input 'INPUT0' data-type is 'INT32', but model 'simple' expects 'FP32'",
+    ],
+    ['missing input', () => infer('simple', { inputs: [{ name: 'INPUT0', shape: [1, 16], datatype: 'FP32', data: a }] }), 400, "missing required input(s) ['INPUT1']"],
+    ['malformed JSON', () => infer('simple', '{"inputs": [ '), 400, 'failed to parse the request JSON'],
+    ['too large a batch', () => infer('simple', { inputs: ['INPUT0', 'INPUT1'].map((name) => ({ name, shape: [9, 16], datatype: 'FP32', data: range(144) })) }), 400, "batch-size must be <= 8 for 'simple'"],
+  ])('%s', async (_case, send, status, message) => {
+    const response = await send();
+    expect(response.status).toBe(status);
+    expect(response.json<{ error: string }>().error).toContain(message);
+  });
+
+  it('answers unknown routes and wrong methods like Triton', async () => {
+    expect((await http(`${flotilla.url}/v2/nothing`)).json()).toEqual({ error: 'Not Found' });
+    const wrongMethod = await http(`${flotilla.url}/v2/models/simple/infer`);
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.json()).toEqual({ error: 'Method Not Allowed' });
+  });
+});
+
+describe('model repository', () => {
+  it('reports the broken model with its reason and loads the others', async () => {
+    const index = (await http(`${flotilla.url}/v2/repository/index`, { method: 'POST' })).json<{ name: string; state: string; reason: string }[]>();
+    const broken = index.find((row) => row.name === 'broken');
+    expect(broken?.state).toBe('UNAVAILABLE');
+    expect(broken?.reason).toMatch(/failed to read text proto from .*broken\/config.pbtxt.*:4:/);
+    expect(index.filter((row) => row.state === 'READY').map((row) => row.name).sort()).toEqual(['identity_fp32', 'matmul_chain', 'simple']);
+  });
+
+  it('is not ready under strict readiness while a model failed, but serves the others', async () => {
+    // This cluster runs with --strict-readiness=false; the ready endpoint must then say 200.
+    expect((await http(`${flotilla.url}/v2/health/ready`)).status).toBe(200);
+    expect((await http(`${flotilla.url}/v2/models/broken/ready`)).status).toBe(400);
+  });
+});

@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+// The entry point behind `npm start`, `npm test` and `npm run bench:quick` on a fresh machine.
+// It uses nothing but Node's own modules, because it runs before `npm ci` has installed anything:
+//   1. npm dependencies (skipping onnxruntime-node's CUDA download, which needs the internet);
+//   2. Debian's nats-server, installed with apt-get when running as root;
+//   3. the SWC build to dist/ and the example models (both skipped when up to date);
+// then it hands over to the launcher, the test runner or the benchmark.
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const [command = 'start', ...rest] = process.argv.slice(2);
+const args = rest[0] === '--' ? rest.slice(1) : rest;
+
+const step = (text) => console.log(`\x1b[1mflotilla:\x1b[0m ${text}`);
+
+function run(cmd, cmdArgs, options = {}) {
+  const result = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit', ...options, env: { ...process.env, ...options.env } });
+  if (result.error) throw result.error;
+  return result.status ?? 1;
+}
+
+function must(cmd, cmdArgs, options) {
+  const status = run(cmd, cmdArgs, options);
+  if (status !== 0) {
+    console.error(`flotilla: '${[cmd, ...cmdArgs].join(' ')}' failed with exit code ${status}`);
+    process.exit(status);
+  }
+}
+
+function checkNode() {
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  if (major < 20 || (major === 20 && minor < 19)) {
+    console.error(`flotilla: Node.js >= 20.19 is required (NestJS 12 is loaded through require(esm)); this is ${process.version}`);
+    process.exit(1);
+  }
+}
+
+function ensureNpmDependencies() {
+  const marker = join(root, 'node_modules', '.package-lock.json');
+  const lock = join(root, 'package-lock.json');
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
+  step('installing npm dependencies (first run: about a minute)…');
+  // ONNXRUNTIME_NODE_INSTALL=skip: the CPU provider ships in the package; the CUDA download would
+  // fail without internet access and roll the whole install back. package.json's allowScripts
+  // says the same to npm 11.
+  must('npm', ['ci', '--no-audit', '--no-fund'], { env: { ONNXRUNTIME_NODE_INSTALL: 'skip' } });
+}
+
+function natsServerInstalled() {
+  return ['nats-server', '/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'].some(
+    (candidate) => spawnSync(candidate, ['--version'], { stdio: 'ignore' }).status === 0,
+  );
+}
+
+function ensureNatsServer() {
+  if (natsServerInstalled()) return;
+  if (process.getuid?.() !== 0) {
+    console.error("flotilla: nats-server is missing. Install it (Debian/Ubuntu: 'sudo apt-get install nats-server') or run this as root to have it installed.");
+    process.exit(1);
+  }
+  step("installing Debian's nats-server…");
+  const aptEnv = { env: { DEBIAN_FRONTEND: 'noninteractive' } };
+  if (run('apt-get', ['install', '-y', '-q', 'nats-server'], aptEnv) !== 0) {
+    must('apt-get', ['update', '-q'], aptEnv);
+    must('apt-get', ['install', '-y', '-q', 'nats-server'], aptEnv);
+  }
+}
+
+function buildAndGenerateModels() {
+  must(process.execPath, [join('tools', 'build', 'build.mjs')]);
+  must(process.execPath, [join('dist', 'tools', 'model-generator', 'src', 'main.js'), '--out', join('examples', 'model_repository')]);
+}
+
+checkNode();
+ensureNpmDependencies();
+ensureNatsServer();
+buildAndGenerateModels();
+
+switch (command) {
+  case 'start':
+    step('starting Flotilla…');
+    process.exit(run(process.execPath, [join('dist', 'tools', 'launcher', 'src', 'main.js'), ...args]));
+    break;
+  case 'test':
+    step('type-checking…');
+    must(process.execPath, [join('node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', '--noEmit']);
+    step('running every test (unit, then end-to-end against real processes)…');
+    process.exit(run(process.execPath, [join('node_modules', 'vitest', 'vitest.mjs'), 'run', ...args]));
+    break;
+  case 'bench-quick':
+    process.exit(run(process.execPath, [join('dist', 'tools', 'perf', 'src', 'bench-quick.js'), ...args]));
+    break;
+  default:
+    console.error(`flotilla: unknown bootstrap command '${command}' (start, test, bench-quick)`);
+    process.exit(2);
+}
