@@ -1,0 +1,75 @@
+// One inference is one trace: spans from the gateway, the scheduler and the executor, exported
+// over OTLP (as Jaeger receives them) and linked parent to child.
+import { createServer, type Server } from 'node:http';
+import { freePort } from '../tools/launcher/src/free-port';
+import { http, range, simpleRequest, startFlotilla, type TestFlotilla } from './support/flotilla';
+import { testRepository } from './support/repository';
+
+interface ReceivedSpan {
+  service: string;
+  name: string;
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+}
+
+let flotilla: TestFlotilla;
+let receiver: Server;
+const spans: ReceivedSpan[] = [];
+
+/** A minimal OTLP/HTTP JSON receiver: what Jaeger's port 4318 would get. */
+function startReceiver(port: number): Server {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString() || '{}');
+      for (const resourceSpans of body.resourceSpans ?? []) {
+        const service = resourceSpans.resource?.attributes?.find((a: { key: string }) => a.key === 'service.name')?.value?.stringValue ?? '';
+        for (const scope of resourceSpans.scopeSpans ?? []) {
+          for (const span of scope.spans ?? []) spans.push({ service, name: span.name, traceId: span.traceId, spanId: span.spanId, parentSpanId: span.parentSpanId ?? '' });
+        }
+      }
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
+    });
+  });
+  server.listen(port, '127.0.0.1');
+  return server;
+}
+
+beforeAll(async () => {
+  const port = await freePort();
+  receiver = startReceiver(port);
+  flotilla = await startFlotilla({
+    name: 'tracing',
+    modelRepository: testRepository(),
+    env: { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' },
+  });
+});
+
+afterAll(async () => {
+  await flotilla?.stop();
+  receiver?.close();
+});
+
+it('links gateway → scheduler → executor spans of one request into one trace', async () => {
+  const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+  const response = await http(`${flotilla.url}/v2/models/simple/infer`, {
+    method: 'POST',
+    headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+    body: JSON.stringify(simpleRequest(range(16), range(16))),
+  });
+  expect(response.status).toBe(200);
+
+  const deadline = Date.now() + 15_000;
+  const mine = () => spans.filter((span) => span.traceId === traceId);
+  while (new Set(mine().map((s) => s.service)).size < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+
+  const byName = new Map(mine().map((span) => [span.name, span]));
+  const request = byName.get('InferRequest');
+  const queue = byName.get('queue');
+  const compute = byName.get('compute');
+  expect(request).toMatchObject({ service: 'flotilla-gateway', parentSpanId: '00f067aa0ba902b7' });
+  expect(queue).toMatchObject({ service: 'flotilla-scheduler', parentSpanId: request?.spanId });
+  expect(compute).toMatchObject({ service: 'flotilla-executor', parentSpanId: queue?.spanId });
+});
