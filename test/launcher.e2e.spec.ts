@@ -1,0 +1,52 @@
+// `npm start -- --model-repository DIR --http-port N`: the launcher serves another repository on
+// another port, prints one ready line, and Ctrl-C stops every process it started.
+import { spawn } from 'node:child_process';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { freePort } from '../tools/launcher/src/free-port';
+import { postJson, range, simpleRequest } from './support/flotilla';
+import { testRepository } from './support/repository';
+
+const launcher = join(__dirname, '..', 'dist', 'tools', 'launcher', 'src', 'main.js');
+
+const listening = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+
+it('serves another repository on another port, then stops everything on SIGINT', async () => {
+  const [httpPort, natsPort] = [await freePort(), await freePort()];
+  const child = spawn(process.execPath, [launcher, '--model-repository', testRepository(), '--http-port', String(httpPort), '--nats-port', String(natsPort), '--quiet'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+
+  const deadline = Date.now() + 60_000;
+  while (!output.includes('Flotilla is ready') && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
+  expect(output).toContain(`Flotilla is ready`);
+  expect(output).toContain(`http://localhost:${httpPort}`);
+
+  const response = await postJson(`http://127.0.0.1:${httpPort}/v2/models/simple/infer`, simpleRequest(range(16), range(16)));
+  expect(response.status).toBe(200);
+
+  child.kill('SIGINT');
+  expect(await exited).toBe(0);
+  expect(output).toContain('flotilla: stopped');
+  expect(await listening(httpPort)).toBe(false);
+  expect(await listening(natsPort)).toBe(false);
+});
+
+it('refuses an unknown flag with the list of known ones', async () => {
+  const child = spawn(process.execPath, [launcher, '--no-such-flag', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  expect(code).toBe(2);
+  expect(output).toContain("unknown flag '--no-such-flag'");
+  expect(output).toContain('--model-repository');
+});
