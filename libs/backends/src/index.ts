@@ -2,6 +2,8 @@
 // Only main-thread code is exported; the onnxruntime-node addon loads inside the worker threads.
 export { SlotWorker } from './slot-worker';
 export type { SlotWorkerOptions, SlotExitListener } from './slot-worker';
-export type { SlotSpec, ExecuteResult, SlotState, SlotExit } from './slot-spec';
+export type { SlotSpec, SlotBackend, ExecuteResult, SlotState, SlotExit } from './slot-spec';
 export { IllegalSlotTransitionError } from './slot-state';
 export { defaultIntraOpThreads, oversubscriptionWarning } from './thread-budget';
+export type { JavascriptTensor } from './runners/javascript-tensors';
+export type { JavascriptModelContext } from './runners/javascript-runner';

@@ -6,12 +6,22 @@ export interface SlotSpec {
   readonly modelName: string;
   readonly modelVersion: number;
   readonly modelPath: string;
-  readonly backend: 'onnxruntime';
+  /** Which runner the slot's thread loads: an ONNX Runtime session, or a JavaScript model (`model.js`). */
+  readonly backend: SlotBackend;
   readonly executionProvider: 'cpu' | 'cuda' | 'tensorrt';
   readonly deviceId: number;
   readonly intraOpThreads: number;
   readonly interOpThreads: number;
+  /** The executor's device (`cpu`, `gpu:N`), told to JavaScript models. */
+  readonly device?: string;
+  /** The model config's tensor names: JavaScript models have no graph to read them from. */
+  readonly inputNames?: readonly string[];
+  readonly outputNames?: readonly string[];
+  /** The model config's `parameters`, as strings. */
+  readonly parameters?: Readonly<Record<string, string>>;
 }
+
+export type SlotBackend = 'onnxruntime' | 'javascript';
 
 export interface ExecuteResult {
   readonly outputs: Tensor[];

@@ -1,13 +1,13 @@
-// Entry point of one slot's worker thread: it owns one ONNX Runtime session and runs it.
-// `session.run` blocks this thread for the whole inference, which is the point: the main thread
-// (and the other slots) stay free. Loaded by SlotWorker as the compiled `slot-worker.thread.js`.
+// Entry point of one slot's worker thread: it loads the slot's model with its backend's runner
+// and runs one request at a time. Inference blocks this thread, which is the point: the main
+// thread and the other slots stay free. Loaded by SlotWorker as the compiled `slot-worker.thread.js`.
 import { FlotillaError, WireError } from '@flotilla/contracts';
-import { InferenceSession } from 'onnxruntime-node';
 import { MessagePort, parentPort, workerData } from 'node:worker_threads';
-import { fromOrtTensor, toOrtTensor } from './ort-tensor-conversion';
+import type * as JavascriptRunner from './runners/javascript-runner';
+import type { ModelRunner } from './runners/model-runner';
+import type * as OnnxRuntimeRunner from './runners/onnxruntime-runner';
 import { describeSlot, SlotSpec } from './slot-spec';
 import type { FromSlotThread, ToSlotThread } from './slot-messages';
-import { sessionOptionsFor } from './session-options';
 import { prepareForTransfer } from './tensor-transfer';
 
 const spec = workerData as SlotSpec;
@@ -16,11 +16,25 @@ const port = requireParentPort();
 const send = (message: FromSlotThread, transferList: ArrayBuffer[] = []) => port.postMessage(message, transferList);
 const epochNowMs = () => performance.timeOrigin + performance.now();
 
-async function load(): Promise<InferenceSession | undefined> {
+/** Required lazily, so a JavaScript slot never loads the onnxruntime addon. */
+/* eslint-disable @typescript-eslint/no-require-imports */
+async function createRunner(): Promise<ModelRunner> {
+  switch (spec.backend) {
+    case 'onnxruntime':
+      return (require('./runners/onnxruntime-runner') as typeof OnnxRuntimeRunner).createOnnxRuntimeRunner(spec);
+    case 'javascript':
+      return (require('./runners/javascript-runner') as typeof JavascriptRunner).createJavascriptRunner(spec);
+    default:
+      throw new Error(`unknown backend '${String(spec.backend)}'`);
+  }
+}
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+async function load(): Promise<ModelRunner | undefined> {
   try {
-    const session = await InferenceSession.create(spec.modelPath, sessionOptionsFor(spec));
-    send({ kind: 'ready', inputNames: [...session.inputNames], outputNames: [...session.outputNames] });
-    return session;
+    const runner = await createRunner();
+    send({ kind: 'ready', inputNames: [...runner.inputNames], outputNames: [...runner.outputNames] });
+    return runner;
   } catch (error) {
     send({ kind: 'load-failed', message: errorMessage(error) });
     port.close();
@@ -28,12 +42,10 @@ async function load(): Promise<InferenceSession | undefined> {
   }
 }
 
-async function execute(session: InferenceSession, message: Extract<ToSlotThread, { kind: 'execute' }>): Promise<void> {
+async function execute(runner: ModelRunner, message: Extract<ToSlotThread, { kind: 'execute' }>): Promise<void> {
   const computeStartMs = epochNowMs();
   try {
-    const feeds = Object.fromEntries(message.inputs.map((tensor) => [tensor.name, toOrtTensor(tensor)]));
-    const results = await session.run(feeds, message.outputNames);
-    const outputs = message.outputNames.map((name) => fromOrtTensor(name, results[name]));
+    const outputs = await runner.run(message.inputs, message.outputNames);
     const computeEndMs = epochNowMs();
     const { tensors, transferList } = prepareForTransfer(outputs);
     send({ kind: 'result', id: message.id, outputs: tensors, computeStartMs, computeEndMs }, transferList);
@@ -44,7 +56,7 @@ async function execute(session: InferenceSession, message: Extract<ToSlotThread,
 
 function toWireError(error: unknown): WireError {
   if (error instanceof FlotillaError) return error.toWire();
-  return { code: 'INTERNAL', message: `${describeSlot(spec)}: onnxruntime failed to run: ${errorMessage(error)}` };
+  return { code: 'INTERNAL', message: `${describeSlot(spec)}: ${spec.backend} failed to run: ${errorMessage(error)}` };
 }
 
 function requireParentPort(): MessagePort {
@@ -56,14 +68,14 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-void load().then((session) => {
-  if (!session) return;
+void load().then((runner) => {
+  if (!runner) return;
   port.on('message', (message: ToSlotThread) => {
     if (message.kind === 'execute') {
-      void execute(session, message);
+      void execute(runner, message);
     } else {
-      // Releasing the session and closing the port empties the event loop: the thread exits with code 0.
-      void session.release().finally(() => port.close());
+      // Releasing the model and closing the port empties the event loop: the thread exits with code 0.
+      void runner.release().finally(() => port.close());
     }
   });
 });

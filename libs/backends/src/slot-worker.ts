@@ -175,7 +175,7 @@ export class SlotWorker {
         this.settleLoad?.reject(
           new FlotillaError(
             'INTERNAL',
-            `${describeSlot(this.spec)}: failed to load model file ${this.spec.modelPath} (execution provider ${this.spec.executionProvider}): ${message.message}`,
+            `${describeSlot(this.spec)}: failed to load model file ${this.spec.modelPath} (${this.spec.backend === 'onnxruntime' ? `execution provider ${this.spec.executionProvider}` : `${this.spec.backend} backend`}): ${message.message}`,
           ),
         );
         return;
