@@ -31,3 +31,21 @@ export function linkModel(repository: string, fromModel: string, toModel: string
   mkdirSync(join(repository, toModel, String(version)), { recursive: true });
   symlinkSync(join(MODEL_CACHE, fromModel, '1', 'model.onnx'), join(repository, toModel, String(version), 'model.onnx'));
 }
+
+const CONCURRENCY_EXAMPLES = resolve(__dirname, '../../examples/concurrency_repository');
+
+/**
+ * A fresh repository with some of examples/concurrency_repository's models: configs and
+ * javascript models copied, matmul_chain's generated ONNX file linked in for the ONNX ones.
+ */
+export function concurrencyRepository(models: readonly string[]): string {
+  generateModels(MODEL_CACHE);
+  const dir = mkdtempSync(join(tmpdir(), 'flotilla-repo-'));
+  for (const model of models) {
+    cpSync(join(CONCURRENCY_EXAMPLES, model), join(dir, model), { recursive: true, dereference: false, filter: (source) => !source.endsWith('model.onnx') });
+    if (!readdirSync(join(dir, model, '1')).includes('model.js')) {
+      symlinkSync(join(MODEL_CACHE, 'matmul_chain', '1', 'model.onnx'), join(dir, model, '1', 'model.onnx'));
+    }
+  }
+  return dir;
+}

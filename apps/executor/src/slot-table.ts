@@ -101,11 +101,15 @@ export class SlotTable implements OnApplicationShutdown {
         modelName: plan.model,
         modelVersion: plan.version,
         modelPath: plan.modelPath,
-        backend: 'onnxruntime',
+        backend: plan.backend === 'javascript' ? 'javascript' : 'onnxruntime',
         executionProvider: this.options.executionProvider,
         deviceId: this.options.deviceId,
         intraOpThreads,
         interOpThreads: plan.interOpThreads ?? 1,
+        device: this.options.device,
+        inputNames: entry.signature.input.map((input) => input.name),
+        outputNames: entry.signature.output.map((output) => output.name),
+        parameters: plan.parameters,
       });
       if (this.slots.get(plan.slotId) !== entry) return void worker.close(); // unplaced while loading
       worker.on('exit', (exit) => {
@@ -117,7 +121,8 @@ export class SlotTable implements OnApplicationShutdown {
       });
       entry.worker = worker;
       entry.state = 'ready';
-      this.logger.log(`instance ${plan.instance} of ${plan.model} v${plan.version} ready (${this.options.executionProvider}, ${intraOpThreads} intra-op thread(s))`);
+      const how = plan.backend === 'javascript' ? 'javascript backend' : `onnxruntime, ${this.options.executionProvider} provider, ${intraOpThreads} intra-op thread(s)`;
+      this.logger.log(`instance ${plan.instance} of ${plan.model} v${plan.version} ready on ${this.options.device} (${how})`);
     } catch (error) {
       entry.state = 'failed';
       entry.error = error instanceof FlotillaError || error instanceof Error ? error.message : String(error);
@@ -136,7 +141,8 @@ export class SlotTable implements OnApplicationShutdown {
 
   /** Once per model: its slots × threads should not exceed the cores, or its runs slow each other. */
   private warnOversubscription(plans: readonly PlannedSlot[]): void {
-    for (const model of new Set(plans.map((plan) => plan.model))) {
+    // Thread counts only mean something to ONNX Runtime; a JavaScript model runs on its slot's thread alone.
+    for (const model of new Set(plans.filter((plan) => plan.backend !== 'javascript').map((plan) => plan.model))) {
       const first = plans.find((plan) => plan.model === model)!;
       const active = activeSlotsOf(plans, model);
       const warning = oversubscriptionWarning(this.options.cores, active, this.intraOpThreads(first, active));

@@ -1,12 +1,15 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { resolve } from 'node:path';
-import { BusModule, COMMON_FLAGS, FlagError, flagString, parseFlags } from '@flotilla/service-kit';
-import { REPOSITORY_OPTIONS, RepositoryService } from './repository.service';
+import { BusModule, COMMON_FLAGS, FlagError, flagInt, flagString, parseFlags } from '@flotilla/service-kit';
+import { DeviceInventory } from './device-inventory';
+import { REPOSITORY_OPTIONS, RepositoryService, type RepositoryOptions } from './repository.service';
 
 const FLAGS = [
   ...COMMON_FLAGS,
   { name: 'model-repository', description: 'path of the model repository', default: 'examples/model_repository' },
   { name: 'model-control-mode', description: 'none (load everything at start)', default: 'none' },
+  { name: 'gpus', description: "GPU ids the fleet provides, e.g. 0,1,2, or none (default: learned from executors' announcements)", default: '' },
+  { name: 'device-discovery-ms', description: 'with no --gpus: how long to listen for executors before the first load', default: '1000' },
 ];
 
 @Module({})
@@ -15,10 +18,25 @@ export class ModelRepositoryModule {
     const flags = parseFlags(argv, FLAGS);
     const mode = flagString(flags, 'model-control-mode');
     if (mode !== 'none') throw new FlagError(`--model-control-mode=${mode} is not supported yet; only 'none' is`);
+    const options: RepositoryOptions = {
+      repository: resolve(flagString(flags, 'model-repository')),
+      gpus: parseGpus(flagString(flags, 'gpus')),
+      discoveryMs: flagInt(flags, 'device-discovery-ms', 0, 60_000),
+    };
     return {
       module: ModelRepositoryModule,
       imports: [BusModule.forRoot({ servers: flagString(flags, 'nats-url'), name: 'model-repository' })],
-      providers: [{ provide: REPOSITORY_OPTIONS, useValue: { repository: resolve(flagString(flags, 'model-repository')) } }, RepositoryService],
+      providers: [{ provide: REPOSITORY_OPTIONS, useValue: options }, DeviceInventory, RepositoryService],
     };
   }
+}
+
+function parseGpus(text: string): number[] | undefined {
+  if (text.trim() === '') return undefined;
+  if (text.trim() === 'none') return [];
+  return text.split(',').map((part) => {
+    const id = Number(part.trim());
+    if (!Number.isInteger(id) || id < 0) throw new FlagError(`--gpus must be a comma-separated list of GPU ids, got '${text}'`);
+    return id;
+  });
 }

@@ -3,40 +3,74 @@ import { QUEUE_GROUPS, SUBJECTS, type ModelLifecycleEvent, type ModelRecord, typ
 import { loadRepository } from '@flotilla/repository';
 import { publishJson, serveJson, type MessageBus } from '@flotilla/transport';
 import { InjectBus } from '@flotilla/service-kit';
+import { DeviceInventory } from './device-inventory';
 
 export const REPOSITORY_OPTIONS = Symbol('RepositoryOptions');
 
+export interface RepositoryOptions {
+  readonly repository: string;
+  /** GPU ids given with --gpus; undefined means "learn them from the executors". */
+  readonly gpus?: readonly number[];
+  readonly discoveryMs: number;
+}
+
 /**
- * Owns the model repository: scans it once at start (control mode `none`), logs every model that
+ * Owns the model repository: loads it at start (control mode `none`), logs every model that
  * failed with its reason, announces the loaded ones, and answers index queries. A broken model
  * never stops the others, and never stops the service.
+ *
+ * Instance-group defaults and validation depend on the GPUs present (triton-spec §1.2), so the
+ * first load waits for executors to announce themselves unless --gpus names the GPUs, and a GPU
+ * that joins later re-loads the models (only those whose record changes are announced again).
  */
 @Injectable()
 export class RepositoryService implements OnApplicationBootstrap {
   private readonly logger = new Logger('repository');
   private models: ModelRecord[] = [];
+  private loading: Promise<void> = Promise.resolve();
 
   constructor(
     @InjectBus() private readonly bus: MessageBus,
-    @Inject(REPOSITORY_OPTIONS) private readonly options: { repository: string },
+    @Inject(REPOSITORY_OPTIONS) private readonly options: RepositoryOptions,
+    private readonly devices: DeviceInventory,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    // No GPUs yet: executors announce devices, and GPU placement arrives with multi-device support.
-    this.models = await loadRepository(this.options.repository, { gpus: [] });
-    for (const model of this.models) {
-      if (model.reason) this.logger.error(`model '${model.name}' failed to load: ${model.reason}`);
-      else {
-        const versions = model.versions.map((v) => (v.state === 'READY' ? `${v.version}` : `${v.version} (UNAVAILABLE: ${v.reason})`));
-        this.logger.log(`model '${model.name}' loaded, versions ${versions.join(', ')}`);
-      }
+    this.devices.watch(this.options.gpus ?? [], () => this.reload());
+    if (this.options.gpus === undefined && this.options.discoveryMs > 0) {
+      await new Promise((resolve) => setTimeout(resolve, this.options.discoveryMs));
     }
-    serveJson<void, RepositorySnapshot>(this.bus, SUBJECTS.repositoryIndex, () => ({ repository: this.options.repository, models: this.models }), {
+    await this.reload();
+    serveJson<void, RepositorySnapshot>(this.bus, SUBJECTS.repositoryIndex, () => this.loading.then(() => ({ repository: this.options.repository, models: this.models })), {
       queue: QUEUE_GROUPS.modelRepository,
     });
-    for (const model of this.models) {
+  }
+
+  /** Loads (again) with the current GPUs; loads never overlap. */
+  private reload(): Promise<void> {
+    this.loading = this.loading.then(() => this.load());
+    return this.loading;
+  }
+
+  private async load(): Promise<void> {
+    const gpus = this.devices.list();
+    const previous = new Map(this.models.map((model) => [model.name, JSON.stringify(model)]));
+    this.models = await loadRepository(this.options.repository, { gpus });
+    const changed = this.models.filter((model) => previous.get(model.name) !== JSON.stringify(model));
+    for (const model of changed) this.report(model, gpus);
+    for (const model of changed) {
       if (!model.reason) publishJson(this.bus, SUBJECTS.repositoryEvents, { kind: 'loaded', model } satisfies ModelLifecycleEvent);
     }
     await this.bus.flush();
+  }
+
+  private report(model: ModelRecord, gpus: readonly number[]): void {
+    const where = gpus.length ? `GPUs ${gpus.join(',')}` : 'no GPUs';
+    if (model.reason) {
+      this.logger.error(`model '${model.name}' failed to load (${where}): ${model.reason}`);
+      return;
+    }
+    const versions = model.versions.map((v) => (v.state === 'READY' ? `${v.version}` : `${v.version} (UNAVAILABLE: ${v.reason})`));
+    this.logger.log(`model '${model.name}' loaded (${where}), versions ${versions.join(', ')}`);
   }
 }

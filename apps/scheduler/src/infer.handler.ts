@@ -21,7 +21,7 @@ export class InferHandler implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     this.bus.subscribe(SUBJECTS.infer, (message) => this.admit(message), { queue: QUEUE_GROUPS.scheduler });
-    serveJson<void, SchedulerStatus>(this.bus, SUBJECTS.schedulerStatus, () => ({ models: this.state.scheduler.status() }));
+    serveJson<void, SchedulerStatus>(this.bus, SUBJECTS.schedulerStatus, () => this.state.status());
   }
 
   private admit(message: IncomingMessage): void {

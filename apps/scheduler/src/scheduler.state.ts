@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ROOT_CONTEXT, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
-import { encodeFrame, HEADERS, SUBJECTS, type FlotillaError, type ResultMeta } from '@flotilla/contracts';
+import { encodeFrame, HEADERS, SUBJECTS, type FlotillaError, type ResultMeta, type SchedulerStatus } from '@flotilla/contracts';
 import { ExecutorRegistry } from '@flotilla/rate-limiting';
 import { DefaultScheduler, ModelTable, type Payload, type SlotRef } from '@flotilla/scheduling';
 import type { MessageBus } from '@flotilla/transport';
@@ -50,6 +50,32 @@ export class SchedulerState {
     span.end();
     this.logger.debug(`request for ${payload.model} v${payload.version} failed: ${error.message}`);
     this.replyError(replyTo, payload.model, String(payload.version), error);
+  }
+
+  /**
+   * Per model version: the scheduler's slots, plus the slots executors announced as still
+   * loading — a version is ready only when every announced slot finished loading, as a Triton
+   * model is READY only once all its instances are.
+   */
+  status(): SchedulerStatus {
+    const loading = new Map<string, number>();
+    for (const executor of this.fleet.all()) {
+      for (const slot of executor.slots) {
+        if (slot.state !== 'loading') continue;
+        const key = `${slot.model}/${slot.version}`;
+        loading.set(key, (loading.get(key) ?? 0) + 1);
+      }
+    }
+    const models = this.scheduler.status().map((entry) => {
+      const pending = loading.get(`${entry.name}/${entry.version}`) ?? 0;
+      loading.delete(`${entry.name}/${entry.version}`);
+      return { ...entry, loading: pending, ready: entry.ready && pending === 0 };
+    });
+    for (const [key, pending] of loading) {
+      const [name, version] = [key.slice(0, key.lastIndexOf('/')), Number(key.slice(key.lastIndexOf('/') + 1))];
+      models.push({ name, version, ready: false, queued: 0, loading: pending, slots: [] });
+    }
+    return { models };
   }
 
   replyError(replyTo: string, model: string, version: string, error: FlotillaError): void {

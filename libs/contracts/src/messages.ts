@@ -118,8 +118,11 @@ export interface SchedulerStatus {
   readonly models: readonly {
     readonly name: string;
     readonly version: number;
+    /** True once some slot can execute and no announced slot is still loading. */
     readonly ready: boolean;
     readonly queued: number;
+    /** Slots announced but still loading their model. */
+    readonly loading: number;
     readonly slots: readonly { readonly slotId: string; readonly instance: string; readonly device: DeviceName; readonly executorId: string; readonly busy: boolean; readonly simulated: boolean }[];
   }[];
 }

@@ -105,7 +105,8 @@ export class DefaultScheduler<C> {
     return (this.queues.get(key(model, version))?.slots.size ?? 0) > 0;
   }
 
-  status(): SchedulerStatus['models'] {
+  /** Per version: its slots and queue length. Readiness here means "some slot can execute". */
+  status(): Omit<SchedulerStatus['models'][number], 'loading'>[] {
     return [...this.queues.values()].map((queue) => ({
       name: queue.model,
       version: queue.version,

@@ -14,6 +14,8 @@ export interface PlannedSlot {
   readonly intraOpThreads?: number;
   readonly interOpThreads?: number;
   readonly backend: string;
+  /** The model config's `parameters`, as strings (JavaScript models read them). */
+  readonly parameters: Readonly<Record<string, string>>;
 }
 
 /**
@@ -30,6 +32,7 @@ export function planSlots(executorId: string, device: DeviceName, models: readon
     if (placements.length === 0) continue;
     const intraOpThreads = threadCount(config, 'intra_op_thread_count');
     const interOpThreads = threadCount(config, 'inter_op_thread_count');
+    const parameters = Object.fromEntries(Object.entries(config.parameters).map(([key, value]) => [key, value.string_value]));
     for (const version of model.versions) {
       if (version.state !== 'READY') continue;
       for (const placement of placements) {
@@ -44,6 +47,7 @@ export function planSlots(executorId: string, device: DeviceName, models: readon
           intraOpThreads,
           interOpThreads,
           backend: config.backend,
+          parameters,
         });
       }
     }

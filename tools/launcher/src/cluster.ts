@@ -15,6 +15,11 @@ export interface ClusterOptions {
   readonly natsPort: number;
   readonly httpAddress?: string;
   readonly executors?: readonly ExecutorSpec[];
+  /**
+   * The GPU ids the deployment provides, told to the model repository so that its first load
+   * places instance groups right; defaults to the gpu:N executors in `executors`.
+   */
+  readonly gpus?: readonly number[];
   readonly rateLimit?: string;
   readonly inferTimeoutMs?: number;
   readonly strictReadiness?: boolean;
@@ -123,6 +128,12 @@ export class FlotillaCluster {
     return service;
   }
 
+  private gpus(): number[] {
+    if (this.options.gpus) return [...this.options.gpus];
+    const devices = (this.options.executors ?? []).map((executor) => /^gpu:(\d+)$/.exec(executor.device)?.[1]);
+    return devices.filter((id): id is string => id !== undefined).map(Number);
+  }
+
   private common(): string[] {
     return ['--nats-url', this.nats.url];
   }
@@ -131,7 +142,7 @@ export class FlotillaCluster {
     const o = this.options;
     switch (app) {
       case 'model-repository':
-        return [...this.common(), '--model-repository', o.modelRepository];
+        return [...this.common(), '--model-repository', o.modelRepository, '--gpus', this.gpus().join(',') || 'none'];
       case 'rate-limiter':
         return [...this.common(), '--rate-limit', o.rateLimit ?? 'off'];
       case 'scheduler':

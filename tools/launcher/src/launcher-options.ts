@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { flagBool, flagInt, flagString, parseFlags, type FlagSpec } from '@flotilla/service-kit';
+import { FlagError, flagBool, flagInt, flagString, parseFlags, type FlagSpec } from '@flotilla/service-kit';
+import type { ExecutorSpec } from './cluster';
 
 export interface LauncherOptions {
   readonly modelRepository: string;
@@ -9,6 +10,7 @@ export interface LauncherOptions {
   readonly inferTimeoutMs: number;
   readonly strictReadiness: boolean;
   readonly quiet: boolean;
+  readonly executors: ExecutorSpec[];
 }
 
 /** tritonserver's flag names where Flotilla has the same knob; `npm start -- --help` lists them. */
@@ -19,6 +21,8 @@ export const LAUNCHER_FLAGS: readonly FlagSpec[] = [
   { name: 'rate-limit', description: 'off | execution_count', default: 'off' },
   { name: 'infer-timeout-ms', description: 'deadline of one inference, end to end', default: '60000' },
   { name: 'strict-readiness', description: 'ready only when every model is ready', default: 'true' },
+  { name: 'simulate-gpus', description: 'start N stand-in GPU executors (gpu:0..N-1) on the CPU provider', default: '0' },
+  { name: 'gpus', description: 'start a CUDA executor for each listed GPU id, e.g. 0,1', default: '' },
   { name: 'quiet', description: "hide the services' own log lines", default: 'false' },
   { name: 'help', description: 'print this help', default: 'false' },
 ];
@@ -34,5 +38,18 @@ export function launcherOptions(argv: readonly string[]): LauncherOptions | 'hel
     inferTimeoutMs: flagInt(flags, 'infer-timeout-ms', 1),
     strictReadiness: flagBool(flags, 'strict-readiness'),
     quiet: flagBool(flags, 'quiet'),
+    executors: executors(flagInt(flags, 'simulate-gpus', 0, 64), flagString(flags, 'gpus')),
   };
+}
+
+/** Always the cpu executor; then stand-in GPUs, or one CUDA executor per listed GPU. */
+function executors(simulated: number, gpuList: string): ExecutorSpec[] {
+  const gpus = gpuList.trim() === '' ? [] : gpuList.split(',').map((id) => Number(id.trim()));
+  if (gpus.some((id) => !Number.isInteger(id) || id < 0)) throw new FlagError(`--gpus must list GPU ids like 0,1, got '${gpuList}'`);
+  if (simulated > 0 && gpus.length > 0) throw new FlagError('use either --simulate-gpus or --gpus, not both');
+  return [
+    { device: 'cpu' },
+    ...Array.from({ length: simulated }, (_, id) => ({ device: `gpu:${id}`, simulate: true })),
+    ...gpus.map((id) => ({ device: `gpu:${id}` })),
+  ];
 }
