@@ -52,7 +52,7 @@ export class ExecuteHandler implements OnApplicationBootstrap {
       span.setAttribute('triton.model_name', model);
       const entry = this.slots.get(slotId);
       if (!entry) throw unavailable(`instance slot ${slotId} is not on executor ${this.options.executorId} (it was removed)`);
-      validateInferInputs(entry.signature, frame.tensors, frame.meta.outputs, frame.meta.id);
+      validateInferInputs(entry.tensors, frame.tensors, frame.meta.outputs, frame.meta.id);
       const result = await this.slots.execute(entry, frame.tensors, frame.meta.outputs);
       const execution: ExecutionStamp = {
         executorId: this.options.executorId,

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import { FlotillaError, unavailable, type ModelRecord, type SlotAnnouncement, type Tensor } from '@flotilla/contracts';
 import { defaultIntraOpThreads, oversubscriptionWarning, SlotWorker, type ExecuteResult } from '@flotilla/backends';
 import { dataTypeToDatatype, type ModelConfig } from '@flotilla/model-config';
-import { planSlots, type ModelSignature, type PlannedSlot } from '@flotilla/scheduling';
+import { planSlots, reconcileInstances, type ModelSignature, type PlannedSlot } from '@flotilla/scheduling';
 import { EXECUTOR_OPTIONS, type ExecutorOptions } from './executor.options';
 
 /**
@@ -15,8 +15,12 @@ import { EXECUTOR_OPTIONS, type ExecutorOptions } from './executor.options';
  * release or a restarted scheduler could overlap two, and a slot must never run both at once.
  */
 interface SlotEntry {
-  readonly plan: PlannedSlot;
-  readonly signature: ModelSignature;
+  /** What the slot is now; a reused slot takes its new instance name, its slotId stays. */
+  plan: PlannedSlot;
+  /** Its instance signature, fixed at creation: what it can stand for when the config changes. */
+  readonly signature: string;
+  /** The model's tensors, for validating requests. */
+  readonly tensors: ModelSignature;
   state: 'loading' | 'ready' | 'failed';
   error?: string;
   worker?: SlotWorker;
@@ -38,25 +42,35 @@ export class SlotTable implements OnApplicationShutdown {
     this.listeners.push(listener);
   }
 
-  /** Creates the slots the models place on this device and closes those they no longer do. */
+  /**
+   * Makes this executor's slots match the models: slots the models still ask for stay (matched by
+   * instance signature, so a renamed or regrouped instance keeps running), the rest close, and the
+   * missing ones load.
+   */
   sync(models: readonly ModelRecord[]): void {
     const plans = planSlots(this.options.executorId, this.options.device, models);
-    const wanted = new Set(plans.map((plan) => plan.slotId));
-    for (const [slotId, entry] of this.slots) {
-      if (!wanted.has(slotId)) {
-        this.slots.delete(slotId);
-        void entry.worker?.close();
-      }
+    const tensors = new Map(models.filter((m) => m.config).map((m) => [m.name, tensorsOf(m.config as unknown as ModelConfig)]));
+    const { reused, created, removed } = reconcileInstances([...this.slots.values()], plans);
+    for (const entry of removed) {
+      this.slots.delete(entry.plan.slotId);
+      void entry.worker?.close();
     }
-    const signatures = new Map(models.filter((m) => m.config).map((m) => [m.name, signatureOf(m.config as unknown as ModelConfig)]));
-    for (const plan of plans) {
-      if (this.slots.has(plan.slotId)) continue;
-      const entry: SlotEntry = { plan, signature: signatures.get(plan.model)!, state: 'loading', tail: Promise.resolve() };
+    for (const { existing, desired } of reused) existing.plan = { ...desired, slotId: existing.plan.slotId };
+    for (const desired of created) {
+      const plan = { ...desired, slotId: this.unusedSlotId(desired.slotId) };
+      const entry: SlotEntry = { plan, signature: plan.signature, tensors: tensors.get(plan.model)!, state: 'loading', tail: Promise.resolve() };
       this.slots.set(plan.slotId, entry);
       void this.load(entry, activeSlotsOf(plans, plan.model));
     }
     this.warnOversubscription(plans);
     this.changed();
+  }
+
+  /** A reused slot keeps its id after a rename, so a new instance may want an id already taken. */
+  private unusedSlotId(wanted: string): string {
+    let id = wanted;
+    for (let n = 2; this.slots.has(id); n++) id = `${wanted}~${n}`;
+    return id;
   }
 
   get(slotId: string): SlotEntry | undefined {
@@ -107,11 +121,11 @@ export class SlotTable implements OnApplicationShutdown {
         intraOpThreads,
         interOpThreads: plan.interOpThreads ?? 1,
         device: this.options.device,
-        inputNames: entry.signature.input.map((input) => input.name),
-        outputNames: entry.signature.output.map((output) => output.name),
+        inputNames: entry.tensors.input.map((input) => input.name),
+        outputNames: entry.tensors.output.map((output) => output.name),
         parameters: plan.parameters,
       });
-      if (this.slots.get(plan.slotId) !== entry) return void worker.close(); // unplaced while loading
+      if (this.slots.get(entry.plan.slotId) !== entry) return void worker.close(); // removed while loading
       worker.on('exit', (exit) => {
         if (!exit.unexpected) return;
         entry.state = 'failed';
@@ -158,7 +172,7 @@ export class SlotTable implements OnApplicationShutdown {
 
 const activeSlotsOf = (plans: readonly PlannedSlot[], model: string) => plans.filter((plan) => plan.model === model && !plan.passive).length;
 
-function signatureOf(config: ModelConfig): ModelSignature {
+function tensorsOf(config: ModelConfig): ModelSignature {
   return {
     name: config.name,
     max_batch_size: config.max_batch_size,

@@ -10,3 +10,4 @@ export { instancePlacements, type InstancePlacement } from './instance-placement
 export { selectVersions, parseVersionDirName } from './versions';
 export { modelMetadata, type ModelMetadata } from './model-metadata';
 export { getParameter } from './parameters';
+export { instanceSignature } from './instance-signature';

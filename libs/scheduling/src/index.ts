@@ -4,3 +4,4 @@ export * from './model-table';
 export * from './payload';
 export * from './validate-inputs';
 export * from './plan-slots';
+export * from './reconcile-instances';

@@ -1,5 +1,5 @@
 import type { DeviceName, ModelRecord } from '@flotilla/contracts';
-import { getParameter, instancePlacements, type ModelConfig } from '@flotilla/model-config';
+import { getParameter, instancePlacements, instanceSignature, type ModelConfig } from '@flotilla/model-config';
 
 /** One instance slot an executor should create. */
 export interface PlannedSlot {
@@ -14,6 +14,8 @@ export interface PlannedSlot {
   readonly intraOpThreads?: number;
   readonly interOpThreads?: number;
   readonly backend: string;
+  /** Equal signatures are interchangeable instances (see `reconcileInstances`). */
+  readonly signature: string;
   /** The model config's `parameters`, as strings (JavaScript models read them). */
   readonly parameters: Readonly<Record<string, string>>;
 }
@@ -48,6 +50,7 @@ export function planSlots(executorId: string, device: DeviceName, models: readon
           interOpThreads,
           backend: config.backend,
           parameters,
+          signature: `${version.version} ${version.path} ${instanceSignature(config, placement)}`,
         });
       }
     }
