@@ -12,6 +12,7 @@ import { InjectBus } from '@flotilla/service-kit';
 export class ModelCatalog implements OnApplicationBootstrap {
   private readonly models = new Map<string, ModelRecord>();
   private loaded = false;
+  private refreshedAt = 0;
 
   constructor(@InjectBus() private readonly bus: MessageBus) {}
 
@@ -29,6 +30,7 @@ export class ModelCatalog implements OnApplicationBootstrap {
     this.models.clear();
     for (const model of snapshot.models) this.models.set(model.name, model);
     this.loaded = true;
+    this.refreshedAt = Date.now();
     return [...snapshot.models];
   }
 
@@ -39,7 +41,8 @@ export class ModelCatalog implements OnApplicationBootstrap {
   /** The model's record; Triton's "unknown model" error (400) when the repository has none. */
   async get(name: string): Promise<ModelRecord> {
     let record = this.models.get(name);
-    if (!record) {
+    // At most one refresh a second for misses, so a client looping on a wrong name costs no NATS traffic.
+    if (!record && Date.now() - this.refreshedAt > 1000) {
       await this.refresh();
       record = this.models.get(name);
     }
