@@ -23,6 +23,8 @@ interface SlotEntry {
   readonly tensors: ModelSignature;
   state: 'loading' | 'ready' | 'failed';
   error?: string;
+  /** Payloads finished, successfully or not; announced in heartbeats. */
+  executions: number;
   worker?: SlotWorker;
   tail: Promise<unknown>;
 }
@@ -58,7 +60,7 @@ export class SlotTable implements OnApplicationShutdown {
     for (const { existing, desired } of reused) existing.plan = { ...desired, slotId: existing.plan.slotId };
     for (const desired of created) {
       const plan = { ...desired, slotId: this.unusedSlotId(desired.slotId) };
-      const entry: SlotEntry = { plan, signature: plan.signature, tensors: tensors.get(plan.model)!, state: 'loading', tail: Promise.resolve() };
+      const entry: SlotEntry = { plan, signature: plan.signature, tensors: tensors.get(plan.model)!, state: 'loading', executions: 0, tail: Promise.resolve() };
       this.slots.set(plan.slotId, entry);
       void this.load(entry, activeSlotsOf(plans, plan.model));
     }
@@ -90,7 +92,7 @@ export class SlotTable implements OnApplicationShutdown {
   }
 
   announcements(): SlotAnnouncement[] {
-    return [...this.slots.values()].map(({ plan, state, error }) => ({
+    return [...this.slots.values()].map(({ plan, state, error, executions }) => ({
       slotId: plan.slotId,
       model: plan.model,
       version: plan.version,
@@ -98,6 +100,7 @@ export class SlotTable implements OnApplicationShutdown {
       instance: plan.instance,
       passive: plan.passive,
       state,
+      executions,
       ...(error ? { error } : {}),
     }));
   }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { QUEUE_GROUPS, SUBJECTS, type ExecutorAnnouncement, type ExecutorLeaving, type RegistrySnapshot, type SlotReleased } from '@flotilla/contracts';
+import { QUEUE_GROUPS, SUBJECTS, type ExecutorAnnouncement, type ExecutorLeaving, type RegistrySnapshot } from '@flotilla/contracts';
 import { ExecutorRegistry } from '@flotilla/rate-limiting';
 import { decodeJson, serveJson, type MessageBus } from '@flotilla/transport';
 import { InjectBus } from '@flotilla/service-kit';
@@ -17,7 +17,6 @@ export const RATE_LIMIT_MODE = Symbol('RateLimitMode');
 export class InstanceRegistryService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('registry');
   private readonly registry = new ExecutorRegistry();
-  private readonly executions = new Map<string, number>();
   private sweeper?: NodeJS.Timeout;
 
   constructor(
@@ -27,22 +26,17 @@ export class InstanceRegistryService implements OnApplicationBootstrap, OnApplic
 
   onApplicationBootstrap(): void {
     if (this.mode !== 'off') this.logger.warn(`--rate-limit=${this.mode}: resource-based scheduling is not implemented yet; instances are granted as with 'off'`);
-    this.bus.subscribe(SUBJECTS.executorHeartbeat, (m) => this.forget(this.registry.announce(decodeJson<ExecutorAnnouncement>(m.data), Date.now()).gone));
-    this.bus.subscribe(SUBJECTS.executorLeaving, (m) => this.forget(this.registry.leave(decodeJson<ExecutorLeaving>(m.data).executorId).gone));
-    this.bus.subscribe(SUBJECTS.slotReleased, (m) => {
-      const { slotId } = decodeJson<SlotReleased>(m.data);
-      this.executions.set(slotId, (this.executions.get(slotId) ?? 0) + 1);
-    });
+    this.bus.subscribe(SUBJECTS.executorHeartbeat, (m) => this.registry.announce(decodeJson<ExecutorAnnouncement>(m.data), Date.now()));
+    this.bus.subscribe(SUBJECTS.executorLeaving, (m) => this.registry.leave(decodeJson<ExecutorLeaving>(m.data).executorId));
     serveJson<void, RegistrySnapshot>(
       this.bus,
       SUBJECTS.registrySnapshot,
-      () => ({ rateLimit: this.mode, executors: this.registry.all(), executions: Object.fromEntries(this.executions) }),
+      () => ({ rateLimit: this.mode, executors: this.registry.all(), executions: executionCounts(this.registry.all()) }),
       { queue: QUEUE_GROUPS.rateLimiter },
     );
     this.sweeper = setInterval(() => {
       for (const { executorId, changes } of this.registry.expire(Date.now())) {
-        this.logger.warn(`executor ${executorId} stopped sending heartbeats`);
-        this.forget(changes.gone);
+        this.logger.warn(`executor ${executorId} stopped sending heartbeats: ${changes.gone.length} slot(s) gone`);
       }
     }, 250);
   }
@@ -50,8 +44,9 @@ export class InstanceRegistryService implements OnApplicationBootstrap, OnApplic
   onApplicationShutdown(): void {
     clearInterval(this.sweeper);
   }
+}
 
-  private forget(gone: readonly { slotId: string }[]): void {
-    for (const slot of gone) this.executions.delete(slot.slotId);
-  }
+/** Payloads executed per slot, as each executor last announced them. */
+function executionCounts(executors: readonly ExecutorAnnouncement[]): Record<string, number> {
+  return Object.fromEntries(executors.flatMap((executor) => executor.slots.map((slot) => [slot.slotId, slot.executions])));
 }

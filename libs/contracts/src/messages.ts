@@ -55,6 +55,8 @@ export interface SlotAnnouncement {
   readonly passive: boolean;
   readonly state: SlotState;
   readonly error?: string;
+  /** Payloads this slot has finished since it was created. */
+  readonly executions: number;
 }
 
 export interface ExecutorAnnouncement {

@@ -8,7 +8,7 @@ export const SUBJECTS = {
   infer: 'flotilla.infer',
   /** scheduler → one executor. The gateway's frame, forwarded unchanged; headers name the slot. */
   execute: (executorId: string) => `flotilla.executor.${executorId}.execute`,
-  /** executor → scheduler and rate-limiter: a slot finished its payload (JSON SlotReleased). */
+  /** executor → scheduler: a slot finished its payload (JSON SlotReleased). Execution counts reach the rate limiter in heartbeats. */
   slotReleased: 'flotilla.slot.released',
   /** executor → everyone, periodically and on every slot change (JSON ExecutorAnnouncement). */
   executorHeartbeat: 'flotilla.executor.heartbeat',

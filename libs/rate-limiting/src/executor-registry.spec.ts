@@ -9,6 +9,7 @@ const slot = (instance: string, overrides: Partial<SlotAnnouncement> = {}): Slot
   instance,
   passive: false,
   state: 'ready',
+  executions: 0,
   ...overrides,
 });
 

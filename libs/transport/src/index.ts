@@ -1,3 +1,5 @@
 export * from './errors';
 export * from './json-control';
+export * from './incoming-message';
 export * from './message-bus';
+export { NoRespondersError, RequestTimeoutError } from './reply-inbox';

@@ -1,6 +1,7 @@
 import { FlotillaError, internal, type ControlReply } from '@flotilla/contracts';
 import { busError } from './errors';
-import type { IncomingMessage, MessageBus, SubscribeOptions } from './message-bus';
+import type { IncomingMessage } from './incoming-message';
+import type { MessageBus, SubscribeOptions } from './message-bus';
 
 /**
  * JSON request/reply for control messages (metadata, status, registry). Never used for tensors.

@@ -1,22 +1,14 @@
-import { connect, headers as natsHeaders, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { connect, headers as natsHeaders, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { context, type Context } from '@opentelemetry/api';
-import { extractTraceContext, injectTraceHeaders } from '@flotilla/telemetry';
+import { injectTraceHeaders } from '@flotilla/telemetry';
+import { incoming, type IncomingMessage } from './incoming-message';
+import { ReplyInbox } from './reply-inbox';
 
 export interface BusOptions {
   /** NATS server URL(s), e.g. `nats://127.0.0.1:4222`. */
   readonly servers: string | string[];
   /** Connection name, shown by `nats-server` monitoring: use the service name. */
   readonly name: string;
-}
-
-/** A message as a handler sees it: bytes, the reply subject, and header access. */
-export interface IncomingMessage {
-  readonly subject: string;
-  readonly data: Uint8Array;
-  readonly reply?: string;
-  header(name: string): string | undefined;
-  /** The sender's trace context (from `traceparent`), to parent this hop's spans on. */
-  traceContext(): Context;
 }
 
 export interface PublishOptions {
@@ -38,7 +30,11 @@ export interface SubscribeOptions {
  * must be handed off, never awaited there.
  */
 export class MessageBus {
-  private constructor(private readonly connection: NatsConnection) {}
+  private readonly inbox: ReplyInbox;
+
+  private constructor(private readonly connection: NatsConnection) {
+    this.inbox = new ReplyInbox(connection);
+  }
 
   static async connect(options: BusOptions): Promise<MessageBus> {
     const connection = await connect({
@@ -64,13 +60,15 @@ export class MessageBus {
     });
   }
 
-  /** Request/reply with the given timeout; the reply may come from any process that answers. */
-  async request(subject: string, data: Uint8Array, timeoutMs: number, options: Omit<PublishOptions, 'reply'> = {}): Promise<IncomingMessage> {
-    const reply = await this.connection.request(subject, data, {
-      timeout: timeoutMs,
-      headers: toNatsHeaders(options.headers, options.trace),
-    });
-    return incoming(reply);
+  /**
+   * Request/reply with the given timeout; the reply may come from any process that answers (the
+   * executor answers requests sent to the scheduler). Rejects with NoResponders when nothing listens
+   * on `subject`, and with Timeout after `timeoutMs`.
+   */
+  request(subject: string, data: Uint8Array, timeoutMs: number, options: Omit<PublishOptions, 'reply'> = {}): Promise<IncomingMessage> {
+    const { reply, answer } = this.inbox.open(timeoutMs);
+    this.publish(subject, data, { ...options, reply });
+    return answer;
   }
 
   subscribe(subject: string, handler: (message: IncomingMessage) => void, options: SubscribeOptions = {}): Subscription {
@@ -90,6 +88,7 @@ export class MessageBus {
 
   /** Lets in-flight handlers finish, then closes. */
   async drain(): Promise<void> {
+    this.inbox.close();
     if (!this.connection.isClosed()) await this.connection.drain();
   }
 
@@ -98,20 +97,11 @@ export class MessageBus {
   }
 }
 
-function toNatsHeaders(extra: Record<string, string> | undefined, trace: Context | undefined): MsgHdrs {
+/** NATS headers for a message, or none at all when there is nothing to say (the common case). */
+function toNatsHeaders(extra: Record<string, string> | undefined, trace: Context | undefined): MsgHdrs | undefined {
   const record = injectTraceHeaders(extra ? { ...extra } : {}, trace ?? context.active());
-  const result = natsHeaders();
-  for (const key in record) result.set(key, record[key]);
+  let result: MsgHdrs | undefined;
+  for (const key in record) (result ??= natsHeaders()).set(key, record[key]);
   return result;
 }
 
-function incoming(msg: Msg): IncomingMessage {
-  const header = (name: string) => (msg.headers ? msg.headers.get(name) || undefined : undefined);
-  return {
-    subject: msg.subject,
-    data: msg.data,
-    reply: msg.reply || undefined,
-    header,
-    traceContext: () => extractTraceContext(header),
-  };
-}

@@ -36,7 +36,9 @@ export class ServiceProcess {
     env: NodeJS.ProcessEnv,
     log: (service: string, line: string) => void,
   ) {
-    this.child = spawn(process.execPath, ['--enable-source-maps', appEntry(app), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // FLOTILLA_SERVICE_NODE_ARGS passes Node flags that NODE_OPTIONS refuses, e.g. `--cpu-prof`.
+    const nodeArgs = (env.FLOTILLA_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    this.child = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, appEntry(app), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     for (const stream of [this.child.stdout, this.child.stderr]) {
       let partial = '';
       stream?.on('data', (chunk: Buffer) => {

@@ -1,0 +1,76 @@
+import { createInbox, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { incoming, type IncomingMessage } from './incoming-message';
+
+interface Waiter {
+  resolve(message: IncomingMessage): void;
+  reject(error: Error): void;
+  deadline: number;
+  timeoutMs: number;
+}
+
+/** How often expired requests are looked for: deadlines are seconds long, 50 ms late is fine. */
+const SWEEP_MS = 50;
+
+export class NoRespondersError extends Error {
+  constructor(subject: string) {
+    super(`no responders: nothing listens on ${subject}`);
+    this.name = 'NoRespondersError';
+  }
+}
+
+export class RequestTimeoutError extends Error {
+  constructor(timeoutMs: number) {
+    super(`timeout: no reply within ${timeoutMs} ms`);
+    this.name = 'RequestTimeoutError';
+  }
+}
+
+/**
+ * One wildcard subscription that receives the replies to every request this connection makes:
+ * a request is a plain publish with reply subject `<inbox>.<token>`. It does what the client's own
+ * request() does, minus its per-request costs — that builds two Error objects (stack traces
+ * included) and a timer for every call, a measurable share of the gateway's CPU. Here a request
+ * costs a map entry; one interval expires them all.
+ */
+export class ReplyInbox {
+  private readonly prefix = createInbox();
+  private readonly waiting = new Map<string, Waiter>();
+  private subscription?: Subscription;
+  private sweeper?: NodeJS.Timeout;
+  private sequence = 0;
+
+  constructor(private readonly connection: NatsConnection) {}
+
+  open(timeoutMs: number): { reply: string; answer: Promise<IncomingMessage> } {
+    this.subscription ??= this.connection.subscribe(`${this.prefix}.*`, { callback: (_error, msg) => this.deliver(msg) });
+    this.sweeper ??= setInterval(() => this.expire(), SWEEP_MS).unref();
+    const token = (++this.sequence).toString(36);
+    const answer = new Promise<IncomingMessage>((resolve, reject) => this.waiting.set(token, { resolve, reject, deadline: Date.now() + timeoutMs, timeoutMs }));
+    return { reply: `${this.prefix}.${token}`, answer };
+  }
+
+  close(): void {
+    clearInterval(this.sweeper);
+    for (const waiter of this.waiting.values()) waiter.reject(new Error('connection closing'));
+    this.waiting.clear();
+  }
+
+  private deliver(msg: Msg): void {
+    const token = msg.subject.slice(this.prefix.length + 1);
+    const waiter = this.waiting.get(token);
+    if (!waiter) return; // late reply to a request that already timed out
+    this.waiting.delete(token);
+    // The server answers a request nobody subscribes to with an empty 503 status message.
+    if (msg.data.byteLength === 0 && msg.headers?.code === 503) waiter.reject(new NoRespondersError(msg.subject));
+    else waiter.resolve(incoming(msg));
+  }
+
+  private expire(): void {
+    const now = Date.now();
+    for (const [token, waiter] of this.waiting) {
+      if (waiter.deadline > now) continue;
+      this.waiting.delete(token);
+      waiter.reject(new RequestTimeoutError(waiter.timeoutMs));
+    }
+  }
+}
