@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The entry point behind `npm start`, `npm test` and `npm run bench:quick` on a fresh machine.
+// The entry point behind `npm start`, `npm test`, `npm run bench` and `npm run bench:quick` on a fresh machine.
 // It uses nothing but Node's own modules, because it runs before `npm ci` has installed anything:
 //   1. npm dependencies (skipping onnxruntime-node's CUDA download, which needs the internet);
 //   2. Debian's nats-server, installed with apt-get when running as root;
@@ -93,7 +93,10 @@ switch (command) {
   case 'bench-quick':
     process.exit(run(process.execPath, [join('dist', 'tools', 'perf', 'src', 'bench-quick.js'), ...args]));
     break;
+  case 'bench':
+    process.exit(run(process.execPath, [join('dist', 'tools', 'perf', 'src', 'bench.js'), ...args]));
+    break;
   default:
-    console.error(`flotilla: unknown bootstrap command '${command}' (start, test, bench-quick)`);
+    console.error(`flotilla: unknown bootstrap command '${command}' (start, test, bench, bench-quick)`);
     process.exit(2);
 }
