@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+// `npm run bench`: Flotilla against its baselines, same models, same run, same machine.
+//   (a) in-process onnxruntime-node (floors), (b) the single-process baseline server,
+//   (c) Flotilla, every service its own process, over NATS.
+// Ends with one `ratio <scenario> <flotilla> <baseline> <ratio>` line per scenario. Targets that
+// are missed are reported as MISS; nothing here fails a build.
+import { writeFileSync } from 'node:fs';
+import { ProgressLine } from './cli/progress-line';
+import { BaselineServerProcess } from './baseline-server/baseline-server-process';
+import { parseBenchOptions } from './bench/bench-options';
+import { createBenchRepository } from './bench/bench-repository';
+import { cpuSnapshot, foreignCores } from './bench/foreign-load';
+import { measureScenario, type Contender, type ScenarioResult } from './bench/contenders';
+import { floorLines, measureFloors } from './bench/floors';
+import { startFlotilla, type RunningFlotilla } from './bench/flotilla-under-test';
+import { machineInfo, machineLine } from './bench/machine-info';
+import { SCENARIOS } from './bench/scenarios';
+import { judge, ratioLine, verdictLine, type Judgement } from './bench/targets';
+
+async function main(): Promise<void> {
+  const options = parseBenchOptions(process.argv.slice(2));
+  const scenarios = SCENARIOS.filter((s) => options.only.length === 0 || options.only.some((part) => s.id.includes(part)));
+  const started = Date.now();
+  const cpuAtStart = cpuSnapshot();
+  console.log(machineLine());
+  console.log(`settings: window ${options.windowMs} ms, stability ${options.stability * 100} %, at most ${options.maxWindows} windows, warm-up ${options.warmupMs} ms`);
+
+  const repository = createBenchRepository();
+  let baseline: BaselineServerProcess | undefined;
+  let flotilla: RunningFlotilla | undefined;
+  let cleaned = false;
+  const cleanup = async () => {
+    if (cleaned) return;
+    cleaned = true;
+    await Promise.allSettled([baseline?.stop(), flotilla?.stop()]);
+    repository.remove();
+  };
+  process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)));
+
+  try {
+    console.log('\n(a) in-process onnxruntime-node floors');
+    const floors = await measureFloors(repository);
+    floorLines(floors).forEach((line) => console.log(line));
+
+    console.log('\nstarting (b) the baseline server and (c) Flotilla…');
+    baseline = await BaselineServerProcess.start(repository.dir);
+    flotilla = await startFlotilla(repository.dir);
+    const contenders: Contender[] = [
+      { name: 'baseline', url: baseline.url },
+      { name: 'flotilla', url: flotilla.url },
+    ];
+
+    const progress = new ProgressLine();
+    const judgements: Judgement[] = [];
+    const results: Record<string, ScenarioResult[]> = {};
+    for (const [index, scenario] of scenarios.entries()) {
+      console.log(`\n${scenario.id}`);
+      // Alternate who goes first: load from other processes drifts, and should not always favour one side.
+      const order = index % 2 === 0 ? contenders : [...contenders].reverse();
+      const measured: ScenarioResult[] = [];
+      for (const contender of order) measured.push(await measureScenario(contender, scenario, options, progress));
+      results[scenario.id] = measured;
+      const figureOf = (name: string) => measured.find((r) => r.contender === name)!.figure;
+      judgements.push(judge(scenario, figureOf('flotilla'), figureOf('baseline')));
+    }
+
+    // Stop the servers first: their CPU time counts as ours only once they have exited.
+    await cleanup();
+    const cpuAtEnd = cpuSnapshot();
+    const foreign = cpuAtStart && cpuAtEnd ? `${foreignCores(cpuAtStart, cpuAtEnd).toFixed(2)} cores` : 'unknown';
+    console.log(`\n${machineLine()}`);
+    console.log(`finished in ${((Date.now() - started) / 1000).toFixed(0)} s; other processes kept ${foreign} busy on average meanwhile; Flotilla service logs: ${flotilla.logFile}`);
+    console.log('\ntargets (Flotilla against the single-process baseline server):');
+    judgements.forEach((j) => console.log(`  ${verdictLine(j)}`));
+    console.log(`  INFO matmul scaling floor (2 worker threads / 1 thread, in process): ${floors.matmulScaling.toFixed(2)}x\n`);
+    judgements.forEach((j) => console.log(ratioLine(j)));
+
+    if (options.jsonOut) {
+      writeFileSync(options.jsonOut, JSON.stringify({ machine: machineInfo(), foreignLoad: foreign, options, floors, results, judgements }, null, 2));
+    }
+  } finally {
+    await cleanup();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,73 @@
+// Runs one load point against one contender and reduces it to the figures a scenario is judged on.
+import { ProgressLine } from '../cli/progress-line';
+import { windowProgress } from '../cli/report-text';
+import { ms, rate } from '../cli/format';
+import { runPerf, type PerfLevelResult } from '../perf-run';
+import type { LoadPoint, Metric, Scenario } from './scenarios';
+
+export interface Contender {
+  /** `baseline` or `flotilla`. */
+  readonly name: string;
+  readonly url: string;
+}
+
+export interface MeasureSettings {
+  readonly windowMs: number;
+  readonly stability: number;
+  readonly maxWindows: number;
+  readonly warmupMs: number;
+}
+
+export interface PointResult {
+  readonly point: LoadPoint;
+  readonly result: PerfLevelResult;
+}
+
+export interface ScenarioResult {
+  readonly contender: string;
+  readonly figure: number;
+  readonly points: readonly PointResult[];
+}
+
+export async function measureScenario(contender: Contender, scenario: Scenario, settings: MeasureSettings, progress: ProgressLine): Promise<ScenarioResult> {
+  const points: PointResult[] = [];
+  for (const point of scenario.points) {
+    const label = `[${contender.name}] ${scenario.id} ${point.model} c=${point.concurrency}`;
+    const run = await runPerf({
+      url: contender.url,
+      model: point.model,
+      protocol: point.protocol,
+      mode: 'concurrency',
+      levels: [point.concurrency],
+      ...(point.inputBytes ? { inputBytes: point.inputBytes } : {}),
+      ...settings,
+      onWindow: (_level, figures, index) => progress.update(windowProgress(label, figures, index, settings.maxWindows)),
+    });
+    progress.clear();
+    const result = run.levels[0];
+    console.log(`  ${contender.name.padEnd(8)} ${point.model} ${point.protocol} c=${point.concurrency}${point.inputBytes ? ` ${point.inputBytes / 1048576} MiB` : ''}: ${pointSummary(result)}`);
+    points.push({ point, result });
+  }
+  return { contender: contender.name, figure: scenarioFigure(scenario.metric, points.map((p) => p.result)), points };
+}
+
+export function scenarioFigure(metric: Metric, results: readonly PerfLevelResult[]): number {
+  const [first, second] = results;
+  switch (metric) {
+    case 'p50_ms':
+      return first.figures.latency.p50Ms;
+    case 'infer_per_s':
+      return first.figures.throughput;
+    case 'mb_per_s':
+      return first.figures.megabytesPerSecond;
+    case 'scaling':
+      return second.figures.throughput / first.figures.throughput;
+  }
+}
+
+function pointSummary(result: PerfLevelResult): string {
+  const f = result.figures;
+  const stability = `${result.stable ? 'stable' : 'NOT stable'}, ${result.windows.length} windows`;
+  const errors = f.errors || result.firstError ? `, errors: ${result.firstError}` : '';
+  return `${rate(f.throughput)} infer/s, ${f.megabytesPerSecond.toFixed(1)} MB/s, p50 ${ms(f.latency.p50Ms)} ms, p99 ${ms(f.latency.p99Ms)} ms (${stability}${errors})`;
+}

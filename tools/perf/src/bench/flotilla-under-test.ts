@@ -1,0 +1,39 @@
+// Flotilla as the benchmarks run it: nats-server and all five services as separate processes,
+// started by the launcher's FlotillaCluster on free ports, service output to a log file.
+import { appendFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+// The launcher is an application, not a library, so the module-boundaries rule refuses a path
+// import; the end-to-end tests import it the same way. Moving cluster.ts into a lib would lift this.
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { FlotillaCluster } from '../../../launcher/src/cluster';
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { freePort } from '../../../launcher/src/free-port';
+
+export interface RunningFlotilla {
+  readonly url: string;
+  readonly logFile: string;
+  /** pid of each service process, by service name (`gateway`, `executor:cpu`, …). */
+  readonly pids: ReadonlyMap<string, number>;
+  stop(): Promise<void>;
+}
+
+export async function startFlotilla(modelRepository: string, env: NodeJS.ProcessEnv = {}): Promise<RunningFlotilla> {
+  const logFile = join(tmpdir(), `flotilla-bench-${process.pid}-${Date.now()}.log`);
+  const cluster = await FlotillaCluster.start({
+    modelRepository,
+    httpPort: await freePort(),
+    natsPort: await freePort(),
+    httpAddress: '127.0.0.1',
+    env,
+    log: (service, line) => appendFileSync(logFile, `${service.padEnd(16)} ${line}\n`),
+  });
+  try {
+    await cluster.waitReady(90_000);
+  } catch (error) {
+    await cluster.stop();
+    throw new Error(`${(error as Error).message}; service logs: ${logFile}`);
+  }
+  const pids = new Map(cluster.serviceNames().map((name) => [name, cluster.service(name).child.pid ?? -1] as const));
+  return { url: cluster.url, logFile, pids, stop: () => cluster.stop() };
+}
