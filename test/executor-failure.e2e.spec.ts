@@ -42,3 +42,16 @@ it('fails in-flight requests with a clear error when their executor is killed, t
   const served: HttpResult = await infer();
   expect(served.status).toBe(200);
 });
+
+it('answers 503 naming the cause while the scheduler is down, and serves again once it is back', async () => {
+  await flotilla.cluster.service('scheduler').kill('SIGKILL');
+  const started = Date.now();
+  const refused = await infer();
+  expect(refused.status).toBe(503);
+  expect(refused.json<{ error: string }>().error).toMatch(/no scheduler or executor is listening/);
+  expect(Date.now() - started).toBeLessThan(INFER_TIMEOUT_MS);
+
+  flotilla.cluster.startService('scheduler');
+  await flotilla.cluster.waitReady(30_000, '/v2/models/matmul_chain/ready');
+  expect((await infer()).status).toBe(200);
+});

@@ -1,10 +1,12 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ROOT_CONTEXT, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { encodeFrame, HEADERS, SUBJECTS, type FlotillaError, type ResultMeta, type SchedulerStatus } from '@flotilla/contracts';
 import { ExecutorRegistry } from '@flotilla/rate-limiting';
-import { DefaultScheduler, ModelTable, type Payload, type SlotRef } from '@flotilla/scheduling';
+import { DefaultScheduler, ModelTable, type Payload, type SchedulerOptions, type SlotRef } from '@flotilla/scheduling';
 import type { MessageBus } from '@flotilla/transport';
 import { InjectBus } from '@flotilla/service-kit';
+
+export const SCHEDULER_OPTIONS = Symbol('SchedulerOptions');
 
 /** What the scheduler keeps of a request besides the domain payload: the bytes and who waits. */
 export interface RequestCarrier {
@@ -25,11 +27,18 @@ export class SchedulerState {
   readonly fleet = new ExecutorRegistry();
   readonly scheduler: DefaultScheduler<RequestCarrier>;
 
-  constructor(@InjectBus() private readonly bus: MessageBus) {
-    this.scheduler = new DefaultScheduler<RequestCarrier>({
-      dispatch: (payload, slot, queueMicros) => this.dispatch(payload, slot, queueMicros),
-      fail: (payload, error) => this.fail(payload, error),
-    });
+  constructor(
+    @InjectBus() private readonly bus: MessageBus,
+    @Inject(SCHEDULER_OPTIONS) options: SchedulerOptions,
+  ) {
+    this.scheduler = new DefaultScheduler<RequestCarrier>(
+      {
+        dispatch: (payload, slot, queueMicros) => this.dispatch(payload, slot, queueMicros),
+        fail: (payload, error) => this.fail(payload, error),
+      },
+      undefined,
+      options,
+    );
   }
 
   /** Forwards the gateway's frame unchanged; the executor replies straight to the gateway. */

@@ -5,7 +5,7 @@ import type { Payload } from './payload';
 
 const ref = (instance: string): SlotRef => ({ slotId: `e/${instance}`, executorId: 'e', instance, device: 'cpu', simulated: false });
 
-function harness() {
+function harness(slotDepth = 1) {
   let now = 1000;
   const dispatched: [string, string][] = [];
   const failed: [string, string][] = [];
@@ -15,6 +15,7 @@ function harness() {
       fail: (p, e: FlotillaError) => failed.push([p.carrier, `${e.code}: ${e.message}`]),
     },
     () => now,
+    { slotDepth },
   );
   const payload = (carrier: string, deadline = 10_000): Payload<string> => ({ model: 'm', version: 1, enqueuedAt: now, deadline, carrier });
   return { scheduler, dispatched, failed, payload, advance: (ms: number) => (now += ms) };
@@ -84,12 +85,52 @@ describe('DefaultScheduler', () => {
   it('reports queue time in microseconds at dispatch', () => {
     const queueTimes: number[] = [];
     let now = 0;
-    const scheduler = new DefaultScheduler<string>({ dispatch: (_p, _s, us) => queueTimes.push(us), fail: () => undefined }, () => now);
+    const scheduler = new DefaultScheduler<string>({ dispatch: (_p, _s, us) => queueTimes.push(us), fail: () => undefined }, () => now, { slotDepth: 1 });
     scheduler.addSlot('m', 1, ref('a'));
     scheduler.submit({ model: 'm', version: 1, enqueuedAt: 0, deadline: 1e9, carrier: 'x' });
     scheduler.submit({ model: 'm', version: 1, enqueuedAt: 0, deadline: 1e9, carrier: 'y' });
     now = 2.5;
     scheduler.release('e/a');
     expect(queueTimes).toEqual([0, 2500]);
+  });
+
+  describe('with prefetch (slot depth 2)', () => {
+    it('fills idle slots first, then prefetches one payload behind each, and keeps the rest queued', () => {
+      const { scheduler, dispatched, payload } = harness(2);
+      scheduler.addSlot('m', 1, ref('a'));
+      scheduler.addSlot('m', 1, ref('b'));
+      for (const id of ['r1', 'r2', 'r3', 'r4', 'r5']) scheduler.submit(payload(id));
+      expect(dispatched).toEqual([
+        ['r1', 'a'],
+        ['r2', 'b'],
+        ['r3', 'a'],
+        ['r4', 'b'],
+      ]);
+      expect(scheduler.status()[0].queued).toBe(1);
+      scheduler.release('e/b');
+      expect(dispatched.at(-1)).toEqual(['r5', 'b']);
+    });
+
+    it('fails every payload a removed slot held', () => {
+      const { scheduler, failed, payload } = harness(2);
+      scheduler.addSlot('m', 1, ref('a'));
+      scheduler.submit(payload('running'));
+      scheduler.submit(payload('prefetched'));
+      scheduler.removeSlot('e/a', 'gone');
+      expect(failed.map(([id]) => id)).toEqual(['running', 'prefetched']);
+    });
+
+    it('returns a slot to the idle list only once all its payloads are released', () => {
+      const { scheduler, dispatched, payload } = harness(2);
+      scheduler.addSlot('m', 1, ref('a'));
+      scheduler.addSlot('m', 1, ref('b'));
+      scheduler.submit(payload('r1'));
+      scheduler.submit(payload('r2'));
+      scheduler.submit(payload('r3')); // prefetched behind r1 on a
+      scheduler.release('e/a'); // r1 done, r3 still on a
+      scheduler.release('e/b'); // b idle
+      scheduler.submit(payload('r4'));
+      expect(dispatched.at(-1)).toEqual(['r4', 'b']);
+    });
   });
 });

@@ -19,10 +19,19 @@ interface VersionQueue<C> {
   readonly idle: string[];
 }
 
+export interface SchedulerOptions {
+  /**
+   * Payloads a slot may hold at once: the one it executes plus those prefetched behind it
+   * (see InstanceSlot). 1 disables prefetch; Triton prefetches up to 2 per instance.
+   */
+  readonly slotDepth?: number;
+}
+
 /**
  * Triton's default scheduler (triton-spec §3.1) for every model version: one FIFO queue, each
- * request executed on its own, handed to the first idle instance slot. With rate limiting off
- * this is the whole decision — no round trip to the rate limiter on the request path.
+ * request executed on its own, handed to the first idle instance slot — or, when every slot is
+ * busy, prefetched onto the slot with the fewest payloads while it has room. With rate limiting
+ * off this is the whole decision — no round trip to the rate limiter on the request path.
  *
  * Ownership: a payload belongs to exactly one place at a time — a queue, a busy slot, or (after
  * `dispatch`/`fail`) the host. Nothing is dropped silently: a removed slot fails its payload, a
@@ -32,10 +41,15 @@ export class DefaultScheduler<C> {
   private readonly queues = new Map<string, VersionQueue<C>>();
   private readonly slotIndex = new Map<string, VersionQueue<C>>();
 
+  private readonly slotDepth: number;
+
   constructor(
     private readonly effects: SchedulerEffects<C>,
     private readonly clock: () => number = preciseNow,
-  ) {}
+    options: SchedulerOptions = {},
+  ) {
+    this.slotDepth = options.slotDepth ?? 2;
+  }
 
   /** Accepts a payload; it runs now if a slot is idle, else waits its turn. */
   submit(payload: Payload<C>): void {
@@ -52,7 +66,7 @@ export class DefaultScheduler<C> {
   addSlot(model: string, version: number, ref: SlotRef): void {
     if (this.slotIndex.has(ref.slotId)) return;
     const queue = this.queueFor(model, version);
-    queue.slots.set(ref.slotId, new InstanceSlot(ref));
+    queue.slots.set(ref.slotId, new InstanceSlot(ref, this.slotDepth));
     queue.idle.push(ref.slotId);
     this.slotIndex.set(ref.slotId, queue);
     this.pump(queue);
@@ -64,7 +78,7 @@ export class DefaultScheduler<C> {
     const slot = queue?.slots.get(slotId);
     if (!queue || !slot || slot.state !== 'busy') return; // late release after removal: nothing to do
     slot.release();
-    queue.idle.push(slotId);
+    if (slot.inFlight.length === 0) queue.idle.push(slotId);
     this.pump(queue);
   }
 
@@ -79,8 +93,9 @@ export class DefaultScheduler<C> {
     this.slotIndex.delete(slotId);
     queue.slots.delete(slotId);
     removeFrom(queue.idle, slotId);
-    const inFlight = slot.remove();
-    if (inFlight) this.effects.fail(inFlight, unavailable(`instance '${slot.ref.instance}' of model '${queue.model}' stopped while executing the request: ${reason}`));
+    for (const payload of slot.remove()) {
+      this.effects.fail(payload, unavailable(`instance '${slot.ref.instance}' of model '${queue.model}' stopped while executing the request: ${reason}`));
+    }
     if (queue.slots.size === 0) {
       for (const payload of queue.waiting.splice(0)) {
         this.effects.fail(payload, unavailable(`model '${queue.model}' version ${queue.version} has no ready instances left: ${reason}`));
@@ -117,12 +132,24 @@ export class DefaultScheduler<C> {
   }
 
   private pump(queue: VersionQueue<C>): void {
-    while (queue.waiting.length > 0 && queue.idle.length > 0) {
+    while (queue.waiting.length > 0) {
+      const slot = this.nextSlot(queue);
+      if (!slot) return;
       const payload = queue.waiting.shift() as Payload<C>;
-      const slot = queue.slots.get(queue.idle.shift() as string) as InstanceSlot<Payload<C>>;
       slot.assign(payload);
       this.effects.dispatch(payload, slot.ref, Math.max(0, Math.round((this.clock() - payload.enqueuedAt) * 1000)));
     }
+  }
+
+  /** The longest-idle slot; else the slot holding the fewest payloads that still has room. */
+  private nextSlot(queue: VersionQueue<C>): InstanceSlot<Payload<C>> | undefined {
+    const idle = queue.idle.shift();
+    if (idle !== undefined) return queue.slots.get(idle);
+    let best: InstanceSlot<Payload<C>> | undefined;
+    for (const slot of queue.slots.values()) {
+      if (slot.hasRoom && (!best || slot.inFlight.length < best.inFlight.length)) best = slot;
+    }
+    return best;
   }
 
   private queueFor(model: string, version: number): VersionQueue<C> {

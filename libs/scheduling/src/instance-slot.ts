@@ -12,51 +12,59 @@ export interface SlotRef {
 /**
  * The scheduler's view of one instance slot:
  *
- *   idle ──assign──▶ busy ──release──▶ idle
- *     └──────────── remove ──────────────▶ removed   (from either state)
+ *   idle ──assign──▶ busy ──assign (up to depth)──▶ busy ──release (last)──▶ idle
+ *     └──────────────────────── remove ─────────────────────────▶ removed   (from any state)
  *
- * A busy slot remembers its payload, so that when the slot's executor dies the payload can be
- * failed at once instead of waiting out its deadline.
+ * A slot may hold up to `depth` payloads: it executes one and has the next ones already at its
+ * executor (Triton's prefetch, which lets up to two payloads per instance wait ahead of it). The
+ * executor runs them one at a time, in order, so an instance never executes two at once; what
+ * prefetch removes is the round trip from "done" to "here is the next one", which otherwise
+ * leaves a fast model's instance idle most of the time.
+ *
+ * The slot remembers its payloads, so that when its executor dies they fail at once instead of
+ * waiting out their deadlines. Releases arrive in the order payloads were assigned.
  */
 export type SlotState = 'idle' | 'busy' | 'removed';
 
 export class InstanceSlot<P> {
-  private current: SlotState = 'idle';
-  private payload: P | undefined;
+  private removed = false;
+  private readonly payloads: P[] = [];
 
-  constructor(readonly ref: SlotRef) {}
-
-  get state(): SlotState {
-    return this.current;
+  constructor(
+    readonly ref: SlotRef,
+    readonly depth = 1,
+  ) {
+    if (!Number.isInteger(depth) || depth < 1) throw new Error(`slot ${ref.slotId}: depth must be a positive integer, got ${depth}`);
   }
 
-  get inFlight(): P | undefined {
-    return this.payload;
+  get state(): SlotState {
+    if (this.removed) return 'removed';
+    return this.payloads.length === 0 ? 'idle' : 'busy';
+  }
+
+  /** Payloads assigned and not yet released, oldest (executing) first. */
+  get inFlight(): readonly P[] {
+    return this.payloads;
+  }
+
+  get hasRoom(): boolean {
+    return !this.removed && this.payloads.length < this.depth;
   }
 
   assign(payload: P): void {
-    this.expect('idle', 'assign');
-    this.current = 'busy';
-    this.payload = payload;
+    if (!this.hasRoom) throw new Error(`slot ${this.ref.slotId}: cannot assign while ${this.state} with ${this.payloads.length} of ${this.depth} payloads`);
+    this.payloads.push(payload);
   }
 
-  release(): P | undefined {
-    this.expect('busy', 'release');
-    const payload = this.payload;
-    this.current = 'idle';
-    this.payload = undefined;
-    return payload;
+  /** The oldest payload finished; returns it. */
+  release(): P {
+    if (this.state !== 'busy') throw new Error(`slot ${this.ref.slotId}: cannot release while ${this.state}`);
+    return this.payloads.shift() as P;
   }
 
-  /** Removes the slot; returns the payload it was running, if any. */
-  remove(): P | undefined {
-    const payload = this.payload;
-    this.current = 'removed';
-    this.payload = undefined;
-    return payload;
-  }
-
-  private expect(state: SlotState, transition: string): void {
-    if (this.current !== state) throw new Error(`slot ${this.ref.slotId}: cannot ${transition} while ${this.current}`);
+  /** Removes the slot; returns the payloads it held, if any. */
+  remove(): P[] {
+    this.removed = true;
+    return this.payloads.splice(0);
   }
 }
