@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { freePort } from '../tools/launcher/src/free-port';
+import { freePort } from '@flotilla/local-cluster';
 import { postJson, range, simpleRequest } from './support/flotilla';
 import { testRepository } from './support/repository';
 

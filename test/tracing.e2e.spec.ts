@@ -1,7 +1,7 @@
 // One inference is one trace: spans from the gateway, the scheduler and the executor, exported
 // over OTLP (as Jaeger receives them) and linked parent to child.
 import { createServer, type Server } from 'node:http';
-import { freePort } from '../tools/launcher/src/free-port';
+import { freePort } from '@flotilla/local-cluster';
 import { http, range, simpleRequest, startFlotilla, type TestFlotilla } from './support/flotilla';
 import { testRepository } from './support/repository';
 

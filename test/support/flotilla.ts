@@ -1,8 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FlotillaCluster, type ClusterOptions } from '../../tools/launcher/src/cluster';
-import { freePort } from '../../tools/launcher/src/free-port';
+import { FlotillaCluster, freePort, type ClusterOptions } from '@flotilla/local-cluster';
 
 export interface TestFlotilla {
   readonly cluster: FlotillaCluster;

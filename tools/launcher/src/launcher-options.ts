@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { FlagError, flagBool, flagInt, flagString, parseFlags, type FlagSpec } from '@flotilla/service-kit';
-import type { ExecutorSpec } from './cluster';
+import type { ExecutorSpec } from '@flotilla/local-cluster';
 
 export interface LauncherOptions {
   readonly modelRepository: string;

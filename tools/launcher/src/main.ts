@@ -3,7 +3,7 @@
 // model repository. Ctrl-C stops them all.
 import { existsSync } from 'node:fs';
 import { FlagError, usage } from '@flotilla/service-kit';
-import { FlotillaCluster } from './cluster';
+import { FlotillaCluster } from '@flotilla/local-cluster';
 import { LAUNCHER_FLAGS, launcherOptions } from './launcher-options';
 
 const COLORS = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m', '\x1b[34m', '\x1b[90m'];

@@ -5,10 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // The launcher is an application, not a library, so the module-boundaries rule refuses a path
 // import; the end-to-end tests import it the same way. Moving cluster.ts into a lib would lift this.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { FlotillaCluster } from '../../../launcher/src/cluster';
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { freePort } from '../../../launcher/src/free-port';
+import { FlotillaCluster, freePort } from '@flotilla/local-cluster';
 
 export interface RunningFlotilla {
   readonly url: string;
