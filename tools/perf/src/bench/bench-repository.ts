@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot } from './repo-root';
+import { repoRoot } from '@flotilla/local-cluster';
 
 export const MATMUL_COUNT1 = 'matmul_chain_count1';
 export const MATMUL_COUNT2 = 'matmul_chain';
