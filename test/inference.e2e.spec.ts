@@ -1,7 +1,11 @@
 // The request path end to end: HTTP → gateway → NATS → scheduler → executor (ONNX Runtime in a
 // worker thread) → straight back to the gateway, with every service a real process.
 import { http, matmulRequest, postJson, range, simpleRequest, startFlotilla, type TestFlotilla } from './support/flotilla';
+import { readdirSync } from 'node:fs';
 import { testRepository } from './support/repository';
+
+/** The gateway's request files in /dev/shm; each lives only while its request does. */
+const tensorFiles = () => readdirSync('/dev/shm').filter((name) => name.startsWith('flotilla-tensors-'));
 
 let flotilla: TestFlotilla;
 
@@ -60,6 +64,26 @@ describe('inference over HTTP', () => {
     const floats = new Float32Array(response.body.buffer.slice(response.body.byteOffset + jsonLength, response.body.byteOffset + jsonLength + 128));
     expect([...floats.subarray(0, 16)]).toEqual(a.map((x, i) => x + b[i]));
     expect([...floats.subarray(16)]).toEqual(a.map((x, i) => x - b[i]));
+  });
+
+  it('moves a 1 MiB tensor exactly, through shared memory, and leaves no file behind', async () => {
+    const values = new Float32Array(1 << 18).map((_, i) => Math.sin(i));
+    const header = Buffer.from(
+      JSON.stringify({
+        inputs: [{ name: 'INPUT0', shape: [1, 1 << 18], datatype: 'FP32', parameters: { binary_data_size: values.byteLength } }],
+        parameters: { binary_data_output: true },
+      }),
+    );
+    const before = tensorFiles();
+    const response = await http(`${flotilla.url}/v2/models/identity_fp32/infer`, {
+      method: 'POST',
+      headers: { 'Inference-Header-Content-Length': String(header.byteLength) },
+      body: Buffer.concat([header, Buffer.from(values.buffer)]),
+    });
+    expect(response.status).toBe(200);
+    const jsonLength = Number(response.headers.get('inference-header-content-length'));
+    expect(Buffer.compare(response.body.subarray(jsonLength), Buffer.from(values.buffer))).toBe(0);
+    expect(tensorFiles()).toEqual(before);
   });
 
   it('serves metadata with the batch dimension and the normalised config', async () => {

@@ -15,6 +15,7 @@ import {
   type SlotReleased,
 } from '@flotilla/contracts';
 import { validateInferInputs } from '@flotilla/scheduling';
+import { readTensorFile, writeTensorFile } from '@flotilla/tensor-files';
 import { publishJson, type IncomingMessage, type MessageBus } from '@flotilla/transport';
 import { InjectBus } from '@flotilla/service-kit';
 import { EXECUTOR_OPTIONS, type ExecutorOptions } from './executor.options';
@@ -52,8 +53,9 @@ export class ExecuteHandler implements OnApplicationBootstrap {
       span.setAttribute('triton.model_name', model);
       const entry = this.slots.get(slotId);
       if (!entry) throw unavailable(`instance slot ${slotId} is not on executor ${this.options.executorId} (it was removed)`);
-      validateInferInputs(entry.tensors, frame.tensors, frame.meta.outputs, frame.meta.id);
-      const result = await this.slots.execute(entry, frame.tensors, frame.meta.outputs);
+      const inputs = frame.meta.inputsAt ? readTensorFile(frame.meta.inputsAt) : frame.tensors;
+      validateInferInputs(entry.tensors, inputs, frame.meta.outputs, frame.meta.id);
+      const result = await this.slots.execute(entry, inputs, frame.meta.outputs);
       const execution: ExecutionStamp = {
         executorId: this.options.executorId,
         device: this.options.device,
@@ -64,7 +66,10 @@ export class ExecuteHandler implements OnApplicationBootstrap {
         computeEndMs: result.computeEndMs,
       };
       span.setAttribute('flotilla.instance', entry.plan.instance);
-      reply = encodeFrame<ResultMeta>({ modelName: model, modelVersion: version, execution }, result.outputs);
+      // Inputs that came through shared memory mean the gateway shares it: answer the same way.
+      reply = frame.meta.inputsAt
+        ? encodeFrame<ResultMeta>({ modelName: model, modelVersion: version, execution, outputsAt: writeTensorFile(`${frame.meta.inputsAt.path}.out`, result.outputs) })
+        : encodeFrame<ResultMeta>({ modelName: model, modelVersion: version, execution }, result.outputs);
       if (reply.byteLength > this.bus.maxPayload) {
         throw invalidArg(`response of ${reply.byteLength} bytes exceeds the NATS server's max_payload of ${this.bus.maxPayload} bytes; request fewer or smaller outputs, or raise max_payload`);
       }

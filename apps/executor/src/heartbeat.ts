@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { SUBJECTS, type ExecutorAnnouncement, type ExecutorLeaving } from '@flotilla/contracts';
 import { publishJson, type MessageBus } from '@flotilla/transport';
 import { InjectBus } from '@flotilla/service-kit';
+import { sharedMemoryId } from '@flotilla/tensor-files';
 import { EXECUTOR_OPTIONS, type ExecutorOptions } from './executor.options';
 import { SlotTable } from './slot-table';
 
@@ -15,6 +16,8 @@ import { SlotTable } from './slot-table';
 export class Heartbeat implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('executor');
   private timer?: NodeJS.Timeout;
+  /** Lets a gateway on the same machine hand large tensors over through /dev/shm. */
+  private readonly sharedMemoryId = sharedMemoryId();
 
   constructor(
     @InjectBus() private readonly bus: MessageBus,
@@ -46,6 +49,7 @@ export class Heartbeat implements OnApplicationBootstrap, OnApplicationShutdown 
       pid: process.pid,
       host: hostname(),
       heartbeatMs: this.options.heartbeatMs,
+      sharedMemoryId: this.sharedMemoryId,
       slots: this.slots.announcements(),
     };
     publishJson(this.bus, SUBJECTS.executorHeartbeat, announcement);

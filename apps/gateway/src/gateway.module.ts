@@ -5,6 +5,7 @@ import { HttpServer } from './http-server';
 import { InferClient } from './infer.client';
 import { KserveRouter } from './kserve.router';
 import { ModelCatalog } from './model-catalog';
+import { SharedMemoryRoute } from './shared-memory-route';
 
 @Module({})
 export class GatewayModule {
@@ -13,7 +14,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [BusModule.forRoot({ servers: options.natsUrl, name: 'gateway' })],
-      providers: [{ provide: GATEWAY_OPTIONS, useValue: options }, ModelCatalog, InferClient, KserveRouter, HttpServer],
+      providers: [{ provide: GATEWAY_OPTIONS, useValue: options }, ModelCatalog, SharedMemoryRoute, InferClient, KserveRouter, HttpServer],
     };
   }
 }

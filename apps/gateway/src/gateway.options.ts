@@ -12,6 +12,8 @@ export interface GatewayOptions {
   readonly strictReadiness: boolean;
   /** Largest HTTP request body accepted, in bytes. */
   readonly maxBodyBytes: number;
+  /** Inputs this large or larger go through /dev/shm to executors on this machine; 0 = never. */
+  readonly tensorFileThresholdBytes: number;
 }
 
 const FLAGS: readonly FlagSpec[] = [
@@ -21,6 +23,11 @@ const FLAGS: readonly FlagSpec[] = [
   { name: 'infer-timeout-ms', description: 'deadline of an inference request, end to end', default: '60000' },
   { name: 'strict-readiness', description: 'ready only when every model is ready', default: 'true' },
   { name: 'max-body-bytes', description: 'largest accepted HTTP request body', default: String(64 * 1024 * 1024) },
+  {
+    name: 'tensor-file-threshold-bytes',
+    description: 'inputs this large go to executors on this machine through /dev/shm instead of NATS (0 = never)',
+    default: String(64 * 1024),
+  },
 ];
 
 export function gatewayOptions(argv: readonly string[]): GatewayOptions {
@@ -32,5 +39,6 @@ export function gatewayOptions(argv: readonly string[]): GatewayOptions {
     inferTimeoutMs: flagInt(flags, 'infer-timeout-ms', 1),
     strictReadiness: flagBool(flags, 'strict-readiness'),
     maxBodyBytes: flagInt(flags, 'max-body-bytes', 1),
+    tensorFileThresholdBytes: flagInt(flags, 'tensor-file-threshold-bytes', 0),
   };
 }

@@ -1,9 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Context } from '@opentelemetry/api';
-import { decodeFrame, encodeFrame, FlotillaError, invalidArg, SUBJECTS, unavailable, type InferMeta, type ResultMeta, type Tensor } from '@flotilla/contracts';
+import { decodeFrame, encodeFrame, FlotillaError, invalidArg, SUBJECTS, unavailable, type InferMeta, type ResultMeta, type Tensor, type TensorFileRef } from '@flotilla/contracts';
+import { readTensorFile, removeTensorFile, writeTensorFile } from '@flotilla/tensor-files';
 import { busError, type MessageBus } from '@flotilla/transport';
 import { InjectBus } from '@flotilla/service-kit';
 import { GATEWAY_OPTIONS, type GatewayOptions } from './gateway.options';
+import { SharedMemoryRoute } from './shared-memory-route';
 
 export interface InferCall {
   readonly model: string;
@@ -31,17 +33,33 @@ export class InferClient {
   constructor(
     @InjectBus() private readonly bus: MessageBus,
     @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
+    private readonly sharedMemory: SharedMemoryRoute,
   ) {}
 
   async infer(call: InferCall): Promise<InferResult> {
+    const inputBytes = call.inputs.reduce((sum, tensor) => sum + tensor.data.byteLength, 0);
+    const filePath = this.sharedMemory.pathFor(inputBytes);
+    if (!filePath) return this.send(call, call.inputs);
+    try {
+      const result = await this.send(call, [], writeTensorFile(filePath, call.inputs));
+      if (!result.meta.outputsAt) return result;
+      return { ...result, outputs: readTensorFile(result.meta.outputsAt) };
+    } finally {
+      removeTensorFile(filePath);
+      removeTensorFile(`${filePath}.out`);
+    }
+  }
+
+  private async send(call: InferCall, inline: readonly Tensor[], inputsAt?: TensorFileRef): Promise<InferResult> {
     const meta: InferMeta = {
       model: call.model,
       version: call.version,
       outputs: call.outputs,
       id: call.id,
       deadline: Date.now() + this.options.inferTimeoutMs,
+      ...(inputsAt ? { inputsAt } : {}),
     };
-    const frame = encodeFrame(meta, call.inputs);
+    const frame = encodeFrame(meta, inline);
     if (frame.byteLength > this.bus.maxPayload) {
       throw invalidArg(
         `request of ${frame.byteLength} bytes exceeds the NATS server's max_payload of ${this.bus.maxPayload} bytes; ` +

@@ -1,4 +1,14 @@
 import type { WireError } from './errors';
+import type { TensorDescriptor } from './tensor';
+
+/**
+ * Tensors that travel beside a message instead of inside it: written back to back into a file on
+ * a shared-memory folder that sender and receiver both see (same machine, same /dev/shm).
+ */
+export interface TensorFileRef {
+  readonly path: string;
+  readonly tensors: readonly (TensorDescriptor & { readonly byteLength: number })[];
+}
 
 // ---- Hot path (binary frames; see frame.ts) -------------------------------------------------
 
@@ -13,6 +23,8 @@ export interface InferMeta {
   readonly id?: string;
   /** Epoch milliseconds after which nobody waits for the answer any more. */
   readonly deadline: number;
+  /** Set when the inputs are in a shared-memory file rather than in the frame. */
+  readonly inputsAt?: TensorFileRef;
 }
 
 /** Metadata of a result frame (executor or scheduler → gateway); its tensors are the outputs. */
@@ -23,6 +35,8 @@ export interface ResultMeta {
   readonly error?: WireError;
   /** Where and when it ran, for statistics and tests; absent on errors raised before execution. */
   readonly execution?: ExecutionStamp;
+  /** Set when the outputs are in a shared-memory file (the request's inputs were) rather than in the frame. */
+  readonly outputsAt?: TensorFileRef;
 }
 
 export interface ExecutionStamp {
@@ -70,6 +84,8 @@ export interface ExecutorAnnouncement {
   readonly host: string;
   /** How often the executor announces itself; silence for several periods means it is gone. */
   readonly heartbeatMs: number;
+  /** Id of the shared-memory folder it sees (see tensor-files); absent when it has none. */
+  readonly sharedMemoryId?: string;
   readonly slots: readonly SlotAnnouncement[];
 }
 

@@ -1,0 +1,93 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { SUBJECTS, type ExecutorAnnouncement, type ExecutorLeaving } from '@flotilla/contracts';
+import { SHARED_MEMORY_DIR, sharedMemoryId } from '@flotilla/tensor-files';
+import { decodeJson, type MessageBus } from '@flotilla/transport';
+import { InjectBus } from '@flotilla/service-kit';
+import { GATEWAY_OPTIONS, type GatewayOptions } from './gateway.options';
+
+const FILE_PREFIX = 'flotilla-tensors-';
+/** Files of a gateway that died before cleaning up are removed once they are this old. */
+const STALE_MS = 10 * 60_000;
+
+/**
+ * Decides when a request's tensors skip the broker: when they are large (≥ the threshold) and
+ * every executor in the fleet sees the same shared-memory folder as this gateway, the inputs go
+ * through a file in /dev/shm and the frame carries only its name; the executor answers the same
+ * way. Megabytes then cost two memory copies each way instead of three trips through NATS.
+ * Anything else — a remote executor, no /dev/shm, a small request — travels inside the frame.
+ */
+@Injectable()
+export class SharedMemoryRoute implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('shared-memory');
+  private readonly id = sharedMemoryId();
+  /** Each executor's shared-memory id and when it was last heard from. */
+  private readonly executors = new Map<string, { id?: string; seen: number; heartbeatMs: number }>();
+  private sequence = 0;
+  private sweeper?: NodeJS.Timeout;
+
+  constructor(
+    @InjectBus() private readonly bus: MessageBus,
+    @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.id || this.options.tensorFileThresholdBytes === 0) return;
+    this.bus.subscribe(SUBJECTS.executorHeartbeat, (message) => {
+      const { executorId, sharedMemoryId: id, heartbeatMs } = decodeJson<ExecutorAnnouncement>(message.data);
+      this.executors.set(executorId, { id, seen: Date.now(), heartbeatMs });
+    });
+    this.bus.subscribe(SUBJECTS.executorLeaving, (message) => this.executors.delete(decodeJson<ExecutorLeaving>(message.data).executorId));
+    this.sweepStaleFiles();
+    this.sweeper = setInterval(() => this.sweepStaleFiles(), STALE_MS).unref();
+    this.logger.log(`tensors of ${this.options.tensorFileThresholdBytes} bytes or more go through ${SHARED_MEMORY_DIR} to executors on this machine`);
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.sweeper);
+  }
+
+  /** A fresh file path for a request's inputs, or undefined when the inputs must ride in the frame. */
+  pathFor(inputBytes: number): string | undefined {
+    if (!this.id || this.options.tensorFileThresholdBytes === 0 || inputBytes < this.options.tensorFileThresholdBytes) return undefined;
+    if (!this.fleetSharesMemory()) return undefined;
+    return join(SHARED_MEMORY_DIR, `${FILE_PREFIX}${process.pid}-${(++this.sequence).toString(36)}.in`);
+  }
+
+  /** True when every live executor sees this gateway's /dev/shm (whichever runs the request). */
+  private fleetSharesMemory(): boolean {
+    const now = Date.now();
+    let live = 0;
+    for (const [executorId, executor] of this.executors) {
+      if (now - executor.seen > executor.heartbeatMs * 3) {
+        this.executors.delete(executorId);
+        continue;
+      }
+      if (executor.id !== this.id) return false;
+      live++;
+    }
+    return live > 0;
+  }
+
+  private sweepStaleFiles(): void {
+    const now = Date.now();
+    for (const name of safeList(SHARED_MEMORY_DIR)) {
+      if (!name.startsWith(FILE_PREFIX)) continue;
+      const path = join(SHARED_MEMORY_DIR, name);
+      try {
+        if (now - statSync(path).mtimeMs > STALE_MS) rmSync(path, { force: true });
+      } catch {
+        // removed by its owner meanwhile
+      }
+    }
+  }
+}
+
+function safeList(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,2 @@
+export * from './shared-memory-id';
+export * from './tensor-file';

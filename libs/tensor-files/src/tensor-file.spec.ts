@@ -1,0 +1,49 @@
+import { mkdtempSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Tensor } from '@flotilla/contracts';
+import { readTensorFile, removeTensorFile, writeTensorFile } from './tensor-file';
+import { sharedMemoryId } from './shared-memory-id';
+
+const dir = mkdtempSync(join(tmpdir(), 'flotilla-tensor-files-'));
+const tensor = (name: string, bytes: number[]): Tensor => ({ name, datatype: 'UINT8', shape: [bytes.length], data: Uint8Array.from(bytes) });
+
+describe('tensor files', () => {
+  it('round-trips several tensors, their bytes in one buffer', () => {
+    const ref = writeTensorFile(join(dir, 'a.in'), [tensor('A', [1, 2, 3]), tensor('B', []), tensor('C', [9])]);
+    expect(ref.tensors.map((t) => [t.name, t.byteLength])).toEqual([
+      ['A', 3],
+      ['B', 0],
+      ['C', 1],
+    ]);
+    const back = readTensorFile(ref);
+    expect(back.map((t) => [t.name, [...t.data]])).toEqual([
+      ['A', [1, 2, 3]],
+      ['B', []],
+      ['C', [9]],
+    ]);
+    expect(back[0].data.buffer).toBe(back[2].data.buffer);
+    removeTensorFile(ref.path);
+    expect(existsSync(ref.path)).toBe(false);
+  });
+
+  it('names the file and the way out when it cannot be read', () => {
+    expect(() => readTensorFile({ path: join(dir, 'missing.in'), tensors: [{ name: 'A', datatype: 'UINT8', shape: [1], byteLength: 1 }] })).toThrow(
+      /cannot read the tensor file .*missing\.in \(ENOENT\).*--tensor-file-threshold-bytes 0/,
+    );
+  });
+
+  it('refuses a file shorter than its descriptors say', () => {
+    const ref = writeTensorFile(join(dir, 'short.in'), [tensor('A', [1])]);
+    expect(() => readTensorFile({ ...ref, tensors: [{ ...ref.tensors[0], shape: [4], byteLength: 4 }] })).toThrow(/holds 1 bytes, 4 expected/);
+  });
+
+  it('gives every process that shares a folder the same id, and another folder another id', () => {
+    const shared = mkdtempSync(join(tmpdir(), 'flotilla-shm-'));
+    const first = sharedMemoryId(shared);
+    expect(first).toMatch(/^[0-9a-f-]{36}$/);
+    expect(sharedMemoryId(shared)).toBe(first);
+    expect(sharedMemoryId(mkdtempSync(join(tmpdir(), 'flotilla-shm-')))).not.toBe(first);
+    expect(sharedMemoryId(join(shared, 'no', 'such', 'dir'))).toBeUndefined();
+  });
+});
