@@ -11,7 +11,6 @@ import { InjectBus } from '@flotilla/service-kit';
 @Injectable()
 export class ModelCatalog implements OnApplicationBootstrap {
   private readonly models = new Map<string, ModelRecord>();
-  private loaded = false;
   private refreshedAt = 0;
 
   constructor(@InjectBus() private readonly bus: MessageBus) {}
@@ -29,13 +28,8 @@ export class ModelCatalog implements OnApplicationBootstrap {
     const snapshot = await requestJson<RepositorySnapshot>(this.bus, SUBJECTS.repositoryIndex, {}, 2000);
     this.models.clear();
     for (const model of snapshot.models) this.models.set(model.name, model);
-    this.loaded = true;
     this.refreshedAt = Date.now();
     return [...snapshot.models];
-  }
-
-  async all(): Promise<ModelRecord[]> {
-    return this.loaded ? [...this.models.values()] : this.refresh();
   }
 
   /** The model's record; Triton's "unknown model" error (400) when the repository has none. */
