@@ -40,8 +40,16 @@ export class InferClient {
     const inputBytes = call.inputs.reduce((sum, tensor) => sum + tensor.data.byteLength, 0);
     const filePath = this.sharedMemory.pathFor(inputBytes);
     if (!filePath) return this.send(call, call.inputs);
+    let inputsAt: TensorFileRef;
     try {
-      const result = await this.send(call, [], writeTensorFile(filePath, call.inputs));
+      inputsAt = writeTensorFile(filePath, call.inputs);
+    } catch {
+      // /dev/shm full or gone: the frame carries the tensors as it would across machines.
+      removeTensorFile(filePath);
+      return this.send(call, call.inputs);
+    }
+    try {
+      const result = await this.send(call, [], inputsAt);
       if (!result.meta.outputsAt) return result;
       return { ...result, outputs: readTensorFile(result.meta.outputsAt) };
     } finally {
