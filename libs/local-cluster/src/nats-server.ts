@@ -29,6 +29,8 @@ export interface NatsServerProcess {
 export async function startNatsServer(port: number, log: (line: string) => void): Promise<NatsServerProcess> {
   const binary = findNatsServer();
   if (!binary) throw new Error("nats-server is not installed: run 'npm start' as root to install Debian's nats-server, or 'apt-get install nats-server'");
+  // Checked first: a server already on the port would answer our readiness probe in place of ours.
+  if (await canConnect(port)) throw new Error(`port ${port} is already in use: pick another with --nats-port`);
   const dir = mkdtempSync(join(tmpdir(), 'flotilla-nats-'));
   const config = join(dir, 'nats.conf');
   writeFileSync(config, [`listen: 127.0.0.1:${port}`, 'max_payload: 8MB', 'max_pending: 64MB', 'write_deadline: "10s"', ''].join('\n'));

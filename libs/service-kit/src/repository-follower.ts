@@ -31,7 +31,8 @@ export function followRepository(bus: MessageBus, logger: FollowerLogger, onChan
         changed();
         return;
       } catch (error) {
-        if (attempt % 20 === 1) logger.warn(`waiting for the model repository: ${(error as Error).message}`);
+        // Services start in any order, so a few seconds without the repository is normal.
+        if (attempt % 40 === 20) logger.warn(`still waiting for the model repository: ${(error as Error).message}`);
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
     }

@@ -30,10 +30,16 @@ export async function runService(definition: ServiceDefinition, argv = process.a
     throw error;
   }
 
-  const app = await NestFactory.createApplicationContext(withTelemetryShutdown(module, definition.telemetry), { logger, abortOnError: false });
-  app.enableShutdownHooks(['SIGINT', 'SIGTERM']);
-  await app.init();
-  logger.log(`ready (pid ${process.pid})`);
+  try {
+    const app = await NestFactory.createApplicationContext(withTelemetryShutdown(module, definition.telemetry), { logger, abortOnError: false });
+    app.enableShutdownHooks(['SIGINT', 'SIGTERM']);
+    await app.init();
+    logger.log(`ready (pid ${process.pid})`);
+  } catch (error) {
+    // e.g. the HTTP port is taken: say so in one line and stop, rather than print a stack trace.
+    logger.error(`failed to start: ${error instanceof Error ? error.message : String(error)}`, definition.name);
+    process.exit(1);
+  }
 }
 
 /** Flushes buffered spans as the last step of Nest's shutdown, so a stopping service loses none. */

@@ -36,7 +36,10 @@ async function main(): Promise<void> {
   console.log(`flotilla: serving ${options.modelRepository}`);
   const cluster = await FlotillaCluster.start({
     ...options,
-    log: options.quiet ? undefined : (service, line) => console.log(`${prefix(service)} ${line}`),
+    // --quiet hides a service's chatter, never its warnings and errors.
+    log: (service, line) => {
+      if (!options.quiet || / (WARN|ERROR|FATAL) /.test(line)) console.log(`${prefix(service)} ${line}`);
+    },
     progress: (step) => console.log(`flotilla: starting ${step}…`),
   });
 
@@ -62,6 +65,7 @@ async function main(): Promise<void> {
     await cluster.waitReady(120_000);
   } catch (error) {
     console.error(`flotilla: ${(error as Error).message}`);
+    stopping = true;
     await cluster.stop();
     process.exit(1);
   }
