@@ -71,7 +71,7 @@ describe('inference over HTTP', () => {
     const header = Buffer.from(
       JSON.stringify({
         inputs: [{ name: 'INPUT0', shape: [1, 1 << 18], datatype: 'FP32', parameters: { binary_data_size: values.byteLength } }],
-        parameters: { binary_data_output: true },
+        parameters: { binary_data_output: true, flotilla_execution_info: true },
       }),
     );
     const before = tensorFiles();
@@ -83,6 +83,8 @@ describe('inference over HTTP', () => {
     expect(response.status).toBe(200);
     const jsonLength = Number(response.headers.get('inference-header-content-length'));
     expect(Buffer.compare(response.body.subarray(jsonLength), Buffer.from(values.buffer))).toBe(0);
+    const meta = JSON.parse(response.body.subarray(0, jsonLength).toString()) as { parameters: Record<string, unknown> };
+    expect(meta.parameters.flotilla_tensors_via).toBe('shared-memory');
     expect(tensorFiles()).toEqual(before);
   });
 
@@ -103,9 +105,11 @@ describe('inference over HTTP', () => {
     const responses = await Promise.all(range(4).map((i) => postJson(`${flotilla.url}/v2/models/matmul_chain/infer`, matmulRequest(i + 1))));
     const runs = responses.map((r) => {
       expect(r.status).toBe(200);
-      return r.json<{ parameters: { flotilla_instance: string; flotilla_compute_start_ms: number; flotilla_compute_end_ms: number } }>().parameters;
+      return r.json<{ parameters: { flotilla_instance: string; flotilla_compute_start_ms: number; flotilla_compute_end_ms: number; flotilla_tensors_via: string } }>().parameters;
     });
     expect(new Set(runs.map((run) => run.flotilla_instance))).toEqual(new Set(['matmul_chain_0_0', 'matmul_chain_0_1']));
+    // 4 KiB inputs stay inside the NATS frame; only large ones take the shared-memory path.
+    expect(runs.every((run) => run.flotilla_tensors_via === 'frame')).toBe(true);
     // From the slots' own stamps: some run on one slot started before a run on the other ended.
     const overlaps = runs.some((x) =>
       runs.some((y) => x.flotilla_instance !== y.flotilla_instance && x.flotilla_compute_start_ms < y.flotilla_compute_end_ms && y.flotilla_compute_start_ms < x.flotilla_compute_end_ms),

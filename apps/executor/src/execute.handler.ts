@@ -64,6 +64,7 @@ export class ExecuteHandler implements OnApplicationBootstrap {
         queueMicros,
         computeStartMs: result.computeStartMs,
         computeEndMs: result.computeEndMs,
+        tensorsVia: frame.meta.inputsAt ? 'shared-memory' : 'frame',
       };
       span.setAttribute('flotilla.instance', entry.plan.instance);
       // Inputs that came through shared memory mean the gateway shares it: answer the same way.

@@ -173,6 +173,7 @@ function executionParameters(execution: ExecutionStamp | undefined): Record<stri
     flotilla_queue_us: execution.queueMicros,
     flotilla_compute_start_ms: execution.computeStartMs,
     flotilla_compute_end_ms: execution.computeEndMs,
+    flotilla_tensors_via: execution.tensorsVia,
   };
 }
 

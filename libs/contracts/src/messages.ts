@@ -48,6 +48,8 @@ export interface ExecutionStamp {
   /** Epoch milliseconds (sub-millisecond precision) measured inside the slot's thread. */
   readonly computeStartMs: number;
   readonly computeEndMs: number;
+  /** How the tensors travelled between gateway and executor. */
+  readonly tensorsVia: 'frame' | 'shared-memory';
 }
 
 // ---- Executors and slots ----------------------------------------------------------------------
