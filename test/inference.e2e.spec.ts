@@ -118,6 +118,55 @@ describe('inference over HTTP', () => {
   });
 });
 
+describe("Triton's statistics extension", () => {
+  interface Stat {
+    count: number;
+    ns: number;
+  }
+  interface ModelStats {
+    name: string;
+    version: string;
+    inference_count: number;
+    execution_count: number;
+    inference_stats: { success: Stat; fail: Stat; queue: Stat; compute_infer: Stat };
+    batch_stats: { batch_size: number; compute_infer: Stat }[];
+  }
+  const statsOf = async (path: string) => (await http(`${flotilla.url}${path}`)).json<{ model_stats: ModelStats[] }>().model_stats;
+
+  it('counts each successful request once, with queue and compute time, within a heartbeat', async () => {
+    // Figures arrive with executors' heartbeats (every 500 ms): start from settled ones.
+    let [before] = await statsOf('/v2/models/simple/versions/1/stats');
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 600));
+      const [again] = await statsOf('/v2/models/simple/versions/1/stats');
+      if (again.inference_stats.success.count === before.inference_stats.success.count) break;
+      before = again;
+    }
+    for (let i = 0; i < 3; i++) expect((await postJson(`${flotilla.url}/v2/models/simple/infer`, simpleRequest(a, b))).status).toBe(200);
+    let after = before;
+    const deadline = Date.now() + 5000;
+    while (after.inference_stats.success.count < before.inference_stats.success.count + 3 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      [after] = await statsOf('/v2/models/simple/stats');
+    }
+    expect(after).toMatchObject({ name: 'simple', version: '1' });
+    expect(after.inference_stats.success.count - before.inference_stats.success.count).toBe(3);
+    expect(after.execution_count - before.execution_count).toBe(3);
+    expect(after.inference_stats.queue.count).toBe(after.inference_stats.success.count);
+    expect(after.inference_stats.compute_infer.ns).toBeGreaterThan(before.inference_stats.compute_infer.ns);
+    expect(after.batch_stats.find((batch) => batch.batch_size === 1)?.compute_infer.count).toBeGreaterThanOrEqual(3);
+  });
+
+  it('lists every ready model version, and names what is not available', async () => {
+    expect((await statsOf('/v2/models/stats')).map((entry) => entry.name).sort()).toEqual(['identity_fp32', 'matmul_chain', 'simple']);
+    const unknown = await http(`${flotilla.url}/v2/models/broken/stats`);
+    expect(unknown.status).toBe(400);
+    expect(unknown.json()).toEqual({ error: "requested model 'broken' is not available" });
+    const badVersion = await http(`${flotilla.url}/v2/models/simple/versions/4/stats`);
+    expect(badVersion.json()).toEqual({ error: "requested model version is not available for model 'simple'" });
+  });
+});
+
 describe('bad requests get a 4xx naming the problem', () => {
   const infer = (model: string, body: unknown) => postJson(`${flotilla.url}/v2/models/${model}/infer`, body);
 

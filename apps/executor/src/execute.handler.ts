@@ -47,6 +47,7 @@ export class ExecuteHandler implements OnApplicationBootstrap {
     const span = tracer.startSpan('compute', { kind: SpanKind.CONSUMER, attributes: { 'flotilla.slot': slotId, 'triton.model_version': version } }, message.traceContext());
     let model = '';
     let reply: Uint8Array;
+    const receivedAt = performance.now();
     try {
       const frame = decodeFrame<InferMeta>(message.data);
       model = frame.meta.model;
@@ -56,6 +57,8 @@ export class ExecuteHandler implements OnApplicationBootstrap {
       const inputs = frame.meta.inputsAt ? readTensorFile(frame.meta.inputsAt) : frame.tensors;
       validateInferInputs(entry.tensors, inputs, frame.meta.outputs, frame.meta.id);
       const result = await this.slots.execute(entry, inputs, frame.meta.outputs);
+      const batchSize = entry.tensors.max_batch_size > 0 ? (inputs[0]?.shape[0] ?? 1) : 1;
+      entry.stats.recordSuccess(batchSize, queueMicros * 1000, (result.computeEndMs - result.computeStartMs) * 1e6, Date.now());
       const execution: ExecutionStamp = {
         executorId: this.options.executorId,
         device: this.options.device,
@@ -76,6 +79,7 @@ export class ExecuteHandler implements OnApplicationBootstrap {
       }
     } catch (error) {
       const failure = error instanceof FlotillaError ? error : internal(`execution failed: ${(error as Error)?.message ?? error}`);
+      this.slots.get(slotId)?.stats.recordFailure(queueMicros * 1000 + (performance.now() - receivedAt) * 1e6, Date.now());
       span.setStatus({ code: SpanStatusCode.ERROR, message: failure.message });
       reply = encodeFrame<ResultMeta>({ modelName: model, modelVersion: version, error: failure.toWire() });
     }

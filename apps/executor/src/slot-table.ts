@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import { FlotillaError, unavailable, type ModelRecord, type SlotAnnouncement, type Tensor } from '@flotilla/contracts';
 import { defaultIntraOpThreads, oversubscriptionWarning, SlotWorker, type ExecuteResult } from '@flotilla/backends';
 import { dataTypeToDatatype, type ModelConfig } from '@flotilla/model-config';
-import { planSlots, reconcileInstances, type ModelSignature, type PlannedSlot } from '@flotilla/scheduling';
+import { planSlots, reconcileInstances, SlotStatisticsRecorder, type ModelSignature, type PlannedSlot } from '@flotilla/scheduling';
 import { EXECUTOR_OPTIONS, type ExecutorOptions } from './executor.options';
 
 /**
@@ -25,6 +25,8 @@ interface SlotEntry {
   error?: string;
   /** Payloads finished, successfully or not; announced in heartbeats. */
   executions: number;
+  /** Triton-style request statistics, announced in heartbeats and summed by the scheduler. */
+  readonly stats: SlotStatisticsRecorder;
   worker?: SlotWorker;
   tail: Promise<unknown>;
 }
@@ -60,7 +62,7 @@ export class SlotTable implements OnApplicationShutdown {
     for (const { existing, desired } of reused) existing.plan = { ...desired, slotId: existing.plan.slotId };
     for (const desired of created) {
       const plan = { ...desired, slotId: this.unusedSlotId(desired.slotId) };
-      const entry: SlotEntry = { plan, signature: plan.signature, tensors: tensors.get(plan.model)!, state: 'loading', executions: 0, tail: Promise.resolve() };
+      const entry: SlotEntry = { plan, signature: plan.signature, tensors: tensors.get(plan.model)!, state: 'loading', executions: 0, stats: new SlotStatisticsRecorder(), tail: Promise.resolve() };
       this.slots.set(plan.slotId, entry);
       void this.load(entry, activeSlotsOf(plans, plan.model));
     }
@@ -92,7 +94,7 @@ export class SlotTable implements OnApplicationShutdown {
   }
 
   announcements(): SlotAnnouncement[] {
-    return [...this.slots.values()].map(({ plan, state, error, executions }) => ({
+    return [...this.slots.values()].map(({ plan, state, error, executions, stats }) => ({
       slotId: plan.slotId,
       model: plan.model,
       version: plan.version,
@@ -101,6 +103,7 @@ export class SlotTable implements OnApplicationShutdown {
       passive: plan.passive,
       state,
       executions,
+      stats: stats.snapshot(),
       ...(error ? { error } : {}),
     }));
   }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { IncomingHttpHeaders } from 'node:http';
 import { dataTypeToDatatype, modelMetadata, type ModelConfig } from '@flotilla/model-config';
-import { FlotillaError, invalidArg, notFound, type ExecutionStamp, type ModelRecord } from '@flotilla/contracts';
+import { invalidArg, notFound, type ExecutionStamp, type ModelRecord } from '@flotilla/contracts';
 import {
   decodeInferRequest,
   encodeInferResponse,
@@ -17,6 +17,7 @@ import {
 import { GATEWAY_OPTIONS, type GatewayOptions } from './gateway.options';
 import { InferClient } from './infer.client';
 import { ModelCatalog } from './model-catalog';
+import { modelStatistics } from './model-statistics';
 
 export interface HttpReply {
   readonly status: number;
@@ -72,8 +73,10 @@ export class KserveRouter {
         return json(200, (await this.catalog.refresh()).flatMap(repositoryIndexRows));
       case 'flotilla-slots':
         return json(200, await this.catalog.schedulerStatus());
-      case 'model-stats':
-        throw new FlotillaError('UNSUPPORTED', 'the statistics extension is not implemented yet');
+      case 'model-stats': {
+        const [records, snapshot] = await Promise.all([this.catalog.refresh(), this.catalog.statistics()]);
+        return json(200, modelStatistics(records, snapshot, route.model, route.version));
+      }
       case 'method-not-allowed':
         return { status: METHOD_NOT_ALLOWED.status, headers: { ...JSON_TYPE, Allow: route.allowed.join(', ') }, body: [Buffer.from(METHOD_NOT_ALLOWED.body)] };
       case 'not-found':

@@ -1,5 +1,5 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { invalidArg, SUBJECTS, type ModelLifecycleEvent, type ModelRecord, type RepositorySnapshot, type SchedulerStatus } from '@flotilla/contracts';
+import { invalidArg, SUBJECTS, type ModelLifecycleEvent, type ModelRecord, type RepositorySnapshot, type SchedulerStatus, type StatisticsSnapshot } from '@flotilla/contracts';
 import { decodeJson, requestJson, type MessageBus } from '@flotilla/transport';
 import { InjectBus } from '@flotilla/service-kit';
 
@@ -42,6 +42,11 @@ export class ModelCatalog implements OnApplicationBootstrap {
     }
     if (!record) throw invalidArg(`Request for unknown model: '${name}' is not found`);
     return record;
+  }
+
+  /** Per model version, the summed statistics of its slots (Triton's statistics extension). */
+  statistics(): Promise<StatisticsSnapshot> {
+    return requestJson<StatisticsSnapshot>(this.bus, SUBJECTS.schedulerStatistics, {}, 2000);
   }
 
   /** The scheduler's live view: which model versions have instance slots that can execute. */

@@ -51,7 +51,10 @@ export class FleetListener implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private apply(executorId: string, executor: ExecutorAnnouncement | undefined, changes: SlotChanges, reason: string): void {
-    for (const slot of changes.gone) this.state.scheduler.removeSlot(slot.slotId, slotReason(slot, reason));
+    for (const slot of changes.gone) {
+      this.state.retire(slot);
+      this.state.scheduler.removeSlot(slot.slotId, slotReason(slot, reason));
+    }
     for (const slot of changes.ready) {
       this.state.scheduler.addSlot(slot.model, slot.version, {
         slotId: slot.slotId,

@@ -1,6 +1,6 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { SpanKind, trace } from '@opentelemetry/api';
-import { FlotillaError, internal, invalidArg, peekFrameMeta, QUEUE_GROUPS, SUBJECTS, type InferMeta, type SchedulerStatus } from '@flotilla/contracts';
+import { FlotillaError, internal, invalidArg, peekFrameMeta, QUEUE_GROUPS, SUBJECTS, type InferMeta, type SchedulerStatus, type StatisticsSnapshot } from '@flotilla/contracts';
 import { serveJson, type IncomingMessage, type MessageBus } from '@flotilla/transport';
 import { InjectBus } from '@flotilla/service-kit';
 import { SchedulerState } from './scheduler.state';
@@ -22,6 +22,7 @@ export class InferHandler implements OnApplicationBootstrap {
   onApplicationBootstrap(): void {
     this.bus.subscribe(SUBJECTS.infer, (message) => this.admit(message), { queue: QUEUE_GROUPS.scheduler });
     serveJson<void, SchedulerStatus>(this.bus, SUBJECTS.schedulerStatus, () => this.state.status());
+    serveJson<void, StatisticsSnapshot>(this.bus, SUBJECTS.schedulerStatistics, () => this.state.statistics());
   }
 
   private admit(message: IncomingMessage): void {

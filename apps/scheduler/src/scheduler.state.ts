@@ -1,8 +1,18 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ROOT_CONTEXT, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
-import { encodeFrame, HEADERS, SUBJECTS, type FlotillaError, type ResultMeta, type SchedulerStatus } from '@flotilla/contracts';
+import {
+  encodeFrame,
+  HEADERS,
+  SUBJECTS,
+  type FlotillaError,
+  type ResultMeta,
+  type SchedulerStatus,
+  type SlotAnnouncement,
+  type SlotStatistics,
+  type StatisticsSnapshot,
+} from '@flotilla/contracts';
 import { ExecutorRegistry } from '@flotilla/rate-limiting';
-import { DefaultScheduler, ModelTable, type Payload, type SchedulerOptions, type SlotRef } from '@flotilla/scheduling';
+import { DefaultScheduler, ModelTable, sumStatistics, type Payload, type SchedulerOptions, type SlotRef } from '@flotilla/scheduling';
 import type { MessageBus } from '@flotilla/transport';
 import { InjectBus } from '@flotilla/service-kit';
 
@@ -26,6 +36,7 @@ export class SchedulerState {
   readonly models = new ModelTable();
   readonly fleet = new ExecutorRegistry();
   readonly scheduler: DefaultScheduler<RequestCarrier>;
+  private readonly retired = new Map<string, { model: string; version: number; stats: SlotStatistics }>();
 
   constructor(
     @InjectBus() private readonly bus: MessageBus,
@@ -85,6 +96,30 @@ export class SchedulerState {
       models.push({ name, version, ready: false, queued: 0, loading: pending, slots: [] });
     }
     return { models };
+  }
+
+  /**
+   * Per model version, the sum of its slots' statistics: live slots as their executors last
+   * announced them, plus the last figures of slots that are gone, so that totals never go down.
+   */
+  statistics(): StatisticsSnapshot {
+    const bySlot = new Map(this.retired);
+    for (const executor of this.fleet.all()) {
+      for (const slot of executor.slots) if (slot.stats) bySlot.set(slot.slotId, { model: slot.model, version: slot.version, stats: slot.stats });
+    }
+    const byVersion = new Map<string, { name: string; version: number; all: SlotStatistics[] }>();
+    for (const { model, version, stats } of bySlot.values()) {
+      const key = `${model}\u0000${version}`;
+      const entry = byVersion.get(key) ?? { name: model, version, all: [] };
+      entry.all.push(stats);
+      byVersion.set(key, entry);
+    }
+    return { models: [...byVersion.values()].map(({ name, version, all }) => ({ name, version, stats: sumStatistics(all) })) };
+  }
+
+  /** Keeps the last statistics of a slot that left the fleet. */
+  retire(slot: SlotAnnouncement): void {
+    if (slot.stats) this.retired.set(slot.slotId, { model: slot.model, version: slot.version, stats: slot.stats });
   }
 
   replyError(replyTo: string, model: string, version: string, error: FlotillaError): void {

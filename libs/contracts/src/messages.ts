@@ -73,6 +73,30 @@ export interface SlotAnnouncement {
   readonly error?: string;
   /** Payloads this slot has finished since it was created. */
   readonly executions: number;
+  /** Cumulative statistics of the requests this slot handled (Triton's statistics extension). */
+  readonly stats?: SlotStatistics;
+}
+
+/** A duration statistic as Triton reports it: how many, and their total in nanoseconds. */
+export interface DurationStat {
+  readonly count: number;
+  readonly ns: number;
+}
+
+/** Cumulative per-slot counters, summed per model version for `GET /v2/models/<m>/stats`. */
+export interface SlotStatistics {
+  readonly success: DurationStat;
+  readonly fail: DurationStat;
+  readonly queue: DurationStat;
+  readonly computeInfer: DurationStat;
+  /** Inferences: a batch of n counts n. */
+  readonly inferenceCount: number;
+  /** Executions: a batch counts 1. */
+  readonly executionCount: number;
+  /** Epoch ms of the last finished request, 0 when none. */
+  readonly lastInference: number;
+  /** Per executed batch size: executions and their compute time. */
+  readonly batches: Readonly<Record<string, DurationStat>>;
 }
 
 export interface ExecutorAnnouncement {
@@ -145,6 +169,10 @@ export interface SchedulerStatus {
     readonly loading: number;
     readonly slots: readonly { readonly slotId: string; readonly instance: string; readonly device: DeviceName; readonly executorId: string; readonly busy: boolean; readonly simulated: boolean }[];
   }[];
+}
+
+export interface StatisticsSnapshot {
+  readonly models: readonly { readonly name: string; readonly version: number; readonly stats: SlotStatistics }[];
 }
 
 export interface RegistrySnapshot {

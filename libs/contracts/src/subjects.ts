@@ -20,6 +20,8 @@ export const SUBJECTS = {
   repositoryEvents: 'flotilla.repository.events',
   /** request → SchedulerStatus: per model version, whether it can execute and on how many slots. */
   schedulerStatus: 'flotilla.scheduler.status',
+  /** request → StatisticsSnapshot: per model version, the summed statistics of its slots. */
+  schedulerStatistics: 'flotilla.scheduler.statistics',
   /** request → RegistrySnapshot: the rate limiter's view of every instance slot. */
   registrySnapshot: 'flotilla.rate-limiter.registry',
 } as const;

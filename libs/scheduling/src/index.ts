@@ -5,3 +5,4 @@ export * from './payload';
 export * from './validate-inputs';
 export * from './plan-slots';
 export * from './reconcile-instances';
+export * from './statistics';
