@@ -112,7 +112,8 @@ export class FlotillaCluster {
     const order = [...this.services.values()].reverse();
     for (const service of order) await service.stop();
     this.services.clear();
-    if (this.nats.child.exitCode === null) {
+    // Ctrl-C in a terminal signals the whole process group, so nats-server may be gone already.
+    if (this.nats.child.exitCode === null && this.nats.child.signalCode === null) {
       this.nats.child.kill('SIGTERM');
       await new Promise((resolve) => this.nats.child.once('exit', resolve));
     }

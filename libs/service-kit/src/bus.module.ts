@@ -20,6 +20,8 @@ export class BusModule implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.bus.drain();
+    // When the whole process group is stopped (Ctrl-C), nats-server may already be gone: there
+    // is nothing left to drain then, and that is no error.
+    await this.bus.drain().catch(() => undefined);
   }
 }

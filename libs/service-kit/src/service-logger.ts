@@ -37,8 +37,9 @@ export class ServiceLogger implements LoggerService {
 
   private write(level: Level, message: unknown, context?: string): void {
     if (context && FRAMEWORK_CONTEXTS.has(context)) return;
-    const text = message instanceof Error ? (message.stack ?? message.message) : typeof message === 'string' ? message : JSON.stringify(message);
-    const line = `${new Date().toISOString().slice(11, 23)} ${LABEL[level].padEnd(5)} [${context ?? this.service}] ${text}\n`;
+    // `||`, not `??`: some libraries' errors carry an empty stack or message.
+    const text = message instanceof Error ? message.stack || `${message.name}: ${message.message}` : typeof message === 'string' ? message : JSON.stringify(message);
+    const line = `${new Date().toISOString().slice(11, 23)} ${LABEL[level].padEnd(5)} [${context || this.service}] ${text}\n`;
     (level === 'error' || level === 'fatal' || level === 'warn' ? process.stderr : process.stdout).write(line);
   }
 }
