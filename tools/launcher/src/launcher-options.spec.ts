@@ -1,0 +1,24 @@
+import { launcherOptions } from './launcher-options';
+
+describe('npm start flags', () => {
+  it('starts the cpu executor alone by default', () => {
+    const options = launcherOptions([]);
+    expect(options !== 'help' && options.executors).toEqual([{ device: 'cpu' }]);
+  });
+
+  it('adds N stand-in GPU executors with --simulate-gpus, or one CUDA executor per --gpus id', () => {
+    const simulated = launcherOptions(['--simulate-gpus', '2']);
+    expect(simulated !== 'help' && simulated.executors).toEqual([{ device: 'cpu' }, { device: 'gpu:0', simulate: true }, { device: 'gpu:1', simulate: true }]);
+    const real = launcherOptions(['--gpus=1,3']);
+    expect(real !== 'help' && real.executors).toEqual([{ device: 'cpu' }, { device: 'gpu:1' }, { device: 'gpu:3' }]);
+  });
+
+  it('refuses both at once, and GPU ids that are not ids', () => {
+    expect(() => launcherOptions(['--simulate-gpus=1', '--gpus=0'])).toThrow('use either --simulate-gpus or --gpus, not both');
+    expect(() => launcherOptions(['--gpus=zero'])).toThrow("--gpus must list GPU ids like 0,1, got 'zero'");
+  });
+
+  it('answers --help', () => {
+    expect(launcherOptions(['--help'])).toBe('help');
+  });
+});
