@@ -66,8 +66,11 @@ export class SchedulerState {
 
   private fail(payload: Payload<RequestCarrier>, error: FlotillaError): void {
     const { span, replyTo } = payload.carrier;
-    span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
-    span.end();
+    // A payload that fails after dispatch (its executor died) already ended its queue span.
+    if (span.isRecording()) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+      span.end();
+    }
     this.logger.debug(`request for ${payload.model} v${payload.version} failed: ${error.message}`);
     this.replyError(replyTo, payload.model, String(payload.version), error);
   }
