@@ -2,12 +2,11 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SUBJECTS, type ExecutorAnnouncement, type ExecutorLeaving } from '@flotilla/contracts';
-import { SHARED_MEMORY_DIR, sharedMemoryId } from '@flotilla/tensor-files';
+import { SHARED_MEMORY_DIR, sharedMemoryId, TENSOR_FILE_PREFIX as FILE_PREFIX } from '@flotilla/tensor-files';
 import { decodeJson, type MessageBus } from '@flotilla/transport';
 import { InjectBus } from '@flotilla/service-kit';
 import { GATEWAY_OPTIONS, type GatewayOptions } from './gateway.options';
 
-const FILE_PREFIX = 'flotilla-tensors-';
 /** Files of a gateway that died before cleaning up are removed once they are this old. */
 const STALE_MS = 10 * 60_000;
 

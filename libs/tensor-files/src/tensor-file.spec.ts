@@ -16,7 +16,7 @@ describe('tensor files', () => {
       ['B', 0],
       ['C', 1],
     ]);
-    const back = readTensorFile(ref);
+    const back = readTensorFile(ref, true);
     expect(back.map((t) => [t.name, [...t.data]])).toEqual([
       ['A', [1, 2, 3]],
       ['B', []],
@@ -28,14 +28,23 @@ describe('tensor files', () => {
   });
 
   it('names the file and the way out when it cannot be read', () => {
-    expect(() => readTensorFile({ path: join(dir, 'missing.in'), tensors: [{ name: 'A', datatype: 'UINT8', shape: [1], byteLength: 1 }] })).toThrow(
+    expect(() => readTensorFile({ path: join(dir, 'missing.in'), tensors: [{ name: 'A', datatype: 'UINT8', shape: [1], byteLength: 1 }] }, true)).toThrow(
       /cannot read the tensor file .*missing\.in \(ENOENT\).*--tensor-file-threshold-bytes 0/,
     );
   });
 
   it('refuses a file shorter than its descriptors say', () => {
     const ref = writeTensorFile(join(dir, 'short.in'), [tensor('A', [1])]);
-    expect(() => readTensorFile({ ...ref, tensors: [{ ...ref.tensors[0], shape: [4], byteLength: 4 }] })).toThrow(/holds 1 bytes, 4 expected/);
+    expect(() => readTensorFile({ ...ref, tensors: [{ ...ref.tensors[0], shape: [4], byteLength: 4 }] }, true)).toThrow(/holds 1 bytes, 4 expected/);
+  });
+
+  it('reads only gateway tensor files unless told otherwise', () => {
+    const tensors = [{ name: 'A', datatype: 'UINT8' as const, shape: [1], byteLength: 1 }];
+    for (const path of ['/etc/passwd', '/dev/shm/flotilla-tensors-1-a.in/../../etc/passwd', '/dev/shm/other.in', '/dev/shm/flotilla-tensors-1.out', '/dev/shm/flotilla-tensors-1.in.out.x']) {
+      expect(() => readTensorFile({ path, tensors })).toThrow(/is not a Flotilla tensor file/);
+    }
+    expect(() => readTensorFile({ path: '/dev/shm/flotilla-tensors-123-9z.in', tensors })).toThrow(/cannot read the tensor file/);
+    expect(() => readTensorFile({ path: '/dev/shm/flotilla-tensors-123-9z.in.out', tensors })).toThrow(/cannot read the tensor file/);
   });
 
   it('gives every process that shares a folder the same id, and another folder another id', () => {

@@ -1,5 +1,6 @@
 import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { invalidArg, type Tensor, type TensorFileRef } from '@flotilla/contracts';
+import { SHARED_MEMORY_DIR } from './shared-memory-id';
 
 /**
  * Writes tensors back to back into one file. On a tmpfs such as /dev/shm this is a memory copy:
@@ -19,8 +20,17 @@ export function writeTensorFile(path: string, tensors: readonly Tensor[]): Tenso
   return { path, tensors: tensors.map(({ name, datatype, shape, data }) => ({ name, datatype, shape, byteLength: data.byteLength })) };
 }
 
-/** Reads the tensors back as views into one buffer that owns all their bytes. */
-export function readTensorFile(ref: TensorFileRef): Tensor[] {
+/** The only files a message may point a service at: a gateway's tensor files in /dev/shm (`.in`, and the executor's `.in.out`). */
+export const TENSOR_FILE_PREFIX = 'flotilla-tensors-';
+const TENSOR_FILE = new RegExp(`^${SHARED_MEMORY_DIR}/${TENSOR_FILE_PREFIX}[A-Za-z0-9-]+\\.in(\\.out)?$`);
+
+/**
+ * Reads the tensors back as views into one buffer that owns all their bytes. `allowAnyPath` is for
+ * tests; services read only gateway tensor files, so a message on the bus cannot make an executor
+ * read (or, with `.out`, write) any other file.
+ */
+export function readTensorFile(ref: TensorFileRef, allowAnyPath = false): Tensor[] {
+  if (!allowAnyPath && !TENSOR_FILE.test(ref.path)) throw invalidArg(`'${ref.path}' is not a Flotilla tensor file (${SHARED_MEMORY_DIR}/${TENSOR_FILE_PREFIX}*.in[.out])`);
   const total = ref.tensors.reduce((sum, tensor) => sum + tensor.byteLength, 0);
   const buffer = new Uint8Array(total);
   let fd: number;
