@@ -1,7 +1,7 @@
-import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { invalidArg, SUBJECTS, type ModelLifecycleEvent, type ModelRecord, type RepositorySnapshot, type SchedulerStatus, type StatisticsSnapshot } from '@flotilla/contracts';
-import { decodeJson, requestJson, type MessageBus } from '@flotilla/transport';
-import { InjectBus } from '@flotilla/service-kit';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { invalidArg, SUBJECTS, type ModelRecord, type RepositorySnapshot, type SchedulerStatus, type StatisticsSnapshot } from '@flotilla/contracts';
+import { requestJson, type MessageBus } from '@flotilla/transport';
+import { followRepository, InjectBus } from '@flotilla/service-kit';
 
 /**
  * The gateway's copy of the repository's model records, kept current by lifecycle events, so
@@ -16,20 +16,20 @@ export class ModelCatalog implements OnApplicationBootstrap {
   constructor(@InjectBus() private readonly bus: MessageBus) {}
 
   onApplicationBootstrap(): void {
-    this.bus.subscribe(SUBJECTS.repositoryEvents, (message) => {
-      const event = decodeJson<ModelLifecycleEvent>(message.data);
-      if (event.kind === 'loaded') this.models.set(event.model.name, event.model);
-      else this.models.delete(event.model.name);
-    });
-    void this.refresh().catch(() => undefined);
+    followRepository(this.bus, new Logger('models'), (models) => this.replace(models));
   }
 
+  /** Asks the repository for its index now (readiness, the index route, a cache miss). */
   async refresh(): Promise<ModelRecord[]> {
     const snapshot = await requestJson<RepositorySnapshot>(this.bus, SUBJECTS.repositoryIndex, {}, 2000);
-    this.models.clear();
-    for (const model of snapshot.models) this.models.set(model.name, model);
+    this.replace(snapshot.models);
     this.refreshedAt = Date.now();
     return [...snapshot.models];
+  }
+
+  private replace(models: readonly ModelRecord[]): void {
+    this.models.clear();
+    for (const model of models) this.models.set(model.name, model);
   }
 
   /** The model's record; Triton's "unknown model" error (400) when the repository has none. */

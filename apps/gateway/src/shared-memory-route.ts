@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SUBJECTS, type ExecutorAnnouncement, type ExecutorLeaving } from '@flotilla/contracts';
+import { ExecutorRegistry } from '@flotilla/rate-limiting';
 import { SHARED_MEMORY_DIR, sharedMemoryId, TENSOR_FILE_PREFIX as FILE_PREFIX } from '@flotilla/tensor-files';
 import { decodeJson, type MessageBus } from '@flotilla/transport';
 import { InjectBus } from '@flotilla/service-kit';
@@ -21,8 +22,8 @@ const STALE_MS = 10 * 60_000;
 export class SharedMemoryRoute implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('shared-memory');
   private readonly id = sharedMemoryId();
-  /** Each executor's shared-memory id and when it was last heard from. */
-  private readonly executors = new Map<string, { id?: string; seen: number; heartbeatMs: number }>();
+  /** Who is in the fleet (same rule as the scheduler: three missed heartbeats and it is gone). */
+  private readonly fleet = new ExecutorRegistry();
   private sequence = 0;
   private sweeper?: NodeJS.Timeout;
 
@@ -33,11 +34,8 @@ export class SharedMemoryRoute implements OnApplicationBootstrap, OnApplicationS
 
   onApplicationBootstrap(): void {
     if (!this.id || this.options.tensorFileThresholdBytes === 0) return;
-    this.bus.subscribe(SUBJECTS.executorHeartbeat, (message) => {
-      const { executorId, sharedMemoryId: id, heartbeatMs } = decodeJson<ExecutorAnnouncement>(message.data);
-      this.executors.set(executorId, { id, seen: Date.now(), heartbeatMs });
-    });
-    this.bus.subscribe(SUBJECTS.executorLeaving, (message) => this.executors.delete(decodeJson<ExecutorLeaving>(message.data).executorId));
+    this.bus.subscribe(SUBJECTS.executorHeartbeat, (message) => this.fleet.announce(decodeJson<ExecutorAnnouncement>(message.data), Date.now()));
+    this.bus.subscribe(SUBJECTS.executorLeaving, (message) => this.fleet.leave(decodeJson<ExecutorLeaving>(message.data).executorId));
     this.sweepStaleFiles();
     this.sweeper = setInterval(() => this.sweepStaleFiles(), STALE_MS).unref();
     this.logger.log(`tensors of ${this.options.tensorFileThresholdBytes} bytes or more go through ${SHARED_MEMORY_DIR} to executors on this machine`);
@@ -56,17 +54,9 @@ export class SharedMemoryRoute implements OnApplicationBootstrap, OnApplicationS
 
   /** True when every live executor sees this gateway's /dev/shm (whichever runs the request). */
   private fleetSharesMemory(): boolean {
-    const now = Date.now();
-    let live = 0;
-    for (const [executorId, executor] of this.executors) {
-      if (now - executor.seen > executor.heartbeatMs * 3) {
-        this.executors.delete(executorId);
-        continue;
-      }
-      if (executor.id !== this.id) return false;
-      live++;
-    }
-    return live > 0;
+    this.fleet.expire(Date.now());
+    const executors = this.fleet.all();
+    return executors.length > 0 && executors.every((executor) => executor.sharedMemoryId === this.id);
   }
 
   private sweepStaleFiles(): void {
