@@ -84,8 +84,6 @@ export class ExecuteHandler implements OnApplicationBootstrap {
       reply = encodeFrame<ResultMeta>({ modelName: model, modelVersion: version, error: failure.toWire() });
     }
     span.end();
-    const entry = this.slots.get(slotId);
-    if (entry) entry.executions++;
     if (message.reply) this.bus.publish(message.reply, reply);
     publishJson(this.bus, SUBJECTS.slotReleased, { slotId, executorId: this.options.executorId } satisfies SlotReleased);
   }

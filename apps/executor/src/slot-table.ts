@@ -23,8 +23,6 @@ interface SlotEntry {
   readonly tensors: ModelSignature;
   state: 'loading' | 'ready' | 'failed';
   error?: string;
-  /** Payloads finished, successfully or not; announced in heartbeats. */
-  executions: number;
   /** Triton-style request statistics, announced in heartbeats and summed by the scheduler. */
   readonly stats: SlotStatisticsRecorder;
   worker?: SlotWorker;
@@ -62,7 +60,7 @@ export class SlotTable implements OnApplicationShutdown {
     for (const { existing, desired } of reused) existing.plan = { ...desired, slotId: existing.plan.slotId };
     for (const desired of created) {
       const plan = { ...desired, slotId: this.unusedSlotId(desired.slotId) };
-      const entry: SlotEntry = { plan, signature: plan.signature, tensors: tensors.get(plan.model)!, state: 'loading', executions: 0, stats: new SlotStatisticsRecorder(), tail: Promise.resolve() };
+      const entry: SlotEntry = { plan, signature: plan.signature, tensors: tensors.get(plan.model)!, state: 'loading', stats: new SlotStatisticsRecorder(), tail: Promise.resolve() };
       this.slots.set(plan.slotId, entry);
       void this.load(entry, activeSlotsOf(plans, plan.model));
     }
@@ -94,7 +92,7 @@ export class SlotTable implements OnApplicationShutdown {
   }
 
   announcements(): SlotAnnouncement[] {
-    return [...this.slots.values()].map(({ plan, state, error, executions, stats }) => ({
+    return [...this.slots.values()].map(({ plan, state, error, stats }) => ({
       slotId: plan.slotId,
       model: plan.model,
       version: plan.version,
@@ -102,7 +100,6 @@ export class SlotTable implements OnApplicationShutdown {
       instance: plan.instance,
       passive: plan.passive,
       state,
-      executions,
       stats: stats.snapshot(),
       ...(error ? { error } : {}),
     }));

@@ -46,7 +46,7 @@ export class InstanceRegistryService implements OnApplicationBootstrap, OnApplic
   }
 }
 
-/** Payloads executed per slot, as each executor last announced them. */
+/** Payloads each slot has finished, successfully or not, as its executor last announced. */
 function executionCounts(executors: readonly ExecutorAnnouncement[]): Record<string, number> {
-  return Object.fromEntries(executors.flatMap((executor) => executor.slots.map((slot) => [slot.slotId, slot.executions])));
+  return Object.fromEntries(executors.flatMap((executor) => executor.slots.map((slot) => [slot.slotId, slot.stats.success.count + slot.stats.fail.count])));
 }

@@ -108,7 +108,7 @@ export class SchedulerState {
   statistics(): StatisticsSnapshot {
     const bySlot = new Map(this.retired);
     for (const executor of this.fleet.all()) {
-      for (const slot of executor.slots) if (slot.stats) bySlot.set(slot.slotId, { model: slot.model, version: slot.version, stats: slot.stats });
+      for (const slot of executor.slots) bySlot.set(slot.slotId, { model: slot.model, version: slot.version, stats: slot.stats });
     }
     const byVersion = new Map<string, { name: string; version: number; all: SlotStatistics[] }>();
     for (const { model, version, stats } of bySlot.values()) {
@@ -122,7 +122,7 @@ export class SchedulerState {
 
   /** Keeps the last statistics of a slot that left the fleet. */
   retire(slot: SlotAnnouncement): void {
-    if (slot.stats) this.retired.set(slot.slotId, { model: slot.model, version: slot.version, stats: slot.stats });
+    this.retired.set(slot.slotId, { model: slot.model, version: slot.version, stats: slot.stats });
   }
 
   replyError(replyTo: string, model: string, version: string, error: FlotillaError): void {

@@ -71,10 +71,8 @@ export interface SlotAnnouncement {
   readonly passive: boolean;
   readonly state: SlotState;
   readonly error?: string;
-  /** Payloads this slot has finished since it was created. */
-  readonly executions: number;
   /** Cumulative statistics of the requests this slot handled (Triton's statistics extension). */
-  readonly stats?: SlotStatistics;
+  readonly stats: SlotStatistics;
 }
 
 /** A duration statistic as Triton reports it: how many, and their total in nanoseconds. */

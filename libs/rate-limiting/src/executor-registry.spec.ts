@@ -1,6 +1,8 @@
 import type { ExecutorAnnouncement, SlotAnnouncement } from '@flotilla/contracts';
 import { ExecutorRegistry } from './executor-registry';
 
+const none = { count: 0, ns: 0 };
+
 const slot = (instance: string, overrides: Partial<SlotAnnouncement> = {}): SlotAnnouncement => ({
   slotId: `cpu-1/m/1/${instance}`,
   model: 'm',
@@ -9,7 +11,7 @@ const slot = (instance: string, overrides: Partial<SlotAnnouncement> = {}): Slot
   instance,
   passive: false,
   state: 'ready',
-  executions: 0,
+  stats: { success: none, fail: none, queue: none, computeInfer: none, inferenceCount: 0, executionCount: 0, lastInference: 0, batches: {} },
   ...overrides,
 });
 
