@@ -56,7 +56,7 @@ describe('DefaultScheduler', () => {
     expect(failed[0][1]).toMatch(/instance 'm_0' of model 'm' stopped while executing the request: executor e stopped/);
     expect(failed[1][1]).toMatch(/no ready instances left/);
     scheduler.release('e/m_0'); // a late release for a removed slot changes nothing
-    expect(scheduler.hasSlots('m', 1)).toBe(false);
+    expect(scheduler.status()[0]).toMatchObject({ ready: false, slots: [] });
   });
 
   it('keeps waiting payloads when other slots remain', () => {

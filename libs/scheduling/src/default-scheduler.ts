@@ -116,10 +116,6 @@ export class DefaultScheduler<C> {
     }
   }
 
-  hasSlots(model: string, version: number): boolean {
-    return (this.queues.get(key(model, version))?.slots.size ?? 0) > 0;
-  }
-
   /** Per version: its slots and queue length. Readiness here means "some slot can execute". */
   status(): Omit<SchedulerStatus['models'][number], 'loading'>[] {
     return [...this.queues.values()].map((queue) => ({
