@@ -5,8 +5,12 @@ import { decodeJson, type MessageBus } from '@flotilla/transport';
 import { InjectBus } from '@flotilla/service-kit';
 import { SchedulerState } from './scheduler.state';
 
-/** How often dead executors and expired deadlines are looked for. */
-const SWEEP_MS = 100;
+/**
+ * How often executors that stopped sending heartbeats are looked for. They are declared dead after
+ * three missed 500 ms heartbeats, so a quarter second late is fine; queue deadlines have a timer
+ * of their own (SchedulerState).
+ */
+const SWEEP_MS = 250;
 
 /**
  * Turns executor broadcasts into slot changes: announcements add slots, releases free them,
@@ -47,7 +51,6 @@ export class FleetListener implements OnApplicationBootstrap, OnApplicationShutd
       this.logger.warn(`executor ${executorId} missed its heartbeats: removing ${changes.gone.length} slot(s)`);
       this.apply(executorId, undefined, changes, `executor ${executorId} stopped responding`);
     }
-    this.state.scheduler.expire();
   }
 
   private apply(executorId: string, executor: ExecutorAnnouncement | undefined, changes: SlotChanges, reason: string): void {

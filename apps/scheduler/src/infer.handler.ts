@@ -43,7 +43,7 @@ export class InferHandler implements OnApplicationBootstrap {
     try {
       const version = this.state.models.resolve(meta.model, meta.version);
       span.setAttribute('triton.model_version', String(version));
-      this.state.scheduler.submit({
+      this.state.submit({
         model: meta.model,
         version,
         requestId: meta.id,

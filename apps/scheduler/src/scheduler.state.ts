@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { ROOT_CONTEXT, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import {
   encodeFrame,
@@ -13,7 +13,7 @@ import {
 } from '@flotilla/contracts';
 import { ExecutorRegistry } from '@flotilla/rate-limiting';
 import { DefaultScheduler, ModelTable, sumStatistics, type Payload, type SchedulerOptions, type SlotRef } from '@flotilla/scheduling';
-import type { MessageBus } from '@flotilla/transport';
+import { DeadlineTimer, type MessageBus } from '@flotilla/transport';
 import { InjectBus } from '@flotilla/service-kit';
 
 export const SCHEDULER_OPTIONS = Symbol('SchedulerOptions');
@@ -31,12 +31,14 @@ export interface RequestCarrier {
  * per-version queues. Listeners feed it; its effects publish on NATS.
  */
 @Injectable()
-export class SchedulerState {
+export class SchedulerState implements OnApplicationShutdown {
   private readonly logger = new Logger('scheduler');
   readonly models = new ModelTable();
   readonly fleet = new ExecutorRegistry();
   readonly scheduler: DefaultScheduler<RequestCarrier>;
   private readonly retired = new Map<string, { model: string; version: number; stats: SlotStatistics }>();
+  /** Wakes the scheduler when the earliest waiting payload's deadline passes, and only then. */
+  private readonly queueDeadlines = new DeadlineTimer((now) => this.scheduler.expire(now));
 
   constructor(
     @InjectBus() private readonly bus: MessageBus,
@@ -50,6 +52,16 @@ export class SchedulerState {
       undefined,
       options,
     );
+  }
+
+  /** Queues a payload (or runs it at once) and makes sure it fails no later than its deadline. */
+  submit(payload: Payload<RequestCarrier>): void {
+    this.scheduler.submit(payload);
+    this.queueDeadlines.ensureBy(payload.deadline);
+  }
+
+  onApplicationShutdown(): void {
+    this.queueDeadlines.stop();
   }
 
   /** Forwards the gateway's frame unchanged; the executor replies straight to the gateway. */

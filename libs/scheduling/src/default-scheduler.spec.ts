@@ -77,9 +77,17 @@ describe('DefaultScheduler', () => {
     scheduler.submit(payload('soon', 1100));
     scheduler.submit(payload('later', 5000));
     advance(200);
-    scheduler.expire();
+    const next = scheduler.expire();
     expect(failed.map(([id]) => id)).toEqual(['soon']);
     expect(failed[0][1]).toMatch(/deadline expired after waiting 200 ms/);
+    expect(next).toBe(5000);
+  });
+
+  it('reports no next deadline when nothing waits', () => {
+    const { scheduler, payload } = harness();
+    scheduler.addSlot('m', 1, ref('a'));
+    scheduler.submit(payload('running', 1100));
+    expect(scheduler.expire()).toBeUndefined();
   });
 
   it('reports queue time in microseconds at dispatch', () => {

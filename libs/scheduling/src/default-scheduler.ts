@@ -103,17 +103,26 @@ export class DefaultScheduler<C> {
     }
   }
 
-  /** Fails waiting payloads whose deadline has passed. Call it periodically. */
-  expire(now = this.clock()): void {
+  /**
+   * Fails waiting payloads whose deadline has passed, and returns the earliest deadline still
+   * waiting (undefined when nothing waits), so the caller can sleep until exactly then.
+   */
+  expire(now = this.clock()): number | undefined {
+    let next: number | undefined;
     for (const queue of this.queues.values()) {
       if (queue.waiting.length === 0) continue;
       const keep: Payload<C>[] = [];
       for (const payload of queue.waiting) {
-        if (payload.deadline > now) keep.push(payload);
-        else this.effects.fail(payload, unavailable(`request deadline expired after waiting ${now - payload.enqueuedAt} ms for an instance of model '${queue.model}'`));
+        if (payload.deadline > now) {
+          keep.push(payload);
+          next = Math.min(next ?? Infinity, payload.deadline);
+        } else {
+          this.effects.fail(payload, unavailable(`request deadline expired after waiting ${now - payload.enqueuedAt} ms for an instance of model '${queue.model}'`));
+        }
       }
       queue.waiting.splice(0, queue.waiting.length, ...keep);
     }
+    return next;
   }
 
   /** Per version: its slots and queue length. Readiness here means "some slot can execute". */

@@ -1,4 +1,5 @@
 import { createInbox, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { DeadlineTimer } from './deadline-timer';
 import { incoming, type IncomingMessage } from './incoming-message';
 
 interface Waiter {
@@ -7,9 +8,6 @@ interface Waiter {
   deadline: number;
   timeoutMs: number;
 }
-
-/** How often expired requests are looked for: deadlines are seconds long, 50 ms late is fine. */
-const SWEEP_MS = 50;
 
 export class NoRespondersError extends Error {
   constructor(subject: string) {
@@ -30,27 +28,28 @@ export class RequestTimeoutError extends Error {
  * a request is a plain publish with reply subject `<inbox>.<token>`. It does what the client's own
  * request() does, minus its per-request costs — that builds two Error objects (stack traces
  * included) and a timer for every call, a measurable share of the gateway's CPU. Here a request
- * costs a map entry; one interval expires them all.
+ * costs a map entry; one timer, armed for the earliest deadline, expires them all.
  */
 export class ReplyInbox {
   private readonly prefix = createInbox();
   private readonly waiting = new Map<string, Waiter>();
   private subscription?: Subscription;
-  private sweeper?: NodeJS.Timeout;
+  private readonly deadlines = new DeadlineTimer((now) => this.expire(now));
   private sequence = 0;
 
   constructor(private readonly connection: NatsConnection) {}
 
   open(timeoutMs: number): { reply: string; answer: Promise<IncomingMessage> } {
     this.subscription ??= this.connection.subscribe(`${this.prefix}.*`, { callback: (_error, msg) => this.deliver(msg) });
-    this.sweeper ??= setInterval(() => this.expire(), SWEEP_MS).unref();
     const token = (++this.sequence).toString(36);
-    const answer = new Promise<IncomingMessage>((resolve, reject) => this.waiting.set(token, { resolve, reject, deadline: Date.now() + timeoutMs, timeoutMs }));
+    const deadline = Date.now() + timeoutMs;
+    const answer = new Promise<IncomingMessage>((resolve, reject) => this.waiting.set(token, { resolve, reject, deadline, timeoutMs }));
+    this.deadlines.ensureBy(deadline);
     return { reply: `${this.prefix}.${token}`, answer };
   }
 
   close(): void {
-    clearInterval(this.sweeper);
+    this.deadlines.stop();
     for (const waiter of this.waiting.values()) waiter.reject(new Error('connection closing'));
     this.waiting.clear();
   }
@@ -65,12 +64,17 @@ export class ReplyInbox {
     else waiter.resolve(incoming(msg));
   }
 
-  private expire(): void {
-    const now = Date.now();
+  /** Times out every request past its deadline; returns the earliest deadline still pending. */
+  private expire(now: number): number | undefined {
+    let next: number | undefined;
     for (const [token, waiter] of this.waiting) {
-      if (waiter.deadline > now) continue;
+      if (waiter.deadline > now) {
+        next = Math.min(next ?? Infinity, waiter.deadline);
+        continue;
+      }
       this.waiting.delete(token);
       waiter.reject(new RequestTimeoutError(waiter.timeoutMs));
     }
+    return next;
   }
 }
