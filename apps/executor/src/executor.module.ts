@@ -1,6 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { BusModule } from '@flotilla/service-kit';
-import { ExecuteHandler } from './execute.handler';
 import { EXECUTOR_OPTIONS, executorOptions } from './executor.options';
 import { Heartbeat } from './heartbeat';
 import { ModelsFeed } from './models.feed';
@@ -13,7 +12,7 @@ export class ExecutorModule {
     return {
       module: ExecutorModule,
       imports: [BusModule.forRoot({ servers: options.natsUrl, name: `executor ${options.executorId}` })],
-      providers: [{ provide: EXECUTOR_OPTIONS, useValue: options }, SlotTable, Heartbeat, ModelsFeed, ExecuteHandler],
+      providers: [{ provide: EXECUTOR_OPTIONS, useValue: options }, SlotTable, Heartbeat, ModelsFeed],
     };
   }
 }

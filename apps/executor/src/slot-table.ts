@@ -1,9 +1,16 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { FlotillaError, unavailable, type ModelRecord, type SlotAnnouncement, type Tensor } from '@flotilla/contracts';
-import { defaultIntraOpThreads, oversubscriptionWarning, SlotWorker, type ExecuteResult } from '@flotilla/backends';
+import { join } from 'node:path';
+import { FlotillaError, SUBJECTS, type ModelRecord, type SlotAnnouncement, type SlotStatistics } from '@flotilla/contracts';
+import { defaultIntraOpThreads, oversubscriptionWarning, SlotWorker, type ExtensionMessage } from '@flotilla/backends';
 import { dataTypeToDatatype, type ModelConfig } from '@flotilla/model-config';
 import { planSlots, reconcileInstances, SlotStatisticsRecorder, type ModelSignature, type PlannedSlot } from '@flotilla/scheduling';
+import { tracesExported } from '@flotilla/telemetry';
+import { recordComputeSpan } from './compute-span';
 import { EXECUTOR_OPTIONS, type ExecutorOptions } from './executor.options';
+import type { FromServingThread, ServingConfig } from './slot-thread/serving-protocol';
+
+/** The compiled serving thread (slot-thread/serving-thread.ts): it takes the slot's payloads from NATS itself. */
+const SERVING_THREAD = join(__dirname, 'slot-thread', 'serving-thread.js');
 
 /**
  * A slot as this executor holds it:
@@ -11,22 +18,23 @@ import { EXECUTOR_OPTIONS, type ExecutorOptions } from './executor.options';
  *   loading ──▶ ready ──(thread dies)──▶ failed
  *      └──(load fails)──────────────────▶ failed
  *
- * `tail` serialises executions: the scheduler sends a slot one payload at a time, but a late
- * release or a restarted scheduler could overlap two, and a slot must never run both at once.
+ * Payloads never pass through here: the slot's thread subscribes to `subject` and answers them
+ * itself (slot-thread/serving-thread.ts), one at a time.
  */
 interface SlotEntry {
   /** What the slot is now; a reused slot takes its new instance name, its slotId stays. */
   plan: PlannedSlot;
   /** Its instance signature, fixed at creation: what it can stand for when the config changes. */
   readonly signature: string;
+  /** Where the scheduler sends its payloads; the slot's thread listens there. */
+  readonly subject: string;
   /** The model's tensors, for validating requests. */
   readonly tensors: ModelSignature;
   state: 'loading' | 'ready' | 'failed';
   error?: string;
-  /** Triton-style request statistics, announced in heartbeats and summed by the scheduler. */
-  readonly stats: SlotStatisticsRecorder;
+  /** Triton-style request statistics as the slot's thread last reported them; announced in heartbeats. */
+  stats: SlotStatistics;
   worker?: SlotWorker;
-  tail: Promise<unknown>;
 }
 
 /** Every instance slot this executor owns, created from the models placed on its device. */
@@ -36,6 +44,9 @@ export class SlotTable implements OnApplicationShutdown {
   private readonly slots = new Map<string, SlotEntry>();
   private readonly listeners: (() => void)[] = [];
   private readonly warned = new Set<string>();
+  /** Numbers the slots' subjects; never reused, so a payload meant for a removed slot reaches no other. */
+  private nextLane = 1;
+  private readonly reportSpans = tracesExported();
 
   constructor(@Inject(EXECUTOR_OPTIONS) private readonly options: ExecutorOptions) {}
 
@@ -57,10 +68,20 @@ export class SlotTable implements OnApplicationShutdown {
       this.slots.delete(entry.plan.slotId);
       void entry.worker?.close();
     }
-    for (const { existing, desired } of reused) existing.plan = { ...desired, slotId: existing.plan.slotId };
+    for (const { existing, desired } of reused) {
+      if (existing.plan.instance !== desired.instance) existing.worker?.postToThread({ kind: 'rename', instance: desired.instance });
+      existing.plan = { ...desired, slotId: existing.plan.slotId };
+    }
     for (const desired of created) {
       const plan = { ...desired, slotId: this.unusedSlotId(desired.slotId) };
-      const entry: SlotEntry = { plan, signature: plan.signature, tensors: tensors.get(plan.model)!, state: 'loading', stats: new SlotStatisticsRecorder(), tail: Promise.resolve() };
+      const entry: SlotEntry = {
+        plan,
+        signature: plan.signature,
+        subject: SUBJECTS.slotExecute(this.options.executorId, this.nextLane++),
+        tensors: tensors.get(plan.model)!,
+        state: 'loading',
+        stats: new SlotStatisticsRecorder().snapshot(),
+      };
       this.slots.set(plan.slotId, entry);
       void this.load(entry, activeSlotsOf(plans, plan.model));
     }
@@ -75,32 +96,18 @@ export class SlotTable implements OnApplicationShutdown {
     return id;
   }
 
-  get(slotId: string): SlotEntry | undefined {
-    return this.slots.get(slotId);
-  }
-
-  /** Runs inputs on the slot once it is free. Rejects with a clear error if it cannot run. */
-  execute(entry: SlotEntry, inputs: readonly Tensor[], outputs: readonly string[]): Promise<ExecuteResult> {
-    const run = entry.tail.then(() => {
-      if (entry.state !== 'ready' || !entry.worker) {
-        throw unavailable(`instance '${entry.plan.instance}' of model '${entry.plan.model}' cannot execute: it is ${entry.state}${entry.error ? ` (${entry.error})` : ''}`);
-      }
-      return entry.worker.execute(inputs, outputs.length > 0 ? outputs : undefined);
-    });
-    entry.tail = run.catch(() => undefined);
-    return run;
-  }
 
   announcements(): SlotAnnouncement[] {
-    return [...this.slots.values()].map(({ plan, state, error, stats }) => ({
+    return [...this.slots.values()].map(({ plan, subject, state, error, stats }) => ({
       slotId: plan.slotId,
+      subject,
       model: plan.model,
       version: plan.version,
       group: plan.group,
       instance: plan.instance,
       passive: plan.passive,
       state,
-      stats: stats.snapshot(),
+      stats,
       ...(error ? { error } : {}),
     }));
   }
@@ -112,22 +119,37 @@ export class SlotTable implements OnApplicationShutdown {
   private async load(entry: SlotEntry, activeSlots: number): Promise<void> {
     const { plan } = entry;
     const intraOpThreads = this.intraOpThreads(plan, activeSlots);
+    const serving: ServingConfig = {
+      natsServers: this.options.natsUrl,
+      subject: entry.subject,
+      executorId: this.options.executorId,
+      device: this.options.device,
+      slotId: plan.slotId,
+      modelVersion: plan.version,
+      instance: plan.instance,
+      tensors: entry.tensors,
+      statsIntervalMs: this.options.heartbeatMs,
+      reportSpans: this.reportSpans,
+    };
     try {
-      const worker = await SlotWorker.start({
-        slotId: plan.slotId,
-        modelName: plan.model,
-        modelVersion: plan.version,
-        modelPath: plan.modelPath,
-        backend: plan.backend === 'javascript' ? 'javascript' : 'onnxruntime',
-        executionProvider: this.options.executionProvider,
-        deviceId: this.options.deviceId,
-        intraOpThreads,
-        interOpThreads: plan.interOpThreads ?? 1,
-        device: this.options.device,
-        inputNames: entry.tensors.input.map((input) => input.name),
-        outputNames: entry.tensors.output.map((output) => output.name),
-        parameters: plan.parameters,
-      });
+      const worker = await SlotWorker.start(
+        {
+          slotId: plan.slotId,
+          modelName: plan.model,
+          modelVersion: plan.version,
+          modelPath: plan.modelPath,
+          backend: plan.backend === 'javascript' ? 'javascript' : 'onnxruntime',
+          executionProvider: this.options.executionProvider,
+          deviceId: this.options.deviceId,
+          intraOpThreads,
+          interOpThreads: plan.interOpThreads ?? 1,
+          device: this.options.device,
+          inputNames: entry.tensors.input.map((input) => input.name),
+          outputNames: entry.tensors.output.map((output) => output.name),
+          parameters: plan.parameters,
+        },
+        { threadScript: SERVING_THREAD, extension: { data: serving, onMessage: (message) => this.onThreadMessage(entry, message) } },
+      );
       if (this.slots.get(entry.plan.slotId) !== entry) return void worker.close(); // removed while loading
       worker.on('exit', (exit) => {
         if (!exit.unexpected) return;
@@ -146,6 +168,12 @@ export class SlotTable implements OnApplicationShutdown {
       this.logger.error(`instance ${plan.instance} of ${plan.model} v${plan.version} failed to load: ${entry.error}`);
     }
     this.changed();
+  }
+
+  private onThreadMessage(entry: SlotEntry, message: ExtensionMessage): void {
+    const report = message as FromServingThread;
+    if (report.kind === 'stats') entry.stats = report.stats; // announced with the next heartbeat
+    else if (report.kind === 'span') recordComputeSpan(report, { slotId: entry.plan.slotId, instance: entry.plan.instance, version: entry.plan.version });
   }
 
   /**

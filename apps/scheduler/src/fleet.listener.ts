@@ -61,6 +61,7 @@ export class FleetListener implements OnApplicationBootstrap, OnApplicationShutd
     for (const slot of changes.ready) {
       this.state.scheduler.addSlot(slot.model, slot.version, {
         slotId: slot.slotId,
+        subject: slot.subject,
         executorId,
         instance: slot.instance,
         device: executor?.device ?? 'cpu',

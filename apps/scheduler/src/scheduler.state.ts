@@ -64,13 +64,13 @@ export class SchedulerState implements OnApplicationShutdown {
     this.queueDeadlines.stop();
   }
 
-  /** Forwards the gateway's frame unchanged; the executor replies straight to the gateway. */
+  /** Forwards the gateway's frame unchanged to the slot's thread, which replies straight to the gateway. */
   private dispatch(payload: Payload<RequestCarrier>, slot: SlotRef, queueMicros: number): void {
     const { span, frame, replyTo } = payload.carrier;
     span.setAttributes({ 'flotilla.instance': slot.instance, 'flotilla.executor': slot.executorId, 'flotilla.device': slot.device });
-    this.bus.publish(SUBJECTS.execute(slot.executorId), frame, {
+    this.bus.publish(slot.subject, frame, {
       reply: replyTo,
-      headers: { [HEADERS.slot]: slot.slotId, [HEADERS.modelVersion]: String(payload.version), [HEADERS.queueMicros]: String(queueMicros) },
+      headers: { [HEADERS.queueMicros]: String(queueMicros) },
       trace: trace.setSpan(ROOT_CONTEXT, span),
     });
     span.end();

@@ -23,6 +23,14 @@ describe('toOrtTensor', () => {
     expect((ort.data as Float32Array).buffer).not.toBe(misaligned.buffer);
   });
 
+  it('copies misaligned FP32 bytes held in a Buffer too (whose slice() is a view, not a copy)', () => {
+    const values = Float32Array.from([4, 5]);
+    const misaligned = Buffer.alloc(9);
+    misaligned.set(bytesOf(values), 1);
+    const ort = toOrtTensor({ name: 'x', datatype: 'FP32', shape: [2], data: misaligned.subarray(1) });
+    expect(Array.from(ort.data as Float32Array)).toEqual([4, 5]);
+  });
+
   it('maps FP16 to float16 over Uint16 bits, BOOL to bool, INT64 to BigInt64Array', () => {
     const half = Uint16Array.from([0x3c00, 0xc000]); // 1.0, -2.0
     const fp16 = toOrtTensor({ name: 'h', datatype: 'FP16', shape: [2], data: bytesOf(half) });

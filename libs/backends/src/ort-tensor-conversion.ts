@@ -19,7 +19,9 @@ export function toOrtTensor(tensor: Tensor): OrtTensor {
     );
   }
   // A typed array view must start on a multiple of its element size; copy only when it does not.
-  const bytes = tensor.data.byteOffset % size === 0 ? tensor.data : tensor.data.slice();
+  // `new Uint8Array(view)` copies; `.slice()` would not when the bytes are a Buffer (NATS hands
+  // the serving thread Buffers), since Buffer.prototype.slice returns a view of the same memory.
+  const bytes = tensor.data.byteOffset % size === 0 ? tensor.data : new Uint8Array(tensor.data);
   const view = new mapping.array(bytes.buffer as ArrayBuffer, bytes.byteOffset, count);
   return new OrtTensor(mapping.ort, view, dims);
 }

@@ -3,36 +3,21 @@
 // thread and the other slots stay free. Loaded by SlotWorker as the compiled `slot-worker.thread.js`.
 import { FlotillaError, WireError } from '@flotilla/contracts';
 import { MessagePort, parentPort, workerData } from 'node:worker_threads';
-import type * as JavascriptRunner from './runners/javascript-runner';
+import { loadRunner } from './runners/load-runner';
 import type { ModelRunner } from './runners/model-runner';
-import type * as OnnxRuntimeRunner from './runners/onnxruntime-runner';
-import { describeSlot, SlotSpec } from './slot-spec';
-import type { FromSlotThread, ToSlotThread } from './slot-messages';
+import { describeSlot } from './slot-spec';
+import type { FromSlotThread, SlotThreadData, ToSlotThread } from './slot-messages';
 import { prepareForTransfer } from './tensor-transfer';
 
-const spec = workerData as SlotSpec;
+const { spec } = workerData as SlotThreadData;
 const port = requireParentPort();
 
 const send = (message: FromSlotThread, transferList: ArrayBuffer[] = []) => port.postMessage(message, transferList);
 const epochNowMs = () => performance.timeOrigin + performance.now();
 
-/** Required lazily, so a JavaScript slot never loads the onnxruntime addon. */
-/* eslint-disable @typescript-eslint/no-require-imports */
-async function createRunner(): Promise<ModelRunner> {
-  switch (spec.backend) {
-    case 'onnxruntime':
-      return (require('./runners/onnxruntime-runner') as typeof OnnxRuntimeRunner).createOnnxRuntimeRunner(spec);
-    case 'javascript':
-      return (require('./runners/javascript-runner') as typeof JavascriptRunner).createJavascriptRunner(spec);
-    default:
-      throw new Error(`unknown backend '${String(spec.backend)}'`);
-  }
-}
-/* eslint-enable @typescript-eslint/no-require-imports */
-
 async function load(): Promise<ModelRunner | undefined> {
   try {
-    const runner = await createRunner();
+    const runner = await loadRunner(spec);
     send({ kind: 'ready', inputNames: [...runner.inputNames], outputNames: [...runner.outputNames] });
     return runner;
   } catch (error) {

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { describeSlot, ExecuteResult, SlotExit, SlotSpec, SlotState } from './slot-spec';
-import type { FromSlotThread, ToSlotThread } from './slot-messages';
+import { isBuiltInMessage, type ExtensionMessage, type FromSlotThread, type SlotThreadData, type ToSlotThread } from './slot-messages';
 import { SlotStateMachine } from './slot-state';
 import { prepareForTransfer } from './tensor-transfer';
 
@@ -17,6 +17,14 @@ export interface SlotWorkerOptions {
    * at dist/libs/backends/src/slot-worker.thread.js.
    */
   readonly threadScript?: string;
+  /**
+   * For a thread script that does more than run `execute` calls — the executor's serving thread,
+   * which takes payloads from NATS itself. `data` reaches the thread as `workerData.extension`;
+   * messages of kinds this class does not know go to `onMessage`, and `postToThread` sends the
+   * thread messages of its own. Such a thread may be running a model whenever it likes, so
+   * close() never terminates it (see close()).
+   */
+  readonly extension?: { readonly data: unknown; onMessage(message: ExtensionMessage): void };
 }
 
 export type SlotExitListener = (exit: SlotExit) => void;
@@ -51,7 +59,8 @@ export class SlotWorker {
         `${describeSlot(spec)}: worker script ${threadScript} not found; build with 'node tools/build/build.mjs' and run from dist/`,
       );
     }
-    const slot = new SlotWorker(spec, new Worker(threadScript, { workerData: spec }));
+    const workerData: SlotThreadData = { spec, ...(options.extension ? { extension: options.extension.data } : {}) };
+    const slot = new SlotWorker(spec, new Worker(threadScript, { workerData }), options.extension?.onMessage);
     await slot.loaded;
     return slot;
   }
@@ -59,13 +68,14 @@ export class SlotWorker {
   private constructor(
     readonly spec: SlotSpec,
     private readonly worker: Worker,
+    private readonly onExtensionMessage?: (message: ExtensionMessage) => void,
   ) {
     this.machine = new SlotStateMachine(describeSlot(spec));
     this.loaded = new Promise<void>((resolve, reject) => {
       this.settleLoad = { resolve, reject };
     });
     this.exited = new Promise<number>((resolve) => worker.once('exit', resolve));
-    worker.on('message', (message: FromSlotThread) => this.onMessage(message));
+    worker.on('message', (message: FromSlotThread | ExtensionMessage) => (isBuiltInMessage(message) ? this.onMessage(message) : this.onExtensionMessage?.(message)));
     worker.on('error', (error) => (this.lastThreadError = error));
     worker.on('messageerror', (error) => (this.lastThreadError = error));
     worker.once('exit', (code) => this.onExit(code));
@@ -131,8 +141,15 @@ export class SlotWorker {
     this.post({ kind: 'close' });
     // An idle thread that has not ended after the grace period is stuck in JavaScript, not in a
     // run, so terminating it is safe. A busy one is left to finish, however long its run takes.
-    const timer = previous === 'idle' ? setTimeout(() => void this.worker.terminate(), CLOSE_GRACE_MS) : undefined;
+    // An extended thread runs payloads it received itself, so 'idle' here says nothing about it.
+    const timer = previous === 'idle' && !this.onExtensionMessage ? setTimeout(() => void this.worker.terminate(), CLOSE_GRACE_MS) : undefined;
     await this.exited.finally(() => clearTimeout(timer));
+  }
+
+  /** Sends an extended thread (see SlotWorkerOptions.extension) a message of its own kind. */
+  postToThread(message: ExtensionMessage): void {
+    if (this.state === 'closed' || this.state === 'failed') return;
+    this.worker.postMessage(message);
   }
 
   /** Listeners hear every end of the thread; `unexpected` tells a crash from close(). */

@@ -63,6 +63,8 @@ export type SlotState = 'loading' | 'ready' | 'failed';
 export interface SlotAnnouncement {
   /** Unique across the fleet: `<executorId>/<model>/<version>/<instance name>`. */
   readonly slotId: string;
+  /** Where the scheduler sends this slot's payloads: `SUBJECTS.slotExecute(executorId, lane)`. */
+  readonly subject: string;
   readonly model: string;
   readonly version: number;
   readonly group: string;

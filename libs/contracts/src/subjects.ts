@@ -1,13 +1,19 @@
 /**
  * Every NATS subject Flotilla uses, in one place. The hot path is three one-way messages:
- * gateway → `infer` → scheduler → `execute(executor)` → executor → (the gateway's reply inbox).
+ * gateway → `infer` → scheduler → `slotExecute(executor, lane)` → the slot's thread → (the gateway's reply inbox).
  * Everything else is control traffic, JSON, and off the per-request path.
  */
 export const SUBJECTS = {
   /** gateway → scheduler. Frame<InferMeta>; the NATS reply subject is the gateway's inbox. */
   infer: 'flotilla.infer',
-  /** scheduler → one executor. The gateway's frame, forwarded unchanged; headers name the slot. */
-  execute: (executorId: string) => `flotilla.executor.${executorId}.execute`,
+  /**
+   * scheduler → one instance slot. The gateway's frame, forwarded unchanged. Each slot's worker
+   * thread subscribes to its own subject (announced as `SlotAnnouncement.subject`), so a payload
+   * goes from the socket to the thread that runs it without passing the executor's main thread.
+   * `lane` is a number the executor gives each slot: slot ids hold model names, which may contain
+   * characters a subject cannot.
+   */
+  slotExecute: (executorId: string, lane: number) => `flotilla.executor.${executorId}.slot.${lane}`,
   /** executor → scheduler: a slot finished its payload (JSON SlotReleased). Execution counts reach the rate limiter in heartbeats. */
   slotReleased: 'flotilla.slot.released',
   /** executor → everyone, periodically and on every slot change (JSON ExecutorAnnouncement). */
@@ -35,10 +41,6 @@ export const QUEUE_GROUPS = {
 
 /** NATS headers Flotilla sets. `traceparent`/`tracestate` ride alongside them (W3C trace context). */
 export const HEADERS = {
-  /** scheduler → executor: which slot runs this payload. */
-  slot: 'Flotilla-Slot',
-  /** scheduler → executor: the model version the scheduler resolved. */
-  modelVersion: 'Flotilla-Model-Version',
-  /** scheduler → executor: microseconds the request waited in the scheduler's queue. */
+  /** scheduler → slot: microseconds the request waited in the scheduler's queue. */
   queueMicros: 'Flotilla-Queue-Us',
 } as const;

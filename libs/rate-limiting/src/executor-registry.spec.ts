@@ -5,6 +5,7 @@ const none = { count: 0, ns: 0 };
 
 const slot = (instance: string, overrides: Partial<SlotAnnouncement> = {}): SlotAnnouncement => ({
   slotId: `cpu-1/m/1/${instance}`,
+  subject: `flotilla.executor.cpu-1.slot.${instance}`,
   model: 'm',
   version: 1,
   group: 'm_0',

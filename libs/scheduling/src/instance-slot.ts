@@ -3,6 +3,8 @@ import type { DeviceName } from '@flotilla/contracts';
 /** Where a payload can run: one instance slot on one executor. */
 export interface SlotRef {
   readonly slotId: string;
+  /** The NATS subject its payloads go to (the slot's thread listens there). */
+  readonly subject: string;
   readonly executorId: string;
   readonly instance: string;
   readonly device: DeviceName;

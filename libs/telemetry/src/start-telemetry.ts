@@ -16,6 +16,11 @@ export interface TelemetryHandle {
 
 let started: TelemetryHandle | undefined;
 
+/** Whether spans leave the process: an OTLP endpoint is configured. Without one, none are recorded. */
+export function tracesExported(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+}
+
 /**
  * Starts the OpenTelemetry tracing SDK for one service. Call it first thing in `main.ts`, before
  * Nest is loaded, so that every span the service makes has a provider.
@@ -29,7 +34,7 @@ export function startTelemetry(serviceName: string, env: NodeJS.ProcessEnv = pro
   if (started) return started;
   if (env.OTEL_LOG_LEVEL === 'debug') diag.setLogger(new DiagConsoleLogger(), DiagLogLevel.DEBUG);
 
-  const exporting = Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+  const exporting = tracesExported(env);
   if (!exporting) {
     // Nothing would read the spans, so make none: the API's no-op tracer still carries an incoming
     // trace context through every hop (its spans wrap the parent's ids), at no cost per request.

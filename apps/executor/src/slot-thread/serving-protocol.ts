@@ -1,0 +1,52 @@
+// What the executor's main thread and a slot's serving thread tell each other, beyond the
+// SlotWorker lifecycle (ready / load-failed / close). Everything here is plain data.
+import type { ExtensionMessage } from '@flotilla/backends';
+import type { DeviceName, SlotStatistics } from '@flotilla/contracts';
+import type { ModelSignature } from '@flotilla/scheduling';
+
+/** workerData.extension of a serving thread: where to listen and what to say about itself. */
+export interface ServingConfig {
+  readonly natsServers: string | string[];
+  /** The slot's own subject (`SUBJECTS.slotExecute`); the scheduler sends its payloads there. */
+  readonly subject: string;
+  readonly executorId: string;
+  readonly device: DeviceName;
+  readonly slotId: string;
+  readonly modelVersion: number;
+  /** Triton's instance name; a reused slot can be renamed later (RenameInstance). */
+  readonly instance: string;
+  /** The model's tensors, to validate requests against before running them. */
+  readonly tensors: ModelSignature;
+  /** The most often the thread reports statistics; the executor announces them in heartbeats. */
+  readonly statsIntervalMs: number;
+  /** Whether the executor records spans: only then does the thread report each compute span. */
+  readonly reportSpans: boolean;
+}
+
+/** main → thread: a reused slot took a new instance name (see reconcileInstances). */
+export interface RenameInstance extends ExtensionMessage {
+  readonly kind: 'rename';
+  readonly instance: string;
+}
+
+/** thread → main: the slot's cumulative statistics, at most every statsIntervalMs. */
+export interface StatisticsReport extends ExtensionMessage {
+  readonly kind: 'stats';
+  readonly stats: SlotStatistics;
+}
+
+/**
+ * thread → main: one payload's compute span, for the executor's tracer to record (a worker
+ * thread has no OpenTelemetry SDK of its own). Sent only when ServingConfig.reportSpans is set.
+ */
+export interface SpanReport extends ExtensionMessage {
+  readonly kind: 'span';
+  /** The scheduler's trace headers (`traceparent`, `tracestate`) as the payload carried them. */
+  readonly traceHeaders: Readonly<Record<string, string>>;
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly model: string;
+  readonly error?: string;
+}
+
+export type FromServingThread = StatisticsReport | SpanReport;
