@@ -18,6 +18,8 @@ export interface ExecutorOptions {
   /** A `gpu:N` executor running on the CPU provider, standing in for a GPU on hosts without one. */
   readonly simulated: boolean;
   readonly heartbeatMs: number;
+  /** Most finished payloads a busy slot reports to the scheduler in one release. */
+  readonly releaseBatch: number;
   /** Cores this executor may use; slot thread counts are divided out of it. */
   readonly cores: number;
 }
@@ -29,6 +31,7 @@ const FLAGS: readonly FlagSpec[] = [
   { name: 'execution-provider', description: 'cpu | cuda | tensorrt (default: cpu on cpu, cuda on gpu:N)' },
   { name: 'simulate-gpu', description: 'act as gpu:N while running on the CPU provider', default: 'false' },
   { name: 'heartbeat-ms', description: 'how often this executor announces its slots', default: '500' },
+  { name: 'release-batch', description: "most finished payloads a busy slot reports in one release; keep it <= the scheduler's --instance-prefetch", default: '2' },
   { name: 'cores', description: 'cores available to this executor', default: String(availableParallelism()) },
   { name: 'executor-id', description: 'id on the bus (default: derived from the device, unique per process)' },
 ];
@@ -58,6 +61,7 @@ export function executorOptions(argv: readonly string[]): ExecutorOptions {
     executionProvider: provider,
     simulated,
     heartbeatMs: flagInt(flags, 'heartbeat-ms', 50, 60_000),
+    releaseBatch: flagInt(flags, 'release-batch', 1, 64),
     cores: flagInt(flags, 'cores', 1, 1024),
   };
 }

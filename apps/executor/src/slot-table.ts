@@ -129,6 +129,7 @@ export class SlotTable implements OnApplicationShutdown {
       instance: plan.instance,
       tensors: entry.tensors,
       statsIntervalMs: this.options.heartbeatMs,
+      releaseBatch: this.options.releaseBatch,
       reportSpans: this.reportSpans,
     };
     try {

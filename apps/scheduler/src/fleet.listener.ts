@@ -36,7 +36,8 @@ export class FleetListener implements OnApplicationBootstrap, OnApplicationShutd
       this.apply(executorId, this.state.fleet.get(executorId), this.state.fleet.leave(executorId), `executor ${executorId} shut down`);
     });
     this.bus.subscribe(SUBJECTS.slotReleased, (message) => {
-      this.state.scheduler.release(decodeJson<SlotReleased>(message.data).slotId);
+      const { slotId, count } = decodeJson<SlotReleased>(message.data);
+      this.state.scheduler.release(slotId, count ?? 1);
     });
     this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
   }

@@ -122,6 +122,8 @@ export interface ExecutorLeaving {
 export interface SlotReleased {
   readonly slotId: string;
   readonly executorId: string;
+  /** How many payloads the slot finished since its last release, oldest first (absent: 1). */
+  readonly count?: number;
 }
 
 // ---- Model repository ---------------------------------------------------------------------------

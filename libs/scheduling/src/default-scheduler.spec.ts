@@ -140,5 +140,18 @@ describe('DefaultScheduler', () => {
       scheduler.submit(payload('r4'));
       expect(dispatched.at(-1)).toEqual(['r4', 'b']);
     });
+
+    it('takes a batched release of several payloads at once, and ignores the excess', () => {
+      const { scheduler, dispatched, payload } = harness(3);
+      scheduler.addSlot('m', 1, ref('a'));
+      for (const id of ['r1', 'r2', 'r3', 'r4', 'r5']) scheduler.submit(payload(id));
+      expect(dispatched.map(([id]) => id)).toEqual(['r1', 'r2', 'r3']);
+      scheduler.release('e/a', 2); // r1 and r2 done: room for r4 and r5
+      expect(dispatched.map(([id]) => id)).toEqual(['r1', 'r2', 'r3', 'r4', 'r5']);
+      scheduler.release('e/a', 5); // more than it holds: it is simply idle again
+      scheduler.submit(payload('r6'));
+      expect(dispatched.at(-1)).toEqual(['r6', 'a']);
+      expect(scheduler.status()[0].slots[0].busy).toBe(true);
+    });
   });
 });

@@ -72,13 +72,16 @@ export class DefaultScheduler<C> {
     this.pump(queue);
   }
 
-  /** The executor finished the slot's payload (successfully or not: it replied either way). */
-  release(slotId: string): void {
+  /**
+   * The executor finished the slot's oldest `count` payloads (successfully or not: it replied
+   * either way). Slots report completions in batches (see the serving thread), so count may be > 1.
+   */
+  release(slotId: string, count = 1): void {
     const queue = this.slotIndex.get(slotId);
     const slot = queue?.slots.get(slotId);
-    if (!queue || !slot || slot.state !== 'busy') return; // late release after removal: nothing to do
-    slot.release();
-    if (slot.inFlight.length === 0) queue.idle.push(slotId);
+    if (!queue || !slot) return; // late release after removal: nothing to do
+    for (let i = 0; i < count && slot.state === 'busy'; i++) slot.release();
+    if (slot.inFlight.length === 0 && !queue.idle.includes(slotId)) queue.idle.push(slotId);
     this.pump(queue);
   }
 

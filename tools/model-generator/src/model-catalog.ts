@@ -13,7 +13,7 @@ export type ModelName = (typeof MODEL_NAMES)[number];
  * Re-check with `node dist/tools/model-generator/src/measure.js`.
  */
 export const DEFAULT_MATMUL_SIZE = 1024;
-export const DEFAULT_MATMUL_LAYERS = 180;
+export const DEFAULT_MATMUL_LAYERS = 240;
 export const DEFAULT_MATMUL_SEED = 20261126;
 
 export interface GeneratorOptions {

@@ -3,6 +3,7 @@ import { ProgressLine } from '../cli/progress-line';
 import { windowProgress } from '../cli/report-text';
 import { ms, rate } from '../cli/format';
 import { runPerf, type PerfLevelResult } from '../perf-run';
+import { measureInterleaved } from './interleaved-scaling';
 import type { LoadPoint, Metric, Scenario } from './scenarios';
 
 export interface Contender {
@@ -30,6 +31,7 @@ export interface ScenarioResult {
 }
 
 export async function measureScenario(contender: Contender, scenario: Scenario, settings: MeasureSettings, progress: ProgressLine): Promise<ScenarioResult> {
+  if (scenario.metric === 'scaling') return measureInterleaved(contender, scenario, settings, progress);
   const points: PointResult[] = [];
   for (const point of scenario.points) {
     const label = `[${contender.name}] ${scenario.id} ${point.model} c=${point.concurrency}`;
