@@ -1,5 +1,5 @@
 import type { PerfLevelResult } from '../perf-run';
-import { pooled } from './interleaved-scaling';
+import { median, pooled } from './interleaved-scaling';
 
 const round = (completed: number, durationMs: number, errors = 0): PerfLevelResult =>
   ({
@@ -22,5 +22,12 @@ describe('pooled rounds', () => {
   it('is not stable when any round had errors', () => {
     expect(pooled([round(10, 1000), round(10, 1000, 1)]).stable).toBe(false);
     expect(pooled([round(10, 1000), round(10, 1000)]).stable).toBe(true);
+  });
+});
+
+describe('median', () => {
+  it('is the middle value, or the mean of the two middle ones', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([1.9, 1.2, 1.8, 1.85])).toBeCloseTo(1.825);
   });
 });

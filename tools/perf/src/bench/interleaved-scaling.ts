@@ -1,15 +1,17 @@
 // The `scaling` scenario measured in alternating rounds: count 1, count 2, count 1, count 2, …
 // rather than one then the other. On a shared VM the machine's speed drifts by 10–20 % over tens
 // of seconds (the in-process floor alone swings 1.76–2.03× between runs); measured back to back,
-// that drift lands wholly on one side of the ratio. Interleaved, both sides see the same drift, and
-// the ratio of the pooled throughputs cancels most of it. Baseline and Flotilla are measured alike.
+// that drift lands wholly on one side of the ratio. Interleaved, each round's count 2 is compared
+// with the count 1 measured just before it, and the figure is the median of the rounds' ratios, so
+// a burst of load from a neighbour that hits one window moves one round, not the result. The
+// pooled ratio is printed beside it. Baseline and Flotilla are measured alike.
 import type { ProgressLine } from '../cli/progress-line';
 import { windowProgress } from '../cli/report-text';
 import { runPerf, type PerfLevelResult } from '../perf-run';
 import type { Contender, MeasureSettings, PointResult, ScenarioResult } from './contenders';
 import type { LoadPoint, Scenario } from './scenarios';
 
-export const SCALING_ROUNDS = 4;
+export const SCALING_ROUNDS = 5;
 /** After switching models, the pipeline (client, queues, prefetch) refills before counting. */
 const SWITCH_WARMUP_MS = 500;
 /** Each round is exactly two windows: stability is judged over the rounds, not within one. */
@@ -41,8 +43,16 @@ export async function measureInterleaved(contender: Contender, scenario: Scenari
     const perRound = rounds[index].map((r) => r.figures.throughput.toFixed(1)).join(', ');
     console.log(`  ${contender.name.padEnd(8)} ${describe(point)}: ${result.figures.throughput.toFixed(1)} infer/s pooled over ${SCALING_ROUNDS} rounds (${perRound})`);
   }
+  const roundRatios = rounds[1].map((r, i) => r.figures.throughput / rounds[0][i].figures.throughput);
   const [first, second] = points.map((p) => p.result.figures.throughput);
-  return { contender: contender.name, figure: second / first, points };
+  console.log(`  ${contender.name.padEnd(8)} scaling per round: ${roundRatios.map((r) => r.toFixed(2)).join(', ')}; median ${median(roundRatios).toFixed(3)}, pooled ${(second / first).toFixed(3)}`);
+  return { contender: contender.name, figure: median(roundRatios), points };
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 /** The rounds of one load point as one result: throughput over all of them, latency of the last. */
