@@ -3,7 +3,6 @@ import { ROOT_CONTEXT, SpanStatusCode, trace, type Span } from '@opentelemetry/a
 import {
   encodeFrame,
   HEADERS,
-  SUBJECTS,
   type FlotillaError,
   type ResultMeta,
   type SchedulerStatus,
