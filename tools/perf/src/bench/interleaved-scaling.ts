@@ -11,7 +11,7 @@ import { runPerf, type PerfLevelResult } from '../perf-run';
 import type { Contender, MeasureSettings, PointResult, ScenarioResult } from './contenders';
 import type { LoadPoint, Scenario } from './scenarios';
 
-export const SCALING_ROUNDS = 5;
+export const SCALING_ROUNDS = 7;
 /** After switching models, the pipeline (client, queues, prefetch) refills before counting. */
 const SWITCH_WARMUP_MS = 500;
 /** Each round is exactly two windows: stability is judged over the rounds, not within one. */
