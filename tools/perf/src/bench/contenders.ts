@@ -1,9 +1,9 @@
 // Runs one load point against one contender and reduces it to the figures a scenario is judged on.
 import { ProgressLine } from '../cli/progress-line';
-import { windowProgress } from '../cli/report-text';
 import { ms, rate } from '../cli/format';
-import { runPerf, type PerfLevelResult } from '../perf-run';
+import type { PerfLevelResult } from '../perf-run';
 import { measureInterleaved } from './interleaved-scaling';
+import { measurePoint } from './measure-point';
 import type { LoadPoint, Metric, Scenario } from './scenarios';
 
 export interface Contender {
@@ -35,18 +35,7 @@ export async function measureScenario(contender: Contender, scenario: Scenario, 
   const points: PointResult[] = [];
   for (const point of scenario.points) {
     const label = `[${contender.name}] ${scenario.id} ${point.model} c=${point.concurrency}`;
-    const run = await runPerf({
-      url: contender.url,
-      model: point.model,
-      protocol: point.protocol,
-      mode: 'concurrency',
-      levels: [point.concurrency],
-      ...(point.inputBytes ? { inputBytes: point.inputBytes } : {}),
-      ...settings,
-      onWindow: (_level, figures, index) => progress.update(windowProgress(label, figures, index, settings.maxWindows)),
-    });
-    progress.clear();
-    const result = run.levels[0];
+    const result = await measurePoint(contender, point, settings, label, progress);
     console.log(`  ${contender.name.padEnd(8)} ${point.model} ${point.protocol} c=${point.concurrency}${point.inputBytes ? ` ${point.inputBytes / 1048576} MiB` : ''}: ${pointSummary(result)}`);
     points.push({ point, result });
   }

@@ -6,9 +6,9 @@
 // a burst of load from a neighbour that hits one window moves one round, not the result. The
 // pooled ratio is printed beside it. Baseline and Flotilla are measured alike.
 import type { ProgressLine } from '../cli/progress-line';
-import { windowProgress } from '../cli/report-text';
-import { runPerf, type PerfLevelResult } from '../perf-run';
+import type { PerfLevelResult } from '../perf-run';
 import type { Contender, MeasureSettings, PointResult, ScenarioResult } from './contenders';
+import { measurePoint } from './measure-point';
 import type { LoadPoint, Scenario } from './scenarios';
 
 export const SCALING_ROUNDS = 7;
@@ -22,20 +22,8 @@ export async function measureInterleaved(contender: Contender, scenario: Scenari
   for (let round = 1; round <= SCALING_ROUNDS; round++) {
     for (const [index, point] of scenario.points.entries()) {
       const label = `[${contender.name}] ${scenario.id} round ${round}/${SCALING_ROUNDS} ${point.model} c=${point.concurrency}`;
-      const run = await runPerf({
-        url: contender.url,
-        model: point.model,
-        protocol: point.protocol,
-        mode: 'concurrency',
-        levels: [point.concurrency],
-        windowMs: settings.windowMs,
-        stability: ALWAYS_STABLE,
-        maxWindows: 2,
-        warmupMs: round === 1 ? settings.warmupMs : SWITCH_WARMUP_MS,
-        onWindow: (_level, figures, windowIndex) => progress.update(windowProgress(label, figures, windowIndex, 2)),
-      });
-      progress.clear();
-      rounds[index].push(run.levels[0]);
+      const warmupMs = round === 1 ? settings.warmupMs : SWITCH_WARMUP_MS;
+      rounds[index].push(await measurePoint(contender, point, { windowMs: settings.windowMs, stability: ALWAYS_STABLE, maxWindows: 2, warmupMs }, label, progress));
     }
   }
   const points: PointResult[] = scenario.points.map((point, index) => ({ point, result: pooled(rounds[index]) }));
