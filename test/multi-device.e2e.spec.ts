@@ -84,6 +84,23 @@ describe('a javascript model of known duration', () => {
   });
 });
 
+describe('an executor that is stopped', () => {
+  it('finishes what its slots hold while the rest take the new work: not one request fails', async () => {
+    const pending = range(20).map(() => postJson(`${flotilla.url}/v2/models/mixed_gpus/infer`, { ...matmulRequest(), parameters: { flotilla_execution_info: true } }));
+    await Promise.race(pending);
+    await flotilla.cluster.service('executor:gpu:2').stop();
+    const responses = await Promise.all(pending);
+    expect(responses.map((r) => r.status)).toEqual(range(20).map(() => 200));
+    const devices = new Set(responses.map((r) => r.json<{ parameters: Run }>().parameters.flotilla_device));
+    expect(devices.has('gpu:0') && devices.has('gpu:1')).toBe(true);
+
+    flotilla.cluster.startExecutor({ device: 'gpu:2', simulate: true });
+    const deadline = Date.now() + 30_000;
+    while ((await slotsOf('mixed_gpus')).filter((slot) => slot.device === 'gpu:2').length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(placement(await slotsOf('mixed_gpus'))).toHaveLength(5);
+  });
+});
+
 describe('an executor that dies', () => {
   it('takes its slots with it while the model keeps serving on the rest, and gives them back on restart', async () => {
     await flotilla.cluster.service('executor:gpu:1').kill('SIGKILL');

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationShutdown } from '@nestjs/common';
 import { join } from 'node:path';
 import { FlotillaError, SUBJECTS, type ModelRecord, type SlotAnnouncement, type SlotStatistics } from '@flotilla/contracts';
 import { defaultIntraOpThreads, oversubscriptionWarning, SlotWorker, type ExtensionMessage } from '@flotilla/backends';
@@ -13,9 +13,17 @@ import type { FromServingThread, ServingConfig } from './slot-thread/serving-pro
 const SERVING_THREAD = join(__dirname, 'slot-thread', 'serving-thread.js');
 
 /**
+ * On a graceful stop, how long slots keep listening after they are announced `draining`: payloads
+ * the scheduler sent before it heard are still on their way, and must arrive before the threads
+ * unsubscribe, or they would fail as lost instead of running.
+ */
+const DRAIN_GRACE_MS = 250;
+
+/**
  * A slot as this executor holds it:
  *
  *   loading ──▶ ready ──(thread dies)──▶ failed
+ *      │          └──(executor stopping)──▶ draining ──▶ (closed, gone from the announcements)
  *      └──(load fails)──────────────────▶ failed
  *
  * Payloads never pass through here: the slot's thread subscribes to `subject` and answers them
@@ -30,7 +38,7 @@ interface SlotEntry {
   readonly subject: string;
   /** The model's tensors, for validating requests. */
   readonly tensors: ModelSignature;
-  state: 'loading' | 'ready' | 'failed';
+  state: 'loading' | 'ready' | 'draining' | 'failed';
   error?: string;
   /** Triton-style request statistics as the slot's thread last reported them; announced in heartbeats. */
   stats: SlotStatistics;
@@ -39,7 +47,7 @@ interface SlotEntry {
 
 /** Every instance slot this executor owns, created from the models placed on its device. */
 @Injectable()
-export class SlotTable implements OnApplicationShutdown {
+export class SlotTable implements BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('slots');
   private readonly slots = new Map<string, SlotEntry>();
   private readonly listeners: (() => void)[] = [];
@@ -112,7 +120,24 @@ export class SlotTable implements OnApplicationShutdown {
     }));
   }
 
+  /**
+   * A graceful stop (SIGTERM): every ready slot turns `draining` and is announced so at once, and
+   * the scheduler stops sending it payloads; then each slot's thread answers what it already holds
+   * and ends. Nest runs this before any onApplicationShutdown, where the heartbeat announces that
+   * the executor is leaving — so that comes after the last answer, and nothing running is lost.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    for (const entry of this.slots.values()) if (entry.state === 'ready') entry.state = 'draining';
+    this.changed();
+    await new Promise((resolve) => setTimeout(resolve, DRAIN_GRACE_MS));
+    await this.closeAll();
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    await this.closeAll(); // nothing left by now after a graceful stop; a no-op on closed slots
+  }
+
+  private async closeAll(): Promise<void> {
     await Promise.all([...this.slots.values()].map((entry) => entry.worker?.close()));
   }
 

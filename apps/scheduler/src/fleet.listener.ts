@@ -55,6 +55,7 @@ export class FleetListener implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private apply(executorId: string, executor: ExecutorAnnouncement | undefined, changes: SlotChanges, reason: string): void {
+    for (const slot of changes.draining) this.state.scheduler.drainSlot(slot.slotId, `executor ${executorId} is stopping`);
     for (const slot of changes.gone) {
       this.state.retire(slot);
       this.state.scheduler.removeSlot(slot.slotId, slotReason(slot, reason));
@@ -69,8 +70,9 @@ export class FleetListener implements OnApplicationBootstrap, OnApplicationShutd
         simulated: executor?.simulated ?? false,
       });
     }
-    if (changes.ready.length || changes.gone.length) {
-      this.logger.log(`executor ${executorId}: +${changes.ready.length} / -${changes.gone.length} slot(s)`);
+    if (changes.ready.length || changes.gone.length || changes.draining.length) {
+      const draining = changes.draining.length ? `, ${changes.draining.length} draining` : '';
+      this.logger.log(`executor ${executorId}: +${changes.ready.length} / -${changes.gone.length} slot(s)${draining}`);
     }
   }
 }

@@ -57,7 +57,11 @@ export interface ExecutionStamp {
 /** `cpu`, or `gpu:<n>` for the executor that owns GPU n (possibly a stand-in running on the CPU). */
 export type DeviceName = 'cpu' | `gpu:${number}`;
 
-export type SlotState = 'loading' | 'ready' | 'failed';
+/**
+ * `draining`: the slot's executor is stopping; the slot finishes the payloads it already holds and
+ * takes no new ones, then goes.
+ */
+export type SlotState = 'loading' | 'ready' | 'draining' | 'failed';
 
 /** One instance slot as its executor announces it. */
 export interface SlotAnnouncement {

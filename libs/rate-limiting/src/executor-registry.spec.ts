@@ -29,6 +29,18 @@ const executor = (slots: SlotAnnouncement[], id = 'cpu-1'): ExecutorAnnouncement
 });
 
 describe('ExecutorRegistry', () => {
+  it('reports a ready slot turning draining once, and as gone only when it leaves the announcements', () => {
+    const registry = new ExecutorRegistry();
+    registry.announce(executor([slot('m_0_0'), slot('m_0_1')]), 0);
+    const draining = registry.announce(executor([slot('m_0_0', { state: 'draining' }), slot('m_0_1', { state: 'draining' })]), 10);
+    expect(draining.draining.map((s) => s.instance)).toEqual(['m_0_0', 'm_0_1']);
+    expect(draining.gone).toEqual([]);
+    expect(registry.announce(executor([slot('m_0_0', { state: 'draining' }), slot('m_0_1', { state: 'draining' })]), 20)).toEqual({ ready: [], draining: [], gone: [] });
+    const partly = registry.announce(executor([slot('m_0_1', { state: 'draining' })]), 30);
+    expect(partly.gone.map((s) => s.instance)).toEqual(['m_0_0']);
+    expect(registry.leave('cpu-1').gone.map((s) => s.instance)).toEqual(['m_0_1']);
+  });
+
   it('reports newly executable slots once, and ignores loading and passive ones', () => {
     const registry = new ExecutorRegistry();
     const first = registry.announce(executor([slot('m_0_0', { state: 'loading' }), slot('m_0_1', { passive: true })]), 0);

@@ -1,10 +1,12 @@
-import type { ExecutorAnnouncement, SlotAnnouncement } from '@flotilla/contracts';
+import type { ExecutorAnnouncement, SlotAnnouncement, SlotState } from '@flotilla/contracts';
 
 /** What changed in the fleet's slots after one announcement or departure. */
 export interface SlotChanges {
   /** Slots that can execute now (ready, not passive) and were not executable before. */
   readonly ready: readonly SlotAnnouncement[];
-  /** Slots that could execute before and cannot now (gone, failed, or their executor is gone). */
+  /** Slots that could execute before and now only finish what they hold (their executor is stopping). */
+  readonly draining: readonly SlotAnnouncement[];
+  /** Slots that could execute or were draining before, and are now gone, failed, or their executor is gone. */
   readonly gone: readonly SlotAnnouncement[];
 }
 
@@ -29,20 +31,22 @@ export class ExecutorRegistry {
   announce(announcement: ExecutorAnnouncement, now: number): SlotChanges {
     const previous = this.executors.get(announcement.executorId);
     this.executors.set(announcement.executorId, { announcement, lastSeen: now });
-    const before = executable(previous?.announcement.slots ?? []);
-    const after = executable(announcement.slots);
+    const before = previous?.announcement.slots ?? [];
+    const [readyBefore, heldBefore] = [withState(before, 'ready'), withState(before, 'ready', 'draining')];
+    const [readyAfter, heldAfter] = [withState(announcement.slots, 'ready'), withState(announcement.slots, 'ready', 'draining')];
     return {
-      ready: [...after.values()].filter((slot) => !before.has(slot.slotId)),
-      gone: [...before.values()].filter((slot) => !after.has(slot.slotId)),
+      ready: [...readyAfter.values()].filter((slot) => !heldBefore.has(slot.slotId)),
+      draining: [...heldAfter.values()].filter((slot) => slot.state === 'draining' && readyBefore.has(slot.slotId)),
+      gone: [...heldBefore.values()].filter((slot) => !heldAfter.has(slot.slotId)),
     };
   }
 
   /** The executor said goodbye (or was declared dead): all its slots are gone. */
   leave(executorId: string): SlotChanges {
     const entry = this.executors.get(executorId);
-    if (!entry) return { ready: [], gone: [] };
+    if (!entry) return { ready: [], draining: [], gone: [] };
     this.executors.delete(executorId);
-    return { ready: [], gone: [...executable(entry.announcement.slots).values()] };
+    return { ready: [], draining: [], gone: [...withState(entry.announcement.slots, 'ready', 'draining').values()] };
   }
 
   /** Declares dead every executor silent for too long; returns them with their lost slots. */
@@ -65,6 +69,7 @@ export class ExecutorRegistry {
   }
 }
 
-function executable(slots: readonly SlotAnnouncement[]): Map<string, SlotAnnouncement> {
-  return new Map(slots.filter((slot) => slot.state === 'ready' && !slot.passive).map((slot) => [slot.slotId, slot]));
+/** The non-passive slots in one of `states`, by id: passive slots never execute. */
+function withState(slots: readonly SlotAnnouncement[], ...states: SlotState[]): Map<string, SlotAnnouncement> {
+  return new Map(slots.filter((slot) => states.includes(slot.state) && !slot.passive).map((slot) => [slot.slotId, slot]));
 }

@@ -141,6 +141,35 @@ describe('DefaultScheduler', () => {
       expect(dispatched.at(-1)).toEqual(['r4', 'b']);
     });
 
+    it('lets a draining slot finish what it holds while new payloads go elsewhere', () => {
+      const { scheduler, dispatched, failed, payload } = harness(2);
+      scheduler.addSlot('m', 1, ref('a'));
+      scheduler.addSlot('m', 1, ref('b'));
+      for (const id of ['r1', 'r2', 'r3']) scheduler.submit(payload(id)); // a: r1, r3; b: r2
+      scheduler.drainSlot('e/a', 'executor e is stopping');
+      scheduler.submit(payload('r4'));
+      expect(dispatched.at(-1)).toEqual(['r4', 'b']);
+      scheduler.release('e/a', 2); // r1 and r3 answered: nothing failed
+      scheduler.removeSlot('e/a', 'executor e shut down');
+      expect(failed).toEqual([]);
+      expect(scheduler.status()[0].slots.map((slot) => slot.instance)).toEqual(['b']);
+    });
+
+    it('fails the waiting payloads at once when the last accepting slot drains, and refuses new ones', () => {
+      const { scheduler, failed, payload } = harness(1);
+      scheduler.addSlot('m', 1, ref('a'));
+      scheduler.submit(payload('running'));
+      scheduler.submit(payload('waiting'));
+      scheduler.drainSlot('e/a', 'executor e is stopping');
+      expect(failed).toEqual([['waiting', "UNAVAILABLE: model 'm' version 1 has no ready instances left: executor e is stopping"]]);
+      expect(scheduler.status()[0].ready).toBe(false);
+      scheduler.submit(payload('late'));
+      expect(failed.at(-1)).toEqual(['late', "UNAVAILABLE: model 'm' version 1 has no ready instances"]);
+      scheduler.release('e/a');
+      scheduler.submit(payload('still late'));
+      expect(failed.at(-1)?.[0]).toBe('still late'); // a released draining slot does not become idle
+    });
+
     it('takes a batched release of several payloads at once, and ignores the excess', () => {
       const { scheduler, dispatched, payload } = harness(3);
       scheduler.addSlot('m', 1, ref('a'));

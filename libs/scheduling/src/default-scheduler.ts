@@ -54,7 +54,7 @@ export class DefaultScheduler<C> {
   /** Accepts a payload; it runs now if a slot is idle, else waits its turn. */
   submit(payload: Payload<C>): void {
     const queue = this.queues.get(key(payload.model, payload.version));
-    if (!queue || queue.slots.size === 0) {
+    if (!queue || !hasAcceptingSlot(queue)) {
       this.effects.fail(payload, unavailable(`model '${payload.model}' version ${payload.version} has no ready instances`));
       return;
     }
@@ -81,8 +81,26 @@ export class DefaultScheduler<C> {
     const slot = queue?.slots.get(slotId);
     if (!queue || !slot) return; // late release after removal: nothing to do
     for (let i = 0; i < count && slot.state === 'busy'; i++) slot.release();
-    if (slot.inFlight.length === 0 && !queue.idle.includes(slotId)) queue.idle.push(slotId);
+    if (slot.inFlight.length === 0 && slot.isAccepting && !queue.idle.includes(slotId)) queue.idle.push(slotId);
     this.pump(queue);
+  }
+
+  /**
+   * The slot's executor is stopping: the slot takes no new payloads, and those it holds run to
+   * the end (their releases still arrive); `removeSlot` follows once it is gone. When no slot of
+   * the version takes payloads any more, its waiting payloads fail now rather than at their deadline.
+   */
+  drainSlot(slotId: string, reason: string): void {
+    const queue = this.slotIndex.get(slotId);
+    const slot = queue?.slots.get(slotId);
+    if (!queue || !slot) return;
+    slot.drain();
+    removeFrom(queue.idle, slotId);
+    if (!hasAcceptingSlot(queue)) {
+      for (const payload of queue.waiting.splice(0)) {
+        this.effects.fail(payload, unavailable(`model '${queue.model}' version ${queue.version} has no ready instances left: ${reason}`));
+      }
+    }
   }
 
   /**
@@ -99,7 +117,7 @@ export class DefaultScheduler<C> {
     for (const payload of slot.remove()) {
       this.effects.fail(payload, unavailable(`instance '${slot.ref.instance}' of model '${queue.model}' stopped while executing the request: ${reason}`));
     }
-    if (queue.slots.size === 0) {
+    if (!hasAcceptingSlot(queue)) {
       for (const payload of queue.waiting.splice(0)) {
         this.effects.fail(payload, unavailable(`model '${queue.model}' version ${queue.version} has no ready instances left: ${reason}`));
       }
@@ -133,7 +151,7 @@ export class DefaultScheduler<C> {
     return [...this.queues.values()].map((queue) => ({
       name: queue.model,
       version: queue.version,
-      ready: queue.slots.size > 0,
+      ready: hasAcceptingSlot(queue),
       queued: queue.waiting.length,
       slots: [...queue.slots.values()].map((slot) => ({ ...slot.ref, busy: slot.state === 'busy' })),
     }));
@@ -172,6 +190,8 @@ export class DefaultScheduler<C> {
 }
 
 const key = (model: string, version: number) => `${model}\u0000${version}`;
+
+const hasAcceptingSlot = (queue: VersionQueue<unknown>) => [...queue.slots.values()].some((slot) => slot.isAccepting);
 
 function removeFrom(list: string[], item: string): void {
   const index = list.indexOf(item);

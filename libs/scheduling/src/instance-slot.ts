@@ -30,6 +30,7 @@ export type SlotState = 'idle' | 'busy' | 'removed';
 
 export class InstanceSlot<P> {
   private removed = false;
+  private accepting = true;
   private readonly payloads: P[] = [];
 
   constructor(
@@ -50,7 +51,17 @@ export class InstanceSlot<P> {
   }
 
   get hasRoom(): boolean {
-    return !this.removed && this.payloads.length < this.depth;
+    return !this.removed && this.accepting && this.payloads.length < this.depth;
+  }
+
+  /** Whether it takes new payloads: false once draining (it still finishes those it holds). */
+  get isAccepting(): boolean {
+    return !this.removed && this.accepting;
+  }
+
+  /** Takes no new payloads from now on; the ones it holds still run and are released. */
+  drain(): void {
+    this.accepting = false;
   }
 
   assign(payload: P): void {
