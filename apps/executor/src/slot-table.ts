@@ -50,6 +50,8 @@ interface SlotEntry {
 export class SlotTable implements BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('slots');
   private readonly slots = new Map<string, SlotEntry>();
+  /** Slots the models no longer ask for, finishing what they hold (`draining`) before they close. */
+  private readonly retiring = new Map<string, SlotEntry>();
   private readonly listeners: (() => void)[] = [];
   private readonly warned = new Set<string>();
   /** Numbers the slots' subjects; never reused, so a payload meant for a removed slot reaches no other. */
@@ -65,17 +67,14 @@ export class SlotTable implements BeforeApplicationShutdown, OnApplicationShutdo
 
   /**
    * Makes this executor's slots match the models: slots the models still ask for stay (matched by
-   * instance signature, so a renamed or regrouped instance keeps running), the rest close, and the
-   * missing ones load.
+   * instance signature, so a renamed or regrouped instance keeps running), the rest drain and
+   * close (`retire`), and the missing ones load.
    */
   sync(models: readonly ModelRecord[]): void {
     const plans = planSlots(this.options.executorId, this.options.device, models);
     const tensors = new Map(models.filter((m) => m.config).map((m) => [m.name, tensorsOf(m.config as unknown as ModelConfig)]));
     const { reused, created, removed } = reconcileInstances([...this.slots.values()], plans);
-    for (const entry of removed) {
-      this.slots.delete(entry.plan.slotId);
-      void entry.worker?.close();
-    }
+    for (const entry of removed) void this.retire(entry);
     for (const { existing, desired } of reused) {
       if (existing.plan.instance !== desired.instance) existing.worker?.postToThread({ kind: 'rename', instance: desired.instance });
       existing.plan = { ...desired, slotId: existing.plan.slotId };
@@ -100,13 +99,29 @@ export class SlotTable implements BeforeApplicationShutdown, OnApplicationShutdo
   /** A reused slot keeps its id after a rename, so a new instance may want an id already taken. */
   private unusedSlotId(wanted: string): string {
     let id = wanted;
-    for (let n = 2; this.slots.has(id); n++) id = `${wanted}~${n}`;
+    for (let n = 2; this.slots.has(id) || this.retiring.has(id); n++) id = `${wanted}~${n}`;
     return id;
   }
 
+  /**
+   * Takes a slot out of service without losing what it runs: it is announced `draining` (the
+   * scheduler sends it nothing new), keeps listening for payloads already on their way, answers
+   * what it holds, and only then closes and leaves the announcements.
+   */
+  private async retire(entry: SlotEntry): Promise<void> {
+    this.slots.delete(entry.plan.slotId);
+    if (entry.state !== 'ready') return void entry.worker?.close();
+    entry.state = 'draining';
+    this.retiring.set(entry.plan.slotId, entry);
+    this.changed();
+    await new Promise((resolve) => setTimeout(resolve, DRAIN_GRACE_MS));
+    await entry.worker?.close();
+    this.retiring.delete(entry.plan.slotId);
+    this.changed();
+  }
 
   announcements(): SlotAnnouncement[] {
-    return [...this.slots.values()].map(({ plan, subject, state, error, stats }) => ({
+    return [...this.slots.values(), ...this.retiring.values()].map(({ plan, subject, state, error, stats }) => ({
       slotId: plan.slotId,
       subject,
       model: plan.model,
@@ -127,18 +142,13 @@ export class SlotTable implements BeforeApplicationShutdown, OnApplicationShutdo
    * the executor is leaving — so that comes after the last answer, and nothing running is lost.
    */
   async beforeApplicationShutdown(): Promise<void> {
-    for (const entry of this.slots.values()) if (entry.state === 'ready') entry.state = 'draining';
-    this.changed();
-    await new Promise((resolve) => setTimeout(resolve, DRAIN_GRACE_MS));
-    await this.closeAll();
+    await Promise.all([...this.slots.values()].map((entry) => this.retire(entry)));
+    await Promise.all([...this.retiring.values()].map((entry) => entry.worker?.close()));
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.closeAll(); // nothing left by now after a graceful stop; a no-op on closed slots
-  }
-
-  private async closeAll(): Promise<void> {
-    await Promise.all([...this.slots.values()].map((entry) => entry.worker?.close()));
+    // Nothing is left after beforeApplicationShutdown; this covers a shutdown that skipped it.
+    await Promise.all([...this.slots.values(), ...this.retiring.values()].map((entry) => entry.worker?.close()));
   }
 
   private async load(entry: SlotEntry, activeSlots: number): Promise<void> {
