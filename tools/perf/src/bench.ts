@@ -14,7 +14,7 @@ import { measureScenario, type Contender, type ScenarioResult } from './bench/co
 import { floorLines, measureFloors } from './bench/floors';
 import { startFlotilla, type RunningFlotilla } from './bench/flotilla-under-test';
 import { machineInfo, machineLine } from './bench/machine-info';
-import { SCENARIOS } from './bench/scenarios';
+import { SCENARIOS, type Scenario } from './bench/scenarios';
 import { judge, ratioLine, verdictLine, type Judgement } from './bench/targets';
 
 async function main(): Promise<void> {
@@ -72,7 +72,9 @@ async function main(): Promise<void> {
     console.log(`finished in ${((Date.now() - started) / 1000).toFixed(0)} s; other processes kept ${foreign} busy on average meanwhile; Flotilla service logs: ${flotilla.logFile}`);
     console.log('\ntargets (Flotilla against the single-process baseline server):');
     judgements.forEach((j) => console.log(`  ${verdictLine(j)}`));
-    console.log(`  INFO matmul scaling floor (2 worker threads / 1 thread, in process): ${floors.matmulScaling.toFixed(2)}x\n`);
+    console.log(`  INFO matmul scaling floor (2 worker threads / 1 thread, in process): ${floors.matmulScaling.toFixed(2)}x`);
+    scalingThroughputLines(scenarios, results).forEach((line) => console.log(`  ${line}`));
+    console.log('');
     judgements.forEach((j) => console.log(ratioLine(j)));
 
     if (options.jsonOut) {
@@ -81,6 +83,23 @@ async function main(): Promise<void> {
   } finally {
     await cleanup();
   }
+}
+
+/**
+ * A scaling ratio divides by the contender's own count-1 throughput, so a contender whose single
+ * instance is the more efficient scores the lower ratio for the same count-2 throughput: print
+ * both throughputs side by side too.
+ */
+function scalingThroughputLines(scenarios: readonly Scenario[], results: Record<string, ScenarioResult[]>): string[] {
+  return scenarios
+    .filter((scenario) => scenario.metric === 'scaling' && results[scenario.id])
+    .flatMap((scenario) => {
+      const of = (name: string, point: number) => results[scenario.id].find((r) => r.contender === name)!.points[point].result.figures.throughput;
+      return scenario.points.map((point, index) => {
+        const [flotilla, baseline] = [of('flotilla', index), of('baseline', index)];
+        return `INFO ${point.model} c=${point.concurrency}: Flotilla ${flotilla.toFixed(1)} infer/s, baseline ${baseline.toFixed(1)} (${(flotilla / baseline).toFixed(2)}x)`;
+      });
+    });
 }
 
 main().catch((error: unknown) => {
