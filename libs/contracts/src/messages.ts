@@ -173,7 +173,16 @@ export interface SchedulerStatus {
     readonly queued: number;
     /** Slots announced but still loading their model. */
     readonly loading: number;
-    readonly slots: readonly { readonly slotId: string; readonly instance: string; readonly device: DeviceName; readonly executorId: string; readonly busy: boolean; readonly simulated: boolean }[];
+    readonly slots: readonly {
+      readonly slotId: string;
+      readonly instance: string;
+      readonly device: DeviceName;
+      readonly executorId: string;
+      readonly busy: boolean;
+      readonly simulated: boolean;
+      /** Present while the slot's executor is stopping: it finishes what it holds and takes nothing new. */
+      readonly draining?: true;
+    }[];
   }[];
 }
 

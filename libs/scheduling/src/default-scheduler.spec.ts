@@ -163,6 +163,7 @@ describe('DefaultScheduler', () => {
       scheduler.drainSlot('e/a', 'executor e is stopping');
       expect(failed).toEqual([['waiting', "UNAVAILABLE: model 'm' version 1 has no ready instances left: executor e is stopping"]]);
       expect(scheduler.status()[0].ready).toBe(false);
+      expect(scheduler.status()[0].slots[0]).toMatchObject({ instance: 'a', busy: true, draining: true });
       scheduler.submit(payload('late'));
       expect(failed.at(-1)).toEqual(['late', "UNAVAILABLE: model 'm' version 1 has no ready instances"]);
       scheduler.release('e/a');

@@ -153,7 +153,7 @@ export class DefaultScheduler<C> {
       version: queue.version,
       ready: hasAcceptingSlot(queue),
       queued: queue.waiting.length,
-      slots: [...queue.slots.values()].map((slot) => ({ ...slot.ref, busy: slot.state === 'busy' })),
+      slots: [...queue.slots.values()].map((slot) => ({ ...slot.ref, busy: slot.state === 'busy', ...(slot.isAccepting ? {} : { draining: true as const }) })),
     }));
   }
 
