@@ -1,4 +1,4 @@
-import type { ExecutorAnnouncement, SlotAnnouncement, SlotState } from '@flotilla/contracts';
+import type { ExecutorAnnouncement, SlotAnnouncement } from '@flotilla/contracts';
 
 /** What changed in the fleet's slots after one announcement or departure. */
 export interface SlotChanges {
@@ -31,13 +31,13 @@ export class ExecutorRegistry {
   announce(announcement: ExecutorAnnouncement, now: number): SlotChanges {
     const previous = this.executors.get(announcement.executorId);
     this.executors.set(announcement.executorId, { announcement, lastSeen: now });
-    const before = previous?.announcement.slots ?? [];
-    const [readyBefore, heldBefore] = [withState(before, 'ready'), withState(before, 'ready', 'draining')];
-    const [readyAfter, heldAfter] = [withState(announcement.slots, 'ready'), withState(announcement.slots, 'ready', 'draining')];
+    const before = held(previous?.announcement.slots ?? []);
+    const after = [...held(announcement.slots).values()];
+    const afterIds = new Set(after.map((slot) => slot.slotId));
     return {
-      ready: [...readyAfter.values()].filter((slot) => !heldBefore.has(slot.slotId)),
-      draining: [...heldAfter.values()].filter((slot) => slot.state === 'draining' && readyBefore.has(slot.slotId)),
-      gone: [...heldBefore.values()].filter((slot) => !heldAfter.has(slot.slotId)),
+      ready: after.filter((slot) => slot.state === 'ready' && !before.has(slot.slotId)),
+      draining: after.filter((slot) => slot.state === 'draining' && before.get(slot.slotId)?.state === 'ready'),
+      gone: [...before.values()].filter((slot) => !afterIds.has(slot.slotId)),
     };
   }
 
@@ -46,7 +46,7 @@ export class ExecutorRegistry {
     const entry = this.executors.get(executorId);
     if (!entry) return { ready: [], draining: [], gone: [] };
     this.executors.delete(executorId);
-    return { ready: [], draining: [], gone: [...withState(entry.announcement.slots, 'ready', 'draining').values()] };
+    return { ready: [], draining: [], gone: [...held(entry.announcement.slots).values()] };
   }
 
   /** Declares dead every executor silent for too long; returns them with their lost slots. */
@@ -69,7 +69,10 @@ export class ExecutorRegistry {
   }
 }
 
-/** The non-passive slots in one of `states`, by id: passive slots never execute. */
-function withState(slots: readonly SlotAnnouncement[], ...states: SlotState[]): Map<string, SlotAnnouncement> {
-  return new Map(slots.filter((slot) => states.includes(slot.state) && !slot.passive).map((slot) => [slot.slotId, slot]));
+/**
+ * The slots the scheduler may hold payloads on, by id: ready or draining, and not passive
+ * (passive slots never execute).
+ */
+function held(slots: readonly SlotAnnouncement[]): Map<string, SlotAnnouncement> {
+  return new Map(slots.filter((slot) => (slot.state === 'ready' || slot.state === 'draining') && !slot.passive).map((slot) => [slot.slotId, slot]));
 }

@@ -96,11 +96,7 @@ export class DefaultScheduler<C> {
     if (!queue || !slot) return;
     slot.drain();
     removeFrom(queue.idle, slotId);
-    if (!hasAcceptingSlot(queue)) {
-      for (const payload of queue.waiting.splice(0)) {
-        this.effects.fail(payload, unavailable(`model '${queue.model}' version ${queue.version} has no ready instances left: ${reason}`));
-      }
-    }
+    this.failWaitingIfNoSlotAccepts(queue, reason);
   }
 
   /**
@@ -117,11 +113,7 @@ export class DefaultScheduler<C> {
     for (const payload of slot.remove()) {
       this.effects.fail(payload, unavailable(`instance '${slot.ref.instance}' of model '${queue.model}' stopped while executing the request: ${reason}`));
     }
-    if (!hasAcceptingSlot(queue)) {
-      for (const payload of queue.waiting.splice(0)) {
-        this.effects.fail(payload, unavailable(`model '${queue.model}' version ${queue.version} has no ready instances left: ${reason}`));
-      }
-    }
+    this.failWaitingIfNoSlotAccepts(queue, reason);
   }
 
   /**
@@ -155,6 +147,14 @@ export class DefaultScheduler<C> {
       queued: queue.waiting.length,
       slots: [...queue.slots.values()].map((slot) => ({ ...slot.ref, busy: slot.state === 'busy', ...(slot.isAccepting ? {} : { draining: true as const }) })),
     }));
+  }
+
+  /** Waiting payloads would wait out their deadlines for nothing: fail them now, saying why. */
+  private failWaitingIfNoSlotAccepts(queue: VersionQueue<C>, reason: string): void {
+    if (hasAcceptingSlot(queue)) return;
+    for (const payload of queue.waiting.splice(0)) {
+      this.effects.fail(payload, unavailable(`model '${queue.model}' version ${queue.version} has no ready instances left: ${reason}`));
+    }
   }
 
   private pump(queue: VersionQueue<C>): void {
@@ -191,7 +191,11 @@ export class DefaultScheduler<C> {
 
 const key = (model: string, version: number) => `${model}\u0000${version}`;
 
-const hasAcceptingSlot = (queue: VersionQueue<unknown>) => [...queue.slots.values()].some((slot) => slot.isAccepting);
+/** On every submit: a loop rather than an array of the slots, so the hot path allocates nothing. */
+function hasAcceptingSlot(queue: VersionQueue<unknown>): boolean {
+  for (const slot of queue.slots.values()) if (slot.isAccepting) return true;
+  return false;
+}
 
 function removeFrom(list: string[], item: string): void {
   const index = list.indexOf(item);

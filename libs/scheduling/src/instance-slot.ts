@@ -25,6 +25,9 @@ export interface SlotRef {
  *
  * The slot remembers its payloads, so that when its executor dies they fail at once instead of
  * waiting out their deadlines. Releases arrive in the order payloads were assigned.
+ *
+ * Independently of that state, `drain()` (its executor is stopping) stops it taking new payloads;
+ * the ones it holds still run and are released.
  */
 export type SlotState = 'idle' | 'busy' | 'removed';
 
@@ -51,7 +54,7 @@ export class InstanceSlot<P> {
   }
 
   get hasRoom(): boolean {
-    return !this.removed && this.accepting && this.payloads.length < this.depth;
+    return this.isAccepting && this.payloads.length < this.depth;
   }
 
   /** Whether it takes new payloads: false once draining (it still finishes those it holds). */
