@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { FlotillaError, SUBJECTS, type ModelRecord, type SlotAnnouncement, type SlotStatistics } from '@flotilla/contracts';
 import { defaultIntraOpThreads, oversubscriptionWarning, SlotWorker, type ExtensionMessage } from '@flotilla/backends';
 import { dataTypeToDatatype, type ModelConfig } from '@flotilla/model-config';
-import { planSlots, reconcileInstances, SlotStatisticsRecorder, type ModelSignature, type PlannedSlot } from '@flotilla/scheduling';
+import { planSlots, reconcileInstances, SlotStatisticsRecorder, type ModelSignature, type PlannedSlot } from '@flotilla/execution';
 import { tracesExported } from '@flotilla/telemetry';
 import { recordComputeSpan } from './compute-span';
 import { EXECUTOR_OPTIONS, type ExecutorOptions } from './executor.options';

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SUBJECTS, type ExecutorAnnouncement, type ExecutorLeaving } from '@flotilla/contracts';
-import { ExecutorRegistry } from '@flotilla/rate-limiting';
+import { ExecutorRegistry } from '@flotilla/fleet';
 import { SHARED_MEMORY_DIR, sharedMemoryId, TENSOR_FILE_PREFIX as FILE_PREFIX } from '@flotilla/tensor-files';
 import { decodeJson, type MessageBus } from '@flotilla/transport';
 import { InjectBus } from '@flotilla/service-kit';

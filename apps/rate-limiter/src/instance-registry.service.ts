@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { QUEUE_GROUPS, SUBJECTS, type ExecutorAnnouncement, type ExecutorLeaving, type RegistrySnapshot } from '@flotilla/contracts';
-import { ExecutorRegistry } from '@flotilla/rate-limiting';
+import { ExecutorRegistry } from '@flotilla/fleet';
 import { decodeJson, serveJson, type MessageBus } from '@flotilla/transport';
 import { InjectBus } from '@flotilla/service-kit';
 

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { parseRateLimitMode } from '@flotilla/rate-limiting';
 import { BusModule, COMMON_FLAGS, FlagError, flagString, parseFlags } from '@flotilla/service-kit';
 import { InstanceRegistryService, RATE_LIMIT_MODE } from './instance-registry.service';
 
@@ -11,8 +12,12 @@ const FLAGS = [
 export class RateLimiterModule {
   static fromArgv(argv: readonly string[]): DynamicModule {
     const flags = parseFlags(argv, FLAGS);
-    const mode = flagString(flags, 'rate-limit').toLowerCase();
-    if (mode !== 'off' && mode !== 'execution_count') throw new FlagError('invalid argument for --rate-limit');
+    let mode;
+    try {
+      mode = parseRateLimitMode(flagString(flags, 'rate-limit'));
+    } catch (error) {
+      throw new FlagError((error as Error).message);
+    }
     return {
       module: RateLimiterModule,
       imports: [BusModule.forRoot({ servers: flagString(flags, 'nats-url'), name: 'rate-limiter' })],

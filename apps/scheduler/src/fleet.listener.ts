@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { SUBJECTS, type ExecutorAnnouncement, type ExecutorLeaving, type SlotAnnouncement, type SlotReleased } from '@flotilla/contracts';
-import type { SlotChanges } from '@flotilla/rate-limiting';
+import type { SlotChanges } from '@flotilla/fleet';
 import { decodeJson, type MessageBus } from '@flotilla/transport';
 import { InjectBus } from '@flotilla/service-kit';
 import { SchedulerState } from './scheduler.state';

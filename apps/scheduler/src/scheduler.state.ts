@@ -10,8 +10,9 @@ import {
   type SlotStatistics,
   type StatisticsSnapshot,
 } from '@flotilla/contracts';
-import { ExecutorRegistry } from '@flotilla/rate-limiting';
-import { DefaultScheduler, ModelTable, sumStatistics, type Payload, type SchedulerOptions, type SlotRef } from '@flotilla/scheduling';
+import { ExecutorRegistry } from '@flotilla/fleet';
+import { sumStatistics } from '@flotilla/execution';
+import { DefaultScheduler, ModelTable, type Payload, type SchedulerOptions, type SlotRef } from '@flotilla/scheduling';
 import { DeadlineTimer, type MessageBus } from '@flotilla/transport';
 import { InjectBus } from '@flotilla/service-kit';
 

@@ -1,1 +1,1 @@
-export * from './executor-registry';
+export * from './rate-limit-mode';

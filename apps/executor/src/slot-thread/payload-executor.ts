@@ -13,7 +13,7 @@ import {
   type ResultMeta,
 } from '@flotilla/contracts';
 import type { ModelRunner } from '@flotilla/backends';
-import { SlotStatisticsRecorder, validateInferInputs } from '@flotilla/scheduling';
+import { SlotStatisticsRecorder, validateInferInputs } from '@flotilla/execution';
 import { readTensorFile, writeTensorFile } from '@flotilla/tensor-files';
 import type { ServingConfig } from './serving-protocol';
 

@@ -2,7 +2,7 @@
 // SlotWorker lifecycle (ready / load-failed / close). Everything here is plain data.
 import type { ExtensionMessage } from '@flotilla/backends';
 import type { DeviceName, SlotStatistics } from '@flotilla/contracts';
-import type { ModelSignature } from '@flotilla/scheduling';
+import type { ModelSignature } from '@flotilla/execution';
 
 /** workerData.extension of a serving thread: where to listen and what to say about itself. */
 export interface ServingConfig {

@@ -1,0 +1,4 @@
+export * from './plan-slots';
+export * from './reconcile-instances';
+export * from './statistics';
+export * from './validate-inputs';
