@@ -1,7 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { BusModule } from '@flotilla/service-kit';
+import { ControlPlaneModule, ModelRecords, RepositoryEventsController } from '@flotilla/service-kit';
+import { Announcer } from './announcer';
+import { ExecutorController } from './executor.controller';
 import { EXECUTOR_OPTIONS, executorOptions } from './executor.options';
-import { Heartbeat } from './heartbeat';
 import { ModelsFeed } from './models.feed';
 import { SlotTable } from './slot-table';
 
@@ -11,8 +12,10 @@ export class ExecutorModule {
     const options = executorOptions(argv);
     return {
       module: ExecutorModule,
-      imports: [BusModule.forRoot({ servers: options.natsUrl, name: `executor ${options.executorId}` })],
-      providers: [{ provide: EXECUTOR_OPTIONS, useValue: options }, SlotTable, Heartbeat, ModelsFeed],
+      imports: [ControlPlaneModule.forRoot({ servers: options.natsUrl, name: `executor ${options.executorId}` })],
+      // Payloads never reach these: each slot's thread takes its own from NATS (slot-thread/).
+      controllers: [ExecutorController, RepositoryEventsController],
+      providers: [{ provide: EXECUTOR_OPTIONS, useValue: options }, ModelRecords, SlotTable, Announcer, ModelsFeed],
     };
   }
 }

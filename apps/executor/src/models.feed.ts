@@ -1,17 +1,16 @@
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import type { MessageBus } from '@flotilla/transport';
-import { followRepository, InjectBus } from '@flotilla/service-kit';
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { ModelRecords } from '@flotilla/service-kit';
 import { SlotTable } from './slot-table';
 
-/** Follows the model repository and keeps this executor's slots matching the loaded models. */
+/** Keeps this executor's slots matching the models the repository has loaded. */
 @Injectable()
 export class ModelsFeed implements OnApplicationBootstrap {
   constructor(
-    @InjectBus() private readonly bus: MessageBus,
+    private readonly records: ModelRecords,
     private readonly slots: SlotTable,
   ) {}
 
   onApplicationBootstrap(): void {
-    followRepository(this.bus, new Logger('models'), (models) => this.slots.sync(models));
+    this.records.onChange((models) => this.slots.sync(models));
   }
 }

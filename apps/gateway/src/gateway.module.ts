@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { BusModule } from '@flotilla/service-kit';
+import { ControlPlaneModule, FleetController, FleetView, ModelRecords, RepositoryEventsController } from '@flotilla/service-kit';
 import { GATEWAY_OPTIONS, gatewayOptions } from './gateway.options';
 import { HttpServer } from './http-server';
 import { InferClient } from './infer.client';
@@ -13,8 +13,10 @@ export class GatewayModule {
     const options = gatewayOptions(argv);
     return {
       module: GatewayModule,
-      imports: [BusModule.forRoot({ servers: options.natsUrl, name: 'gateway' })],
-      providers: [{ provide: GATEWAY_OPTIONS, useValue: options }, ModelCatalog, SharedMemoryRoute, InferClient, KserveRouter, HttpServer],
+      imports: [ControlPlaneModule.forRoot({ servers: options.natsUrl, name: 'gateway' })],
+      // The gateway answers no control message of its own: it listens to the repository and the fleet.
+      controllers: [RepositoryEventsController, FleetController],
+      providers: [{ provide: GATEWAY_OPTIONS, useValue: options }, FleetView, ModelRecords, ModelCatalog, SharedMemoryRoute, InferClient, KserveRouter, HttpServer],
     };
   }
 }

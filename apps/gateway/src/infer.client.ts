@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Context } from '@opentelemetry/api';
 import { decodeFrame, encodeFrame, FlotillaError, invalidArg, SUBJECTS, unavailable, type InferMeta, type ResultMeta, type Tensor, type TensorFileRef } from '@flotilla/contracts';
 import { readTensorFile, removeTensorFile, writeTensorFile } from '@flotilla/tensor-files';
-import { busError, type MessageBus } from '@flotilla/transport';
+import { busError, NoRespondersError, type MessageBus } from '@flotilla/transport';
 import { InjectBus } from '@flotilla/service-kit';
 import { GATEWAY_OPTIONS, type GatewayOptions } from './gateway.options';
 import { SharedMemoryRoute } from './shared-memory-route';
@@ -90,9 +90,8 @@ export class InferClient {
 }
 
 function describeFailure(error: unknown, model: string): FlotillaError {
-  const failure = busError(error, `inference request for model '${model}'`);
-  if (/no service is listening/.test(failure.message)) {
+  if (error instanceof NoRespondersError) {
     return unavailable(`inference request for model '${model}' failed: no scheduler or executor is listening for it (a service is down or restarting)`);
   }
-  return failure;
+  return busError(error, `inference request for model '${model}'`);
 }

@@ -1,11 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { SUBJECTS, type ExecutorAnnouncement, type ExecutorLeaving } from '@flotilla/contracts';
-import { ExecutorRegistry } from '@flotilla/fleet';
 import { SHARED_MEMORY_DIR, sharedMemoryId, TENSOR_FILE_PREFIX as FILE_PREFIX } from '@flotilla/tensor-files';
-import { decodeJson, type MessageBus } from '@flotilla/transport';
-import { InjectBus } from '@flotilla/service-kit';
+import { FleetView } from '@flotilla/service-kit';
 import { GATEWAY_OPTIONS, type GatewayOptions } from './gateway.options';
 
 /** Files of a gateway that died before cleaning up are removed once they are this old. */
@@ -22,20 +19,17 @@ const STALE_MS = 10 * 60_000;
 export class SharedMemoryRoute implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('shared-memory');
   private readonly id = sharedMemoryId();
-  /** Who is in the fleet (same rule as the scheduler: three missed heartbeats and it is gone). */
-  private readonly fleet = new ExecutorRegistry();
   private sequence = 0;
   private sweeper?: NodeJS.Timeout;
 
   constructor(
-    @InjectBus() private readonly bus: MessageBus,
+    /** Who is in the fleet (three missed heartbeats and an executor is gone). */
+    private readonly fleet: FleetView,
     @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
   ) {}
 
   onApplicationBootstrap(): void {
     if (!this.id || this.options.tensorFileThresholdBytes === 0) return;
-    this.bus.subscribe(SUBJECTS.executorHeartbeat, (message) => this.fleet.announce(decodeJson<ExecutorAnnouncement>(message.data), Date.now()));
-    this.bus.subscribe(SUBJECTS.executorLeaving, (message) => this.fleet.leave(decodeJson<ExecutorLeaving>(message.data).executorId));
     this.sweepStaleFiles();
     this.sweeper = setInterval(() => this.sweepStaleFiles(), STALE_MS).unref();
     this.logger.log(`tensors of ${this.options.tensorFileThresholdBytes} bytes or more go through ${SHARED_MEMORY_DIR} to executors on this machine`);
@@ -54,8 +48,7 @@ export class SharedMemoryRoute implements OnApplicationBootstrap, OnApplicationS
 
   /** True when every live executor sees this gateway's /dev/shm (whichever runs the request). */
   private fleetSharesMemory(): boolean {
-    this.fleet.expire(Date.now());
-    const executors = this.fleet.all();
+    const executors = this.fleet.executors();
     return executors.length > 0 && executors.every((executor) => executor.sharedMemoryId === this.id);
   }
 

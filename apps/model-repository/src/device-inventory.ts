@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { SUBJECTS, type ExecutorAnnouncement } from '@flotilla/contracts';
-import { decodeJson, type MessageBus } from '@flotilla/transport';
-import { InjectBus } from '@flotilla/service-kit';
+import { FleetView } from '@flotilla/service-kit';
 
 /**
  * The GPUs the fleet offers — Flotilla's counterpart of the GPUs Triton sees on its host. Every
@@ -11,20 +9,17 @@ import { InjectBus } from '@flotilla/service-kit';
 @Injectable()
 export class DeviceInventory {
   private readonly gpus = new Set<number>();
-  private listener: (() => void) | undefined;
 
-  constructor(@InjectBus() private readonly bus: MessageBus) {}
+  constructor(private readonly fleet: FleetView) {}
 
   /** Starts listening; `onNewGpu` fires whenever a GPU id not seen before appears. */
   watch(initial: readonly number[], onNewGpu: () => void): void {
     for (const id of initial) this.gpus.add(id);
-    this.listener = onNewGpu;
-    this.bus.subscribe(SUBJECTS.executorHeartbeat, (message) => {
-      const { device } = decodeJson<ExecutorAnnouncement>(message.data);
-      const match = /^gpu:(\d+)$/.exec(device);
+    this.fleet.onChange(({ executor }) => {
+      const match = executor && /^gpu:(\d+)$/.exec(executor.device);
       if (!match || this.gpus.has(Number(match[1]))) return;
       this.gpus.add(Number(match[1]));
-      this.listener?.();
+      onNewGpu();
     });
   }
 

@@ -1,7 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { resolve } from 'node:path';
-import { BusModule, COMMON_FLAGS, FlagError, flagInt, flagString, parseFlags } from '@flotilla/service-kit';
+import { COMMON_FLAGS, ControlPlaneModule, FlagError, FleetController, FleetView, flagInt, flagString, parseFlags } from '@flotilla/service-kit';
 import { DeviceInventory } from './device-inventory';
+import { RepositoryController } from './repository.controller';
 import { REPOSITORY_OPTIONS, RepositoryService, type RepositoryOptions } from './repository.service';
 
 const FLAGS = [
@@ -25,8 +26,9 @@ export class ModelRepositoryModule {
     };
     return {
       module: ModelRepositoryModule,
-      imports: [BusModule.forRoot({ servers: flagString(flags, 'nats-url'), name: 'model-repository' })],
-      providers: [{ provide: REPOSITORY_OPTIONS, useValue: options }, DeviceInventory, RepositoryService],
+      imports: [ControlPlaneModule.forRoot({ servers: flagString(flags, 'nats-url'), name: 'model-repository' })],
+      controllers: [RepositoryController, FleetController],
+      providers: [{ provide: REPOSITORY_OPTIONS, useValue: options }, FleetView, DeviceInventory, RepositoryService],
     };
   }
 }

@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { QUEUE_GROUPS, SUBJECTS, type ModelLifecycleEvent, type ModelRecord, type RepositorySnapshot } from '@flotilla/contracts';
+import { SUBJECTS, type ModelLifecycleEvent, type ModelRecord, type RepositorySnapshot } from '@flotilla/contracts';
 import { loadRepository } from '@flotilla/repository';
-import { publishJson, serveJson, type MessageBus } from '@flotilla/transport';
-import { InjectBus } from '@flotilla/service-kit';
+import { ControlPlaneClient } from '@flotilla/service-kit';
 import { DeviceInventory } from './device-inventory';
 
 export const REPOSITORY_OPTIONS = Symbol('RepositoryOptions');
@@ -16,8 +15,8 @@ export interface RepositoryOptions {
 
 /**
  * Owns the model repository: loads it at start (control mode `none`), logs every model that
- * failed with its reason, announces the loaded ones, and answers index queries. A broken model
- * never stops the others, and never stops the service.
+ * failed with its reason, announces the loaded ones, and answers index queries (once the first
+ * load is done). A broken model never stops the others, and never stops the service.
  *
  * Instance-group defaults and validation depend on the GPUs present (triton-spec §1.2), so the
  * first load waits for executors to announce themselves unless --gpus names the GPUs, and a GPU
@@ -27,28 +26,39 @@ export interface RepositoryOptions {
 export class RepositoryService implements OnApplicationBootstrap {
   private readonly logger = new Logger('repository');
   private models: ModelRecord[] = [];
-  private loading: Promise<void> = Promise.resolve();
+  /** Loads run one after another; this is the last one asked for. */
+  private loading: Promise<void> | undefined;
+  private readonly firstLoad: Promise<void>;
+  private startFirstLoad!: () => void;
 
   constructor(
-    @InjectBus() private readonly bus: MessageBus,
+    private readonly control: ControlPlaneClient,
     @Inject(REPOSITORY_OPTIONS) private readonly options: RepositoryOptions,
     private readonly devices: DeviceInventory,
-  ) {}
+  ) {
+    this.firstLoad = new Promise<void>((resolve) => (this.startFirstLoad = resolve)).then(() => this.reload());
+  }
 
-  async onApplicationBootstrap(): Promise<void> {
-    this.devices.watch(this.options.gpus ?? [], () => this.reload());
-    if (this.options.gpus === undefined && this.options.discoveryMs > 0) {
-      await new Promise((resolve) => setTimeout(resolve, this.options.discoveryMs));
-    }
-    await this.reload();
-    serveJson<void, RepositorySnapshot>(this.bus, SUBJECTS.repositoryIndex, () => this.loading.then(() => ({ repository: this.options.repository, models: this.models })), {
-      queue: QUEUE_GROUPS.modelRepository,
-    });
+  /**
+   * Does not wait for the first load: the fleet's announcements must be heard meanwhile, and Nest
+   * subscribes the controllers' patterns only once every bootstrap hook has returned.
+   */
+  onApplicationBootstrap(): void {
+    this.devices.watch(this.options.gpus ?? [], () => void this.firstLoad.then(() => this.reload()));
+    const discovering = this.options.gpus === undefined && this.options.discoveryMs > 0;
+    setTimeout(() => this.startFirstLoad(), discovering ? this.options.discoveryMs : 0);
+  }
+
+  /** Every model the repository knows, as of the latest load (waiting for the first one). */
+  async snapshot(): Promise<RepositorySnapshot> {
+    await this.firstLoad;
+    await this.loading;
+    return { repository: this.options.repository, models: this.models };
   }
 
   /** Loads (again) with the current GPUs; loads never overlap. */
   private reload(): Promise<void> {
-    this.loading = this.loading.then(() => this.load());
+    this.loading = (this.loading ?? Promise.resolve()).then(() => this.load());
     return this.loading;
   }
 
@@ -58,10 +68,8 @@ export class RepositoryService implements OnApplicationBootstrap {
     this.models = await loadRepository(this.options.repository, { gpus });
     const changed = this.models.filter((model) => previous.get(model.name) !== JSON.stringify(model));
     for (const model of changed) this.report(model, gpus);
-    for (const model of changed) {
-      if (!model.reason) publishJson(this.bus, SUBJECTS.repositoryEvents, { kind: 'loaded', model } satisfies ModelLifecycleEvent);
-    }
-    await this.bus.flush();
+    const announced = changed.filter((model) => !model.reason);
+    await Promise.all(announced.map((model) => this.control.emitEvent(SUBJECTS.repositoryEvents, { kind: 'loaded', model } satisfies ModelLifecycleEvent)));
   }
 
   private report(model: ModelRecord, gpus: readonly number[]): void {

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { parseRateLimitMode } from '@flotilla/rate-limiting';
-import { BusModule, COMMON_FLAGS, FlagError, flagString, parseFlags } from '@flotilla/service-kit';
-import { InstanceRegistryService, RATE_LIMIT_MODE } from './instance-registry.service';
+import { COMMON_FLAGS, ControlPlaneModule, FlagError, FleetController, FleetView, flagString, parseFlags } from '@flotilla/service-kit';
+import { RATE_LIMIT_MODE, RateLimiterController } from './rate-limiter.controller';
 
 const FLAGS = [
   ...COMMON_FLAGS,
@@ -20,8 +20,9 @@ export class RateLimiterModule {
     }
     return {
       module: RateLimiterModule,
-      imports: [BusModule.forRoot({ servers: flagString(flags, 'nats-url'), name: 'rate-limiter' })],
-      providers: [{ provide: RATE_LIMIT_MODE, useValue: mode }, InstanceRegistryService],
+      imports: [ControlPlaneModule.forRoot({ servers: flagString(flags, 'nats-url'), name: 'rate-limiter' })],
+      controllers: [RateLimiterController, FleetController],
+      providers: [{ provide: RATE_LIMIT_MODE, useValue: mode }, FleetView],
     };
   }
 }

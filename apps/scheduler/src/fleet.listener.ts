@@ -1,60 +1,34 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { SUBJECTS, type ExecutorAnnouncement, type ExecutorLeaving, type SlotAnnouncement, type SlotReleased } from '@flotilla/contracts';
-import type { SlotChanges } from '@flotilla/fleet';
-import { decodeJson, type MessageBus } from '@flotilla/transport';
-import { InjectBus } from '@flotilla/service-kit';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import type { SlotAnnouncement } from '@flotilla/contracts';
+import { FleetView, type FleetChange } from '@flotilla/service-kit';
 import { SchedulerState } from './scheduler.state';
 
-/**
- * How often executors that stopped sending heartbeats are looked for. They are declared dead after
- * three missed 500 ms heartbeats, so a quarter second late is fine; queue deadlines have a timer
- * of their own (SchedulerState).
- */
-const SWEEP_MS = 250;
+const REASONS: Record<FleetChange['cause'], (executorId: string) => string> = {
+  announced: () => 'slot is no longer ready',
+  left: (executorId) => `executor ${executorId} shut down`,
+  silent: (executorId) => `executor ${executorId} stopped responding`,
+};
 
 /**
- * Turns executor broadcasts into slot changes: announcements add slots, releases free them,
- * departures and missed heartbeats remove them (failing whatever they were running).
+ * Turns changes to the fleet into slot changes for the scheduler: announced slots join, draining
+ * ones take no new payloads, and slots that are gone (their executor left, fell silent, or
+ * announced them failed or removed) fail whatever they were running.
  */
 @Injectable()
-export class FleetListener implements OnApplicationBootstrap, OnApplicationShutdown {
+export class FleetListener implements OnApplicationBootstrap {
   private readonly logger = new Logger('fleet');
-  private sweeper?: NodeJS.Timeout;
 
   constructor(
-    @InjectBus() private readonly bus: MessageBus,
+    private readonly fleet: FleetView,
     private readonly state: SchedulerState,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.bus.subscribe(SUBJECTS.executorHeartbeat, (message) => {
-      const announcement = decodeJson<ExecutorAnnouncement>(message.data);
-      this.apply(announcement.executorId, announcement, this.state.fleet.announce(announcement, Date.now()), 'slot is no longer ready');
-    });
-    this.bus.subscribe(SUBJECTS.executorLeaving, (message) => {
-      const { executorId } = decodeJson<ExecutorLeaving>(message.data);
-      this.apply(executorId, this.state.fleet.get(executorId), this.state.fleet.leave(executorId), `executor ${executorId} shut down`);
-    });
-    this.bus.subscribe(SUBJECTS.slotReleased, (message) => {
-      const { slotId, count } = decodeJson<SlotReleased>(message.data);
-      this.state.scheduler.release(slotId, count ?? 1);
-    });
-    this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
+    this.fleet.onChange((change) => this.apply(change));
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.sweeper);
-  }
-
-  private sweep(): void {
-    const now = Date.now();
-    for (const { executorId, changes } of this.state.fleet.expire(now)) {
-      this.logger.warn(`executor ${executorId} missed its heartbeats: removing ${changes.gone.length} slot(s)`);
-      this.apply(executorId, undefined, changes, `executor ${executorId} stopped responding`);
-    }
-  }
-
-  private apply(executorId: string, executor: ExecutorAnnouncement | undefined, changes: SlotChanges, reason: string): void {
+  private apply({ executorId, executor, changes, cause }: FleetChange): void {
+    const reason = REASONS[cause](executorId);
     for (const slot of changes.draining) this.state.scheduler.drainSlot(slot.slotId, `executor ${executorId} is stopping`);
     for (const slot of changes.gone) {
       this.state.retire(slot);

@@ -1,8 +1,19 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { BusModule, COMMON_FLAGS, flagInt, flagString, parseFlags } from '@flotilla/service-kit';
+import {
+  COMMON_FLAGS,
+  ControlPlaneModule,
+  FleetController,
+  FleetView,
+  flagInt,
+  flagString,
+  ModelRecords,
+  parseFlags,
+  RepositoryEventsController,
+} from '@flotilla/service-kit';
 import { FleetListener } from './fleet.listener';
-import { InferHandler } from './infer.handler';
+import { InferIngress } from './infer.ingress';
 import { ModelsListener } from './models.listener';
+import { SchedulerController } from './scheduler.controller';
 import { SCHEDULER_OPTIONS, SchedulerState } from './scheduler.state';
 
 const FLAGS = [
@@ -20,8 +31,18 @@ export class SchedulerModule {
     const flags = parseFlags(argv, FLAGS);
     return {
       module: SchedulerModule,
-      imports: [BusModule.forRoot({ servers: flagString(flags, 'nats-url'), name: 'scheduler' })],
-      providers: [{ provide: SCHEDULER_OPTIONS, useValue: { slotDepth: flagInt(flags, 'instance-prefetch', 1, 64) } }, SchedulerState, ModelsListener, FleetListener, InferHandler],
+      imports: [ControlPlaneModule.forRoot({ servers: flagString(flags, 'nats-url'), name: 'scheduler' })],
+      controllers: [SchedulerController, FleetController, RepositoryEventsController],
+      providers: [
+        { provide: SCHEDULER_OPTIONS, useValue: { slotDepth: flagInt(flags, 'instance-prefetch', 1, 64) } },
+        FleetView,
+        ModelRecords,
+        SchedulerState,
+        ModelsListener,
+        FleetListener,
+        // The hot path: binary frames on the raw NATS client, not a controller.
+        InferIngress,
+      ],
     };
   }
 }

@@ -10,11 +10,10 @@ import {
   type SlotStatistics,
   type StatisticsSnapshot,
 } from '@flotilla/contracts';
-import { ExecutorRegistry } from '@flotilla/fleet';
 import { sumStatistics } from '@flotilla/execution';
 import { DefaultScheduler, ModelTable, type Payload, type SchedulerOptions, type SlotRef } from '@flotilla/scheduling';
 import { DeadlineTimer, type MessageBus } from '@flotilla/transport';
-import { InjectBus } from '@flotilla/service-kit';
+import { FleetView, InjectBus } from '@flotilla/service-kit';
 
 export const SCHEDULER_OPTIONS = Symbol('SchedulerOptions');
 
@@ -27,14 +26,13 @@ export interface RequestCarrier {
 }
 
 /**
- * The scheduler's state, owned by this one provider: the model table, the fleet registry and the
- * per-version queues. Listeners feed it; its effects publish on NATS.
+ * The scheduler's state, owned by this one provider: the model table and the per-version queues
+ * (the fleet is the process's FleetView). Listeners feed it; its effects publish on NATS.
  */
 @Injectable()
 export class SchedulerState implements OnApplicationShutdown {
   private readonly logger = new Logger('scheduler');
   readonly models = new ModelTable();
-  readonly fleet = new ExecutorRegistry();
   readonly scheduler: DefaultScheduler<RequestCarrier>;
   private readonly retired = new Map<string, { model: string; version: number; stats: SlotStatistics }>();
   /** Wakes the scheduler when the earliest waiting payload's deadline passes, and only then. */
@@ -42,6 +40,7 @@ export class SchedulerState implements OnApplicationShutdown {
 
   constructor(
     @InjectBus() private readonly bus: MessageBus,
+    private readonly fleet: FleetView,
     @Inject(SCHEDULER_OPTIONS) options: SchedulerOptions,
   ) {
     this.scheduler = new DefaultScheduler<RequestCarrier>(
@@ -94,7 +93,7 @@ export class SchedulerState implements OnApplicationShutdown {
    */
   status(): SchedulerStatus {
     const loading = new Map<string, number>();
-    for (const executor of this.fleet.all()) {
+    for (const executor of this.fleet.executors()) {
       for (const slot of executor.slots) {
         if (slot.state !== 'loading') continue;
         const key = `${slot.model}/${slot.version}`;
@@ -119,7 +118,7 @@ export class SchedulerState implements OnApplicationShutdown {
    */
   statistics(): StatisticsSnapshot {
     const bySlot = new Map(this.retired);
-    for (const executor of this.fleet.all()) {
+    for (const executor of this.fleet.executors()) {
       for (const slot of executor.slots) bySlot.set(slot.slotId, { model: slot.model, version: slot.version, stats: slot.stats });
     }
     const byVersion = new Map<string, { name: string; version: number; all: SlotStatistics[] }>();

@@ -103,8 +103,17 @@ export interface SlotStatistics {
   readonly batches: Readonly<Record<string, DurationStat>>;
 }
 
+/**
+ * An executor's full state, sent on every slot change and when a listener asks (FleetResync).
+ * Between changes the executor sends only an ExecutorBeat.
+ */
 export interface ExecutorAnnouncement {
   readonly executorId: string;
+  /**
+   * Opaque, new for every change of this executor's slots (and for every process): a beat at
+   * another revision tells a listener that it missed an announcement.
+   */
+  readonly revision: string;
   readonly device: DeviceName;
   readonly backend: string;
   readonly executionProvider: string;
@@ -119,8 +128,26 @@ export interface ExecutorAnnouncement {
   readonly slots: readonly SlotAnnouncement[];
 }
 
+/**
+ * The liveness beat an executor sends every `heartbeatMs`: a few dozen bytes when idle. Statistics
+ * ride along only for the slots whose figures changed since the last beat or announcement.
+ */
+export interface ExecutorBeat {
+  readonly executorId: string;
+  /** The revision of the executor's last announcement. */
+  readonly revision: string;
+  readonly heartbeatMs: number;
+  /** By slot id: the slots' cumulative statistics, for slots whose statistics changed. */
+  readonly stats?: Readonly<Record<string, SlotStatistics>>;
+}
+
 export interface ExecutorLeaving {
   readonly executorId: string;
+}
+
+/** Asks executors to announce themselves again: one (by id) or, without an id, all. */
+export interface FleetResync {
+  readonly executorId?: string;
 }
 
 export interface SlotReleased {

@@ -1,7 +1,9 @@
 /**
- * Every NATS subject Flotilla uses, in one place. The hot path is three one-way messages:
- * gateway → `infer` → scheduler → `slotExecute(executor, lane)` → the slot's thread → (the gateway's reply inbox).
- * Everything else is control traffic, JSON, and off the per-request path.
+ * Every NATS subject Flotilla uses, in one place. The hot path is three one-way binary messages:
+ * gateway → `infer` → scheduler → `slotExecute(executor, lane)` → the slot's thread → (the gateway's
+ * reply inbox), plus the slot's `slotReleased`; those go over the raw NATS client (MessageBus).
+ * Everything else is control traffic: JSON, off the per-request path, handled by Nest
+ * `@MessagePattern` / `@EventPattern` controllers and sent through a `ClientProxy`.
  */
 export const SUBJECTS = {
   /** gateway → scheduler. Frame<InferMeta>; the NATS reply subject is the gateway's inbox. */
@@ -16,13 +18,17 @@ export const SUBJECTS = {
   slotExecute: (executorId: string, lane: number) => `flotilla.executor.${executorId}.slot.${lane}`,
   /** executor → scheduler: a slot finished its payload (JSON SlotReleased). Execution counts reach the rate limiter in heartbeats. */
   slotReleased: 'flotilla.slot.released',
-  /** executor → everyone, periodically and on every slot change (JSON ExecutorAnnouncement). */
+  /** event, executor → everyone: its full state (ExecutorAnnouncement), on every slot change and when asked (`fleetResync`). */
+  executorAnnounce: 'flotilla.executor.announce',
+  /** event, executor → everyone, every `heartbeatMs`: alive, at which revision, and statistics that changed (ExecutorBeat). */
   executorHeartbeat: 'flotilla.executor.heartbeat',
-  /** executor → everyone, once, when it shuts down cleanly (JSON ExecutorLeaving). */
+  /** event, executor → everyone, once, when it shuts down cleanly (ExecutorLeaving). */
   executorLeaving: 'flotilla.executor.leaving',
-  /** request → RepositorySnapshot: every model the repository knows, loaded or not. */
+  /** event, anyone → executors: announce yourself again (FleetResync); sent on a beat from an executor not known at that revision. */
+  fleetResync: 'flotilla.executor.resync',
+  /** request → RepositorySnapshot: every model the repository knows, loaded or not (answered once its first load is done). */
   repositoryIndex: 'flotilla.repository.index',
-  /** model-repository → everyone: a model was loaded, reloaded or unloaded (JSON ModelLifecycleEvent). */
+  /** event, model-repository → everyone: a model was loaded, reloaded or unloaded (ModelLifecycleEvent). */
   repositoryEvents: 'flotilla.repository.events',
   /** request → SchedulerStatus: per model version, whether it can execute and on how many slots. */
   schedulerStatus: 'flotilla.scheduler.status',
@@ -43,4 +49,6 @@ export const QUEUE_GROUPS = {
 export const HEADERS = {
   /** scheduler → slot: microseconds the request waited in the scheduler's queue. */
   queueMicros: 'Flotilla-Queue-Us',
+  /** On a failed control reply: the error's code (ErrorCode), so callers map failures by code, never by text. */
+  errorCode: 'Flotilla-Error-Code',
 } as const;

@@ -18,6 +18,7 @@ const slot = (instance: string, overrides: Partial<SlotAnnouncement> = {}): Slot
 
 const executor = (slots: SlotAnnouncement[], id = 'cpu-1'): ExecutorAnnouncement => ({
   executorId: id,
+  revision: 'r1',
   device: 'cpu',
   backend: 'onnxruntime',
   executionProvider: 'cpu',
@@ -72,5 +73,20 @@ describe('ExecutorRegistry', () => {
     registry.announce(executor([slot('a')]), 0);
     expect(registry.leave('cpu-1').gone).toHaveLength(1);
     expect(registry.leave('cpu-1').gone).toHaveLength(0);
+  });
+
+  it('keeps an executor alive on beats, merges the statistics they carry, and asks for what it missed', () => {
+    const registry = new ExecutorRegistry(3);
+    expect(registry.beat({ executorId: 'cpu-1', revision: 'r1', heartbeatMs: 100 }, 0)).toBe('unknown');
+    registry.announce(executor([slot('a'), slot('b')]), 0);
+    const stats = { ...slot('a').stats, executionCount: 7 };
+    expect(registry.beat({ executorId: 'cpu-1', revision: 'r1', heartbeatMs: 100, stats: { 'cpu-1/m/1/a': stats } }, 250)).toBe('current');
+    expect(registry.get('cpu-1')!.slots.map((s) => s.stats.executionCount)).toEqual([7, 0]);
+    expect(registry.nextExpiry()).toBe(550);
+    expect(registry.expire(550)).toEqual([]);
+    expect(registry.beat({ executorId: 'cpu-1', revision: 'r2', heartbeatMs: 100, stats: { 'cpu-1/m/1/b': stats } }, 500)).toBe('stale');
+    expect(registry.get('cpu-1')!.slots.map((s) => s.stats.executionCount)).toEqual([7, 0]); // not merged into an old revision
+    expect(registry.expire(801).map((d) => d.executorId)).toEqual(['cpu-1']); // stale beats still prove it alive until 800
+    expect(registry.nextExpiry()).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-import type { ExecutorAnnouncement, SlotAnnouncement } from '@flotilla/contracts';
+import type { ExecutorAnnouncement, ExecutorBeat, SlotAnnouncement, SlotStatistics } from '@flotilla/contracts';
 
 /** What changed in the fleet's slots after one announcement or departure. */
 export interface SlotChanges {
@@ -16,12 +16,20 @@ interface ExecutorEntry {
 }
 
 /**
+ * What a beat told the registry:
+ * - `current`: the executor is alive and its last announcement is the one held here;
+ * - `stale`: it is alive, but announced a revision this registry missed: ask it to announce again;
+ * - `unknown`: an executor never announced here (this process started after it): ask it to announce.
+ */
+export type BeatOutcome = 'current' | 'stale' | 'unknown';
+
+/**
  * Who is in the fleet: each executor's last announcement and when it was heard from. Executors
- * announce themselves every `heartbeatMs` and on every slot change; one silent for
+ * announce their slots on every change and beat every `heartbeatMs` in between; one silent for
  * `missedHeartbeats` periods is taken to be dead, and its slots go with it.
  *
- * Pure bookkeeping with an injected clock: the scheduler and the rate limiter each keep one,
- * fed by the same NATS broadcasts, and act on the changes it reports.
+ * Pure bookkeeping with an injected clock: each service keeps one (its fleet view), fed by the
+ * same broadcasts, and acts on the changes it reports.
  */
 export class ExecutorRegistry {
   private readonly executors = new Map<string, ExecutorEntry>();
@@ -41,6 +49,19 @@ export class ExecutorRegistry {
     };
   }
 
+  /**
+   * Records a beat: the executor is alive. At the revision held here, the statistics it carries
+   * replace those of their slots; otherwise the caller should ask the executor to announce itself.
+   */
+  beat(beat: ExecutorBeat, now: number): BeatOutcome {
+    const entry = this.executors.get(beat.executorId);
+    if (!entry) return 'unknown';
+    entry.lastSeen = now;
+    if (entry.announcement.revision !== beat.revision) return 'stale';
+    if (beat.stats) entry.announcement = withStatistics(entry.announcement, beat.stats);
+    return 'current';
+  }
+
   /** The executor said goodbye (or was declared dead): all its slots are gone. */
   leave(executorId: string): SlotChanges {
     const entry = this.executors.get(executorId);
@@ -53,11 +74,18 @@ export class ExecutorRegistry {
   expire(now: number): { executorId: string; changes: SlotChanges }[] {
     const dead: { executorId: string; changes: SlotChanges }[] = [];
     for (const [executorId, entry] of this.executors) {
-      if (now - entry.lastSeen > entry.announcement.heartbeatMs * this.missedHeartbeats) {
+      if (now > deadline(entry, this.missedHeartbeats)) {
         dead.push({ executorId, changes: this.leave(executorId) });
       }
     }
     return dead;
+  }
+
+  /** When the next executor falls silent for too long, if none is heard from before; undefined for an empty fleet. */
+  nextExpiry(): number | undefined {
+    let next: number | undefined;
+    for (const entry of this.executors.values()) next = Math.min(next ?? Infinity, deadline(entry, this.missedHeartbeats));
+    return next;
   }
 
   get(executorId: string): ExecutorAnnouncement | undefined {
@@ -75,4 +103,10 @@ export class ExecutorRegistry {
  */
 function held(slots: readonly SlotAnnouncement[]): Map<string, SlotAnnouncement> {
   return new Map(slots.filter((slot) => (slot.state === 'ready' || slot.state === 'draining') && !slot.passive).map((slot) => [slot.slotId, slot]));
+}
+
+const deadline = (entry: ExecutorEntry, missedHeartbeats: number) => entry.lastSeen + entry.announcement.heartbeatMs * missedHeartbeats;
+
+function withStatistics(announcement: ExecutorAnnouncement, stats: Readonly<Record<string, SlotStatistics>>): ExecutorAnnouncement {
+  return { ...announcement, slots: announcement.slots.map((slot) => (stats[slot.slotId] ? { ...slot, stats: stats[slot.slotId] } : slot)) };
 }

@@ -1,6 +1,10 @@
 import { Module, type DynamicModule, type OnApplicationShutdown, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { AsyncMicroserviceOptions } from '@nestjs/microservices';
+import type { NatsConnection } from '@nats-io/transport-node';
 import type { TelemetryHandle } from '@flotilla/telemetry';
+import { ControlPlaneServer } from './control-plane/control-plane.server';
+import { NATS_CONNECTION } from './control-plane/control-plane.module';
 import { FlagError } from './flags';
 import { ServiceLogger } from './service-logger';
 
@@ -8,13 +12,15 @@ export interface ServiceDefinition {
   /** Short name: used in logs, the NATS connection name and the OpenTelemetry service name. */
   readonly name: string;
   readonly telemetry: TelemetryHandle;
-  /** Builds the root module from the command line; throw FlagError for bad flags. */
+  /** Builds the root module from the command line (it imports ControlPlaneModule); throw FlagError for bad flags. */
   module(argv: readonly string[]): DynamicModule | Type<unknown>;
 }
 
 /**
- * Boots one Flotilla service as a Nest application context (no Nest HTTP stack: the gateway runs
- * its own node:http server, the others speak only NATS). SIGINT/SIGTERM run Nest's shutdown hooks,
+ * Boots one Flotilla service as a Nest microservice whose transport is the control plane: Nest's
+ * NATS server over the connection ControlPlaneModule opened, so its controllers' `@MessagePattern`
+ * and `@EventPattern` handlers and the service's hot path share one connection. (No Nest HTTP
+ * stack: the gateway runs its own node:http server.) SIGINT/SIGTERM run Nest's shutdown hooks,
  * flush spans, and exit. A bad flag prints the reason and exits 2 before anything starts.
  */
 export async function runService(definition: ServiceDefinition, argv = process.argv.slice(2)): Promise<void> {
@@ -31,9 +37,15 @@ export async function runService(definition: ServiceDefinition, argv = process.a
   }
 
   try {
-    const app = await NestFactory.createApplicationContext(withTelemetryShutdown(module, definition.telemetry), { logger, abortOnError: false });
+    const app = await NestFactory.createMicroservice<AsyncMicroserviceOptions>(withTelemetryShutdown(module, definition.telemetry), {
+      inject: [NATS_CONNECTION],
+      useFactory: (connection: NatsConnection) => ({ strategy: new ControlPlaneServer(connection) }),
+      logger,
+      abortOnError: false,
+    });
     app.enableShutdownHooks(['SIGINT', 'SIGTERM']);
-    await app.init();
+    // Runs every module's init and bootstrap hooks, then subscribes the controllers' patterns.
+    await app.listen();
     logger.log(`ready (pid ${process.pid})`);
   } catch (error) {
     // e.g. the HTTP port is taken: say so in one line and stop, rather than print a stack trace.

@@ -1,7 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 
 /** Nest's own start-up chatter: which modules loaded. Nobody operating Flotilla needs it. */
-const FRAMEWORK_CONTEXTS = new Set(['InstanceLoader', 'NestFactory', 'NestApplication', 'RoutesResolver', 'RouterExplorer']);
+const FRAMEWORK_CONTEXTS = new Set(['InstanceLoader', 'NestFactory', 'NestApplication', 'RoutesResolver', 'RouterExplorer', 'NestMicroservice']);
 
 type Level = 'log' | 'error' | 'warn' | 'debug' | 'verbose' | 'fatal';
 const LABEL: Record<Level, string> = { log: 'INFO', error: 'ERROR', warn: 'WARN', debug: 'DEBUG', verbose: 'TRACE', fatal: 'FATAL' };

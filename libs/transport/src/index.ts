@@ -1,5 +1,5 @@
 export * from './errors';
-export * from './json-control';
+export * from './json-codec';
 export * from './incoming-message';
 export * from './message-bus';
 export { DeadlineTimer } from './deadline-timer';

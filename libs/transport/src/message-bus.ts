@@ -24,10 +24,20 @@ export interface SubscribeOptions {
 }
 
 /**
- * The one NATS connection of a service. It adds what every hop needs and raw NATS lacks: W3C
- * trace context in headers on every publish, and header access that works without allocating
- * when a message has none. Handlers run synchronously in NATS' delivery callback; anything slow
- * must be handed off, never awaited there.
+ * Opens a service's NATS connection. Services start before NATS is reachable in some deployments,
+ * so the first connect waits and reconnects never give up, 250 ms apart.
+ */
+export function connectNats(options: BusOptions): Promise<NatsConnection> {
+  return connect({ servers: options.servers, name: options.name, waitOnFirstConnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+}
+
+/**
+ * The hot path over a service's NATS connection: binary frames with W3C trace context in headers,
+ * request/reply through one shared inbox, and header access that does not allocate when a message
+ * has none. Control messages do not come through here: they are Nest `@MessagePattern` /
+ * `@EventPattern` handlers and `ClientProxy` calls over the same connection (service-kit's
+ * control plane). Handlers run synchronously in NATS' delivery callback; anything slow must be
+ * handed off, never awaited there.
  */
 export class MessageBus {
   private readonly inbox: ReplyInbox;
@@ -36,15 +46,13 @@ export class MessageBus {
     this.inbox = new ReplyInbox(connection);
   }
 
+  /** A bus with a connection of its own (a slot's serving thread). */
   static async connect(options: BusOptions): Promise<MessageBus> {
-    const connection = await connect({
-      servers: options.servers,
-      name: options.name,
-      // Services start before NATS is reachable in some deployments: keep trying rather than exit.
-      waitOnFirstConnect: true,
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: 250,
-    });
+    return new MessageBus(await connectNats(options));
+  }
+
+  /** A bus over a connection the service already holds, shared with its control plane. */
+  static over(connection: NatsConnection): MessageBus {
     return new MessageBus(connection);
   }
 

@@ -13,7 +13,7 @@
 // Lifecycle messages are SlotWorker's (ready / load-failed / close); see serving-protocol.ts for the rest.
 import { HEADERS, SUBJECTS, type SlotReleased } from '@flotilla/contracts';
 import { loadRunner, type ExtensionMessage, type FromSlotThread, type ModelRunner, type SlotThreadData } from '@flotilla/backends';
-import { MessageBus, publishJson, type IncomingMessage } from '@flotilla/transport';
+import { encodeJson, MessageBus, type IncomingMessage } from '@flotilla/transport';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { PayloadExecutor } from './payload-executor';
 import { ReleaseBatcher } from './release-batcher';
@@ -38,7 +38,7 @@ async function serve(): Promise<void> {
   const executor = new PayloadExecutor(runner, config, bus.maxPayload);
   const stats = new ThrottledReport(config.statsIntervalMs, () => send({ kind: 'stats', stats: executor.stats.snapshot() }));
   const releases = new ReleaseBatcher(config.releaseBatch);
-  const release = (count: number) => publishJson(bus, SUBJECTS.slotReleased, { slotId: config.slotId, executorId: config.executorId, count } satisfies SlotReleased);
+  const release = (count: number) => bus.publish(SUBJECTS.slotReleased, encodeJson({ slotId: config.slotId, executorId: config.executorId, count } satisfies SlotReleased));
 
   // One payload at a time, in the order they arrived: a slot never runs two at once.
   let tail: Promise<void> = Promise.resolve();

@@ -1,19 +1,21 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { SpanKind, trace } from '@opentelemetry/api';
-import { FlotillaError, internal, invalidArg, peekFrameMeta, QUEUE_GROUPS, SUBJECTS, type InferMeta, type SchedulerStatus, type StatisticsSnapshot } from '@flotilla/contracts';
-import { serveJson, type IncomingMessage, type MessageBus } from '@flotilla/transport';
+import { FlotillaError, internal, invalidArg, peekFrameMeta, QUEUE_GROUPS, SUBJECTS, type InferMeta, type SlotReleased } from '@flotilla/contracts';
+import { decodeJson, type IncomingMessage, type MessageBus } from '@flotilla/transport';
 import { InjectBus } from '@flotilla/service-kit';
 import { SchedulerState } from './scheduler.state';
 
 const tracer = trace.getTracer('flotilla-scheduler');
 
 /**
- * Admits inference requests: resolves the model version, opens the queue-wait span and hands the
- * payload to the default scheduler. Only the frame's JSON header is read; tensor bytes are
- * forwarded to the executor untouched.
+ * The scheduler's hot path, on the raw NATS client rather than a Nest controller (binary frames,
+ * no JSON packet, no per-message framework layer): inference requests come in, and slots' releases
+ * free them for the next payload. A request's version is resolved, its queue-wait span opened and
+ * the payload handed to the default scheduler; only the frame's JSON header is read, and the
+ * tensor bytes are forwarded to the executor untouched.
  */
 @Injectable()
-export class InferHandler implements OnApplicationBootstrap {
+export class InferIngress implements OnApplicationBootstrap {
   constructor(
     @InjectBus() private readonly bus: MessageBus,
     private readonly state: SchedulerState,
@@ -21,8 +23,10 @@ export class InferHandler implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     this.bus.subscribe(SUBJECTS.infer, (message) => this.admit(message), { queue: QUEUE_GROUPS.scheduler });
-    serveJson<void, SchedulerStatus>(this.bus, SUBJECTS.schedulerStatus, () => this.state.status());
-    serveJson<void, StatisticsSnapshot>(this.bus, SUBJECTS.schedulerStatistics, () => this.state.statistics());
+    this.bus.subscribe(SUBJECTS.slotReleased, (message) => {
+      const { slotId, count } = decodeJson<SlotReleased>(message.data);
+      this.state.scheduler.release(slotId, count ?? 1);
+    });
   }
 
   private admit(message: IncomingMessage): void {

@@ -1,0 +1,99 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { SUBJECTS, type ExecutorAnnouncement, type ExecutorBeat, type ExecutorLeaving, type SlotAnnouncement, type SlotStatistics } from '@flotilla/contracts';
+import { ControlPlaneClient } from '@flotilla/service-kit';
+import { sharedMemoryId } from '@flotilla/tensor-files';
+import { EXECUTOR_OPTIONS, type ExecutorOptions } from './executor.options';
+import { SlotTable } from './slot-table';
+
+/**
+ * Tells the fleet about this executor. Its full state (device, provider, every slot and its state:
+ * an ExecutorAnnouncement) goes out when a slot changes, and when someone asks (`fleetResync`).
+ * In between, every `heartbeatMs`, a beat says it is alive and at which revision, with the
+ * statistics of the slots whose figures moved since the last message — so an idle executor sends
+ * a few dozen bytes, not its whole state. Silence means death to every fleet view, so the timer
+ * runs on the main thread, which inference never blocks (sessions run on the slots' threads).
+ */
+@Injectable()
+export class Announcer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('executor');
+  private timer?: NodeJS.Timeout;
+  /** Lets a gateway on the same machine hand large tensors over through /dev/shm. */
+  private readonly sharedMemoryId = sharedMemoryId();
+  /** Unique to this process, so a restarted executor with the same id never repeats a revision. */
+  private readonly incarnation = randomBytes(4).toString('hex');
+  private changes = 0;
+  /** The statistics each slot had when last sent; a report replaces the object, so identity tells a change. */
+  private readonly sentStats = new Map<string, SlotStatistics>();
+
+  constructor(
+    private readonly control: ControlPlaneClient,
+    @Inject(EXECUTOR_OPTIONS) private readonly options: ExecutorOptions,
+    private readonly slots: SlotTable,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const { executorId, device, executionProvider, simulated } = this.options;
+    this.logger.log(`executor ${executorId} on ${device}: onnxruntime, ${executionProvider} execution provider${simulated ? ` — SIMULATED ${device}: a stand-in running on the CPU` : ''}`);
+    this.slots.onChange(() => {
+      this.changes++;
+      this.announce();
+    });
+    this.timer = setInterval(() => this.beat(), this.options.heartbeatMs);
+    this.announce();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.send(SUBJECTS.executorLeaving, { executorId: this.options.executorId } satisfies ExecutorLeaving);
+  }
+
+  /** The full state, to everyone. */
+  announce(): void {
+    const slots = this.slots.announcements();
+    this.sentStats.clear();
+    for (const slot of slots) this.sentStats.set(slot.slotId, slot.stats);
+    void this.send(SUBJECTS.executorAnnounce, this.announcement(slots));
+  }
+
+  private beat(): void {
+    const beat: ExecutorBeat = { executorId: this.options.executorId, revision: this.revision(), heartbeatMs: this.options.heartbeatMs };
+    const stats = this.changedStatistics(this.slots.announcements());
+    void this.send(SUBJECTS.executorHeartbeat, stats ? { ...beat, stats } : beat);
+  }
+
+  private changedStatistics(slots: readonly SlotAnnouncement[]): Record<string, SlotStatistics> | undefined {
+    let changed: Record<string, SlotStatistics> | undefined;
+    for (const slot of slots) {
+      if (this.sentStats.get(slot.slotId) === slot.stats) continue;
+      (changed ??= {})[slot.slotId] = slot.stats;
+      this.sentStats.set(slot.slotId, slot.stats);
+    }
+    return changed;
+  }
+
+  private announcement(slots: SlotAnnouncement[]): ExecutorAnnouncement {
+    return {
+      executorId: this.options.executorId,
+      revision: this.revision(),
+      device: this.options.device,
+      backend: this.options.backend,
+      executionProvider: this.options.executionProvider,
+      simulated: this.options.simulated,
+      pid: process.pid,
+      host: hostname(),
+      heartbeatMs: this.options.heartbeatMs,
+      sharedMemoryId: this.sharedMemoryId,
+      slots,
+    };
+  }
+
+  private revision(): string {
+    return `${this.incarnation}.${this.changes}`;
+  }
+
+  private send(subject: string, body: object): Promise<void> {
+    return this.control.emitEvent(subject, body).catch((error: Error) => this.logger.warn(`could not publish on ${subject}: ${error.message}`));
+  }
+}

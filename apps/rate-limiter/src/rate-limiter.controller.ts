@@ -1,0 +1,40 @@
+import { Controller, Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { MessagePattern } from '@nestjs/microservices';
+import { QUEUE_GROUPS, SUBJECTS, type ExecutorAnnouncement, type RegistrySnapshot } from '@flotilla/contracts';
+import type { RateLimitMode } from '@flotilla/rate-limiting';
+import { FleetView } from '@flotilla/service-kit';
+
+export const RATE_LIMIT_MODE = Symbol('RateLimitMode');
+
+/**
+ * The instance registry: every executor's slots and how many payloads each slot has executed, as
+ * this process's fleet view holds them.
+ *
+ * With `--rate-limit=off` (Triton's default) the scheduler picks slots itself and this service
+ * only observes — it is never on a request's path. The execution counts kept here are what
+ * `execution_count` mode will schedule on.
+ */
+@Controller()
+export class RateLimiterController implements OnApplicationBootstrap {
+  private readonly logger = new Logger('registry');
+
+  constructor(
+    private readonly fleet: FleetView,
+    @Inject(RATE_LIMIT_MODE) private readonly mode: RateLimitMode,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.mode !== 'off') this.logger.warn(`--rate-limit=${this.mode}: resource-based scheduling is not implemented yet; instances are granted as with 'off'`);
+  }
+
+  @MessagePattern(SUBJECTS.registrySnapshot, { queue: QUEUE_GROUPS.rateLimiter })
+  registry(): RegistrySnapshot {
+    const executors = this.fleet.executors();
+    return { rateLimit: this.mode, executors, executions: executionCounts(executors) };
+  }
+}
+
+/** Payloads each slot has finished, successfully or not, as its executor last reported. */
+function executionCounts(executors: readonly ExecutorAnnouncement[]): Record<string, number> {
+  return Object.fromEntries(executors.flatMap((executor) => executor.slots.map((slot) => [slot.slotId, slot.stats.success.count + slot.stats.fail.count])));
+}

@@ -1,0 +1,57 @@
+import { ClientNats } from '@nestjs/microservices';
+import { EmptyResponseException } from '@nestjs/microservices/errors/empty-response.exception.js';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { firstValueFrom, lastValueFrom, timeout, TimeoutError } from 'rxjs';
+import { FlotillaError, unavailable } from '@flotilla/contracts';
+import { ControlReplyDeserializer, ControlRequestSerializer } from './control-codecs';
+
+/** How long a control request waits for its answer unless the caller says otherwise. */
+export const CONTROL_TIMEOUT_MS = 2000;
+
+/**
+ * Nest's NATS `ClientProxy` over the service's one connection, with the control plane's codecs.
+ * `send()` / `emit()` work as in any Nest app; `request()` and `emitEvent()` add what every caller
+ * here needs: a deadline, and failures mapped by type to a FlotillaError.
+ */
+export class ControlPlaneClient extends ClientNats {
+  constructor(private readonly connection: NatsConnection) {
+    super({ serializer: new ControlRequestSerializer(), deserializer: new ControlReplyDeserializer() });
+  }
+
+  override async createClient(): Promise<NatsConnection> {
+    return this.connection;
+  }
+
+  /** The server strategy reports the connection's status; two reporters would log each event twice. */
+  override async handleStatusUpdates(): Promise<void> {}
+
+  /** Fails what is waiting; the connection belongs to ControlPlaneModule, which drains it. */
+  override async close(): Promise<void> {
+    this.handleClose();
+  }
+
+  /**
+   * Request/reply with a deadline. Rejects with the handler's own FlotillaError (its code read
+   * from the reply), or UNAVAILABLE when nothing listens on the subject or nothing answers in time.
+   */
+  async request<T>(pattern: string, body: object = {}, timeoutMs = CONTROL_TIMEOUT_MS): Promise<T> {
+    try {
+      return await firstValueFrom(this.send<T>(pattern, body).pipe(timeout(timeoutMs)));
+    } catch (error) {
+      throw controlError(error, `request to ${pattern} failed`);
+    }
+  }
+
+  /** Publishes an event; resolves once it is handed to the connection (in order with earlier ones). */
+  async emitEvent(pattern: string, body: object): Promise<void> {
+    await lastValueFrom(this.emit(pattern, body), { defaultValue: undefined });
+  }
+}
+
+/** A failed control request, classified by the failure's type, never by its text. */
+export function controlError(error: unknown, what: string): FlotillaError {
+  if (error instanceof FlotillaError) return error;
+  if (error instanceof EmptyResponseException) return unavailable(`${what}: no service is listening (is it running?)`);
+  if (error instanceof TimeoutError) return unavailable(`${what}: no answer before the deadline`);
+  return unavailable(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+}

@@ -1,0 +1,5 @@
+export * from './control-codecs';
+export * from './control-error.filter';
+export * from './control-plane.client';
+export * from './control-plane.module';
+export * from './control-plane.server';
