@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { SUBJECTS, type ExecutorAnnouncement, type ExecutorBeat, type ExecutorLeaving, type SlotAnnouncement, type SlotStatistics } from '@flotilla/contracts';
+import { SUBJECTS, type ExecutorAnnouncement, type ExecutorBeat, type ExecutorLeaving, type SlotAnnouncement } from '@flotilla/contracts';
+import { StatisticsDelta } from '@flotilla/execution';
 import { ControlPlaneClient } from '@flotilla/service-kit';
 import { sharedMemoryId } from '@flotilla/tensor-files';
 import { EXECUTOR_OPTIONS, type ExecutorOptions } from './executor.options';
@@ -24,8 +25,7 @@ export class Announcer implements OnApplicationBootstrap, OnApplicationShutdown 
   /** Unique to this process, so a restarted executor with the same id never repeats a revision. */
   private readonly incarnation = randomBytes(4).toString('hex');
   private changes = 0;
-  /** The statistics each slot had when last sent; a report replaces the object, so identity tells a change. */
-  private readonly sentStats = new Map<string, SlotStatistics>();
+  private readonly statistics = new StatisticsDelta();
 
   constructor(
     private readonly control: ControlPlaneClient,
@@ -52,25 +52,14 @@ export class Announcer implements OnApplicationBootstrap, OnApplicationShutdown 
   /** The full state, to everyone. */
   announce(): void {
     const slots = this.slots.announcements();
-    this.sentStats.clear();
-    for (const slot of slots) this.sentStats.set(slot.slotId, slot.stats);
+    this.statistics.sentAll(slots);
     void this.send(SUBJECTS.executorAnnounce, this.announcement(slots));
   }
 
   private beat(): void {
     const beat: ExecutorBeat = { executorId: this.options.executorId, revision: this.revision(), heartbeatMs: this.options.heartbeatMs };
-    const stats = this.changedStatistics(this.slots.announcements());
+    const stats = this.statistics.takeChanged(this.slots.announcements());
     void this.send(SUBJECTS.executorHeartbeat, stats ? { ...beat, stats } : beat);
-  }
-
-  private changedStatistics(slots: readonly SlotAnnouncement[]): Record<string, SlotStatistics> | undefined {
-    let changed: Record<string, SlotStatistics> | undefined;
-    for (const slot of slots) {
-      if (this.sentStats.get(slot.slotId) === slot.stats) continue;
-      (changed ??= {})[slot.slotId] = slot.stats;
-      this.sentStats.set(slot.slotId, slot.stats);
-    }
-    return changed;
   }
 
   private announcement(slots: SlotAnnouncement[]): ExecutorAnnouncement {

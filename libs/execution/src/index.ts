@@ -2,3 +2,4 @@ export * from './plan-slots';
 export * from './reconcile-instances';
 export * from './statistics';
 export * from './validate-inputs';
+export * from './statistics-delta';
