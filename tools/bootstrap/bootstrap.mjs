@@ -96,7 +96,10 @@ switch (command) {
   case 'bench':
     process.exit(run(process.execPath, [join('dist', 'tools', 'perf', 'src', 'bench.js'), ...args]));
     break;
+  case 'bench-idle':
+    process.exit(run(process.execPath, [join('dist', 'tools', 'perf', 'src', 'idle-cpu.js'), ...args]));
+    break;
   default:
-    console.error(`flotilla: unknown bootstrap command '${command}' (start, test, bench, bench-quick)`);
+    console.error(`flotilla: unknown bootstrap command '${command}' (start, test, bench, bench-quick, bench-idle)`);
     process.exit(2);
 }
