@@ -48,4 +48,19 @@ describe('DeadlineTimer', () => {
     vi.advanceTimersByTime(10);
     expect(calls).toEqual([]);
   });
+
+  it('moves to a later deadline on resetTo, so a deadline pushed back never fires early', () => {
+    const calls: number[] = [];
+    const timer = new DeadlineTimer((now) => void calls.push(now));
+    timer.ensureBy(100);
+    timer.resetTo(250);
+    vi.advanceTimersByTime(200);
+    expect(calls).toEqual([]);
+    vi.advanceTimersByTime(50);
+    expect(calls).toEqual([250]);
+    timer.resetTo(400);
+    timer.resetTo(undefined);
+    vi.advanceTimersByTime(1000);
+    expect(calls).toEqual([250]);
+  });
 });

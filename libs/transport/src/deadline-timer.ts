@@ -28,6 +28,17 @@ export class DeadlineTimer {
     if (deadline < this.armedFor) this.arm(deadline);
   }
 
+  /**
+   * Arms the timer for exactly `deadline`, later or earlier than before. For an owner whose
+   * earliest deadline keeps moving away (a silence deadline pushed back by every heartbeat): moving
+   * it while handling the message that pushed it costs no wake-up of its own, whereas letting the
+   * old deadline fire would wake the process just to find nothing due.
+   */
+  resetTo(deadline: number | undefined): void {
+    if (deadline === undefined) this.stop();
+    else if (deadline !== this.armedFor) this.arm(deadline);
+  }
+
   stop(): void {
     clearTimeout(this.timer);
     this.timer = undefined;

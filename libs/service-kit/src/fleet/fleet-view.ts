@@ -24,7 +24,8 @@ export interface FleetChange {
  * executor this view does not know at that revision (this process started later, or an
  * announcement was lost) makes it ask that executor to announce again — at most once per beat
  * period. An executor silent for three beats is gone: one timer, armed for the earliest such
- * deadline, finds it (no periodic sweep wakes an idle process).
+ * deadline and moved on every beat, finds it: while executors are alive neither a sweep nor the
+ * timer itself wakes an idle process.
  */
 @Injectable()
 export class FleetView implements OnApplicationShutdown {
@@ -58,7 +59,9 @@ export class FleetView implements OnApplicationShutdown {
 
   beat(beat: ExecutorBeat): void {
     const now = Date.now();
-    if (this.registry.beat(beat, now) === 'current') return;
+    const outcome = this.registry.beat(beat, now);
+    this.watchSilence();
+    if (outcome === 'current') return;
     if (now - (this.askedAt.get(beat.executorId) ?? -Infinity) < beat.heartbeatMs) return;
     this.askedAt.set(beat.executorId, now);
     this.logger.debug(`executor ${beat.executorId} is at revision ${beat.revision}, which this view has not seen: asking it to announce`);
@@ -74,9 +77,9 @@ export class FleetView implements OnApplicationShutdown {
     this.silence.stop();
   }
 
+  /** Arms the silence timer for the earliest deadline now, while awake anyway: beats push it back, so it fires only when one is missed. */
   private watchSilence(): void {
-    const next = this.registry.nextExpiry();
-    if (next !== undefined) this.silence.ensureBy(next);
+    this.silence.resetTo(this.registry.nextExpiry());
   }
 
   /** Removes every executor silent for too long; returns when to look again. */
