@@ -80,7 +80,7 @@ export class DefaultScheduler<C> {
     const queue = this.slotIndex.get(slotId);
     const slot = queue?.slots.get(slotId);
     if (!queue || !slot) return; // late release after removal: nothing to do
-    for (let i = 0; i < count && slot.state === 'busy'; i++) slot.release();
+    for (let i = 0; i < count && slot.occupancy === 'busy'; i++) slot.release();
     if (slot.inFlight.length === 0 && slot.isAccepting && !queue.idle.includes(slotId)) queue.idle.push(slotId);
     this.pump(queue);
   }
@@ -145,7 +145,7 @@ export class DefaultScheduler<C> {
       version: queue.version,
       ready: hasAcceptingSlot(queue),
       queued: queue.waiting.length,
-      slots: [...queue.slots.values()].map((slot) => ({ ...slot.ref, busy: slot.state === 'busy', ...(slot.isAccepting ? {} : { draining: true as const }) })),
+      slots: [...queue.slots.values()].map((slot) => ({ ...slot.ref, busy: slot.occupancy === 'busy', ...(slot.isAccepting ? {} : { draining: true as const }) })),
     }));
   }
 

@@ -5,13 +5,13 @@ const ref = { slotId: 'e/m_0', subject: 's.0', executorId: 'e', instance: 'm_0',
 describe('InstanceSlot', () => {
   it('moves idle → busy → idle and refuses moves that make no sense', () => {
     const slot = new InstanceSlot<string>(ref);
-    expect(slot.state).toBe('idle');
+    expect(slot.occupancy).toBe('idle');
     expect(() => slot.release()).toThrow('slot e/m_0: cannot release while idle');
     slot.assign('p1');
-    expect(slot.state).toBe('busy');
+    expect(slot.occupancy).toBe('busy');
     expect(() => slot.assign('p2')).toThrow(/cannot assign while busy with 1 of 1 payloads/);
     expect(slot.release()).toBe('p1');
-    expect(slot.state).toBe('idle');
+    expect(slot.occupancy).toBe('idle');
   });
 
   it('holds up to its depth, releases in assignment order, and gives everything back on removal', () => {
@@ -22,7 +22,7 @@ describe('InstanceSlot', () => {
     expect(slot.release()).toBe('p1');
     slot.assign('p3');
     expect(slot.remove()).toEqual(['p2', 'p3']);
-    expect(slot.state).toBe('removed');
+    expect(slot.occupancy).toBe('removed');
     expect(() => slot.assign('p4')).toThrow(/cannot assign while removed/);
   });
 

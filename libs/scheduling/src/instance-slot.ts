@@ -12,7 +12,10 @@ export interface SlotRef {
 }
 
 /**
- * The scheduler's view of one instance slot:
+ * The scheduler's view of one instance slot: its occupancy. This is deliberately not the slot's
+ * lifecycle (`SlotState` in the contracts: loading → ready → draining | failed, which its executor
+ * announces): the scheduler holds only slots that are ready or draining, and tracks how many
+ * payloads each holds.
  *
  *   idle ──assign──▶ busy ──assign (up to depth)──▶ busy ──release (last)──▶ idle
  *     └──────────────────────── remove ─────────────────────────▶ removed   (from any state)
@@ -29,7 +32,7 @@ export interface SlotRef {
  * Independently of that state, `drain()` (its executor is stopping) stops it taking new payloads;
  * the ones it holds still run and are released.
  */
-export type SlotState = 'idle' | 'busy' | 'removed';
+export type SlotOccupancy = 'idle' | 'busy' | 'removed';
 
 export class InstanceSlot<P> {
   private removed = false;
@@ -43,7 +46,7 @@ export class InstanceSlot<P> {
     if (!Number.isInteger(depth) || depth < 1) throw new Error(`slot ${ref.slotId}: depth must be a positive integer, got ${depth}`);
   }
 
-  get state(): SlotState {
+  get occupancy(): SlotOccupancy {
     if (this.removed) return 'removed';
     return this.payloads.length === 0 ? 'idle' : 'busy';
   }
@@ -68,13 +71,13 @@ export class InstanceSlot<P> {
   }
 
   assign(payload: P): void {
-    if (!this.hasRoom) throw new Error(`slot ${this.ref.slotId}: cannot assign while ${this.state} with ${this.payloads.length} of ${this.depth} payloads`);
+    if (!this.hasRoom) throw new Error(`slot ${this.ref.slotId}: cannot assign while ${this.occupancy} with ${this.payloads.length} of ${this.depth} payloads`);
     this.payloads.push(payload);
   }
 
   /** The oldest payload finished; returns it. */
   release(): P {
-    if (this.state !== 'busy') throw new Error(`slot ${this.ref.slotId}: cannot release while ${this.state}`);
+    if (this.occupancy !== 'busy') throw new Error(`slot ${this.ref.slotId}: cannot release while ${this.occupancy}`);
     return this.payloads.shift() as P;
   }
 
