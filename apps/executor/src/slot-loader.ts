@@ -32,7 +32,8 @@ export class SlotLoader {
     try {
       const worker = await SlotWorker.start(slotSpecOf(entry, this.options, intraOpThreads), {
         threadScript: SERVING_THREAD,
-        extension: { data: servingConfigOf(entry, this.options, this.reportSpans), onMessage: (message) => onThreadReport(entry, message) },
+        data: servingConfigOf(entry, this.options, this.reportSpans),
+        onMessage: (message) => onThreadReport(entry, message),
       });
       if (entry.state === 'closed') return void worker.close(); // removed while loading
       worker.on('exit', (exit) => {
