@@ -9,10 +9,10 @@ import { SlotStatisticsRecorder, type ModelSignature, type PlannedSlot } from '@
 export type SlotEntryState = SlotState | 'closed';
 
 /**
- *   loading ──▶ ready ──(config change, executor stopping)──▶ draining ──▶ closed
- *      │          └──(thread dies)──▶ failed ◀──(thread dies)───┘           ▲
- *      ├──(load fails)──────────────▶ failed ──(removed)──────────────────┤
- *      └──(removed while loading)─────────────────────────────────────────┘
+ *   loading ──▶ ready ──▶ draining ──▶ closed    a slot's whole life; it drains on a config change or a stop
+ *   loading ──▶ failed                          the model did not load
+ *   ready, draining ──▶ failed                  its thread died
+ *   loading, failed ──▶ closed                  removed before it was ready, or after it failed
  */
 const ALLOWED: Readonly<Record<SlotEntryState, readonly SlotEntryState[]>> = {
   loading: ['ready', 'failed', 'closed'],
@@ -22,7 +22,7 @@ const ALLOWED: Readonly<Record<SlotEntryState, readonly SlotEntryState[]>> = {
   closed: [],
 };
 
-/** A transition the diagram does not allow is a bug in the caller, so it throws rather than being ignored. */
+/** A transition the list above does not allow is a bug in the caller, so it throws rather than being ignored. */
 export class IllegalSlotTransitionError extends Error {
   constructor(
     readonly from: SlotEntryState,
