@@ -1,13 +1,18 @@
-// @flotilla/backends: execution backends. Today: ONNX Runtime, one worker thread per instance slot.
-// Only main-thread code is exported; the onnxruntime-node addon loads inside the worker threads.
+// @flotilla/backends: execution backends — ONNX Runtime and JavaScript models, one worker thread
+// per instance slot. The owner of a slot supplies the thread script (the executor's serving
+// thread); SlotWorker runs its lifecycle from the owner's side, SlotThreadContext from the
+// thread's. The runner modules are required lazily, so the onnxruntime-node addon loads only
+// where a model is loaded.
 export { SlotWorker } from './slot-worker';
-// For the executor's serving thread: it loads its runner itself (the runners are required lazily).
+export type { SlotWorkerOptions, SlotExitListener } from './slot-worker';
+export { SlotThreadContext } from './slot-thread-context';
 export { loadRunner } from './runners/load-runner';
 export type { ModelRunner } from './runners/model-runner';
-export type { SlotThreadData, ExtensionMessage, FromSlotThread } from './slot-messages';
-export type { SlotWorkerOptions, SlotExitListener } from './slot-worker';
-export type { SlotSpec, SlotBackend, ExecuteResult, SlotState, SlotExit } from './slot-spec';
-export { IllegalSlotTransitionError } from './slot-state';
+export type { SlotThreadData, ThreadMessage, CloseThread } from './slot-messages';
+export { describeSlot } from './slot-spec';
+export type { SlotSpec, SlotBackend, SlotExit } from './slot-spec';
+export { IllegalWorkerTransitionError } from './worker-state';
+export type { WorkerState } from './worker-state';
 export { defaultIntraOpThreads, oversubscriptionWarning } from './thread-budget';
 export type { JavascriptTensor } from './runners/javascript-tensors';
 export type { JavascriptModelContext } from './runners/javascript-runner';

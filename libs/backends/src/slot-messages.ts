@@ -1,33 +1,32 @@
-// The protocol between a SlotWorker (main thread) and its worker thread. SlotThreadData travels
-// as workerData; everything after that is one of these messages.
-import type { Tensor, WireError } from '@flotilla/contracts';
+// The lifecycle protocol between a SlotWorker (main thread) and the thread script its owner
+// supplies. SlotThreadData travels as workerData; after that the thread says `ready` or
+// `load-failed` once, and the owner may say `close`. Every other message is the owner's own
+// (ThreadMessage), passed through untouched in both directions.
 import type { SlotSpec } from './slot-spec';
 
 export interface SlotThreadData {
   readonly spec: SlotSpec;
-  /** What a thread script beyond the built-in one needs (see SlotWorkerOptions.extension). */
-  readonly extension?: unknown;
+  /** What the owner's thread script needs beyond the spec (SlotWorkerOptions.data). */
+  readonly data?: unknown;
 }
 
-/** A message of a kind only an extended thread script and its owner understand. */
-export interface ExtensionMessage {
+/** A message of a kind only the owner's thread script and the owner understand. */
+export interface ThreadMessage {
   readonly kind: string;
   readonly [field: string]: unknown;
 }
 
-export type ToSlotThread =
-  | { readonly kind: 'execute'; readonly id: number; readonly inputs: Tensor[]; readonly outputNames: string[] }
-  /** Release the session and let the thread end. */
-  | { readonly kind: 'close' };
+/** Release the model and let the thread end; sent by SlotWorker.close(). */
+export interface CloseThread {
+  readonly kind: 'close';
+}
 
-export type FromSlotThread =
+export type LifecycleReport =
   | { readonly kind: 'ready'; readonly inputNames: string[]; readonly outputNames: string[] }
-  | { readonly kind: 'load-failed'; readonly message: string }
-  | { readonly kind: 'result'; readonly id: number; readonly outputs: Tensor[]; readonly computeStartMs: number; readonly computeEndMs: number }
-  | { readonly kind: 'execute-failed'; readonly id: number; readonly error: WireError };
+  | { readonly kind: 'load-failed'; readonly message: string };
 
-const BUILT_IN_KINDS: ReadonlySet<string> = new Set<FromSlotThread['kind']>(['ready', 'load-failed', 'result', 'execute-failed']);
+const LIFECYCLE_KINDS: ReadonlySet<string> = new Set<LifecycleReport['kind']>(['ready', 'load-failed']);
 
-export function isBuiltInMessage(message: FromSlotThread | ExtensionMessage): message is FromSlotThread {
-  return BUILT_IN_KINDS.has(message.kind);
+export function isLifecycleReport(message: LifecycleReport | ThreadMessage): message is LifecycleReport {
+  return LIFECYCLE_KINDS.has(message.kind);
 }

@@ -1,5 +1,3 @@
-import type { Tensor } from '@flotilla/contracts';
-
 /** One instance slot: one loaded copy of one model version, run on its own worker thread. */
 export interface SlotSpec {
   readonly slotId: string;
@@ -22,19 +20,6 @@ export interface SlotSpec {
 }
 
 export type SlotBackend = 'onnxruntime' | 'javascript';
-
-export interface ExecuteResult {
-  readonly outputs: Tensor[];
-  /**
-   * When the worker started converting the inputs and when it finished converting the outputs:
-   * `performance.timeOrigin + performance.now()` in the worker, i.e. epoch ms with sub-ms
-   * precision, comparable across processes on one host.
-   */
-  readonly computeStartMs: number;
-  readonly computeEndMs: number;
-}
-
-export type SlotState = 'loading' | 'idle' | 'busy' | 'closed' | 'failed';
 
 /** Reported to `on('exit')` listeners whenever the slot's thread ends. */
 export interface SlotExit {

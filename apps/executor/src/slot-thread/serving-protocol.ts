@@ -1,10 +1,10 @@
 // What the executor's main thread and a slot's serving thread tell each other, beyond the
 // SlotWorker lifecycle (ready / load-failed / close). Everything here is plain data.
-import type { ExtensionMessage } from '@flotilla/backends';
+import type { ThreadMessage } from '@flotilla/backends';
 import type { DeviceName, SlotStatistics } from '@flotilla/contracts';
 import type { ModelSignature } from '@flotilla/execution';
 
-/** workerData.extension of a serving thread: where to listen and what to say about itself. */
+/** SlotWorkerOptions.data of a serving thread: where to listen and what to say about itself. */
 export interface ServingConfig {
   readonly natsServers: string | string[];
   /** The slot's own subject (`SUBJECTS.slotExecute`); the scheduler sends its payloads there. */
@@ -26,13 +26,13 @@ export interface ServingConfig {
 }
 
 /** main → thread: a reused slot took a new instance name (see reconcileInstances). */
-export interface RenameInstance extends ExtensionMessage {
+export interface RenameInstance extends ThreadMessage {
   readonly kind: 'rename';
   readonly instance: string;
 }
 
 /** thread → main: the slot's cumulative statistics, at most every statsIntervalMs. */
-export interface StatisticsReport extends ExtensionMessage {
+export interface StatisticsReport extends ThreadMessage {
   readonly kind: 'stats';
   readonly stats: SlotStatistics;
 }
@@ -41,7 +41,7 @@ export interface StatisticsReport extends ExtensionMessage {
  * thread → main: one payload's compute span, for the executor's tracer to record (a worker
  * thread has no OpenTelemetry SDK of its own). Sent only when ServingConfig.reportSpans is set.
  */
-export interface SpanReport extends ExtensionMessage {
+export interface SpanReport extends ThreadMessage {
   readonly kind: 'span';
   /** The scheduler's trace headers (`traceparent`, `tracestate`) as the payload carried them. */
   readonly traceHeaders: Readonly<Record<string, string>>;

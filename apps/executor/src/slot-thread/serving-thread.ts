@@ -1,6 +1,6 @@
-// Entry point of one slot's worker thread in the executor. Unlike the plain slot thread
-// (libs/backends), it takes its payloads from NATS itself: it subscribes to the slot's own
-// subject, runs payloads one at a time in arrival order, publishes each reply straight to the
+// Entry point of one slot's worker thread in the executor (the thread script SlotLoader gives
+// SlotWorker). It takes its payloads from NATS itself, not from the main thread: it subscribes to
+// the slot's own subject, runs payloads one at a time in arrival order, publishes each reply straight to the
 // gateway's inbox, then releases it to the scheduler (in batches when busy: ReleaseBatcher). The
 // executor's main thread never touches a payload; it loads, renames and closes slots, and
 // announces them.
@@ -10,30 +10,26 @@
 // saves the main thread two wake-ups per payload, and the slot goes from one payload to the next
 // without waiting for the main thread to hand it over.
 //
-// Lifecycle messages are SlotWorker's (ready / load-failed / close); see serving-protocol.ts for the rest.
+// Lifecycle messages are SlotWorker's (ready / load-failed / close, through SlotThreadContext);
+// see serving-protocol.ts for the rest.
 import { HEADERS, SUBJECTS, type SlotReleased } from '@flotilla/contracts';
-import { loadRunner, type ExtensionMessage, type FromSlotThread, type ModelRunner, type SlotThreadData } from '@flotilla/backends';
+import { SlotThreadContext, type ModelRunner, type ThreadMessage } from '@flotilla/backends';
 import { encodeJson, MessageBus, type IncomingMessage } from '@flotilla/transport';
-import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { PayloadExecutor } from './payload-executor';
 import { ReleaseBatcher } from './release-batcher';
 import type { FromServingThread, RenameInstance, ServingConfig } from './serving-protocol';
 import { ThrottledReport } from './throttled-report';
 
-const { spec, extension } = workerData as SlotThreadData;
-const config = extension as ServingConfig;
-const port = requireParentPort();
-const send = (message: FromServingThread | FromSlotThread) => port.postMessage(message);
+const thread = new SlotThreadContext<ServingConfig>();
+const config = thread.data;
+const send = (message: FromServingThread) => thread.send(message);
 
 async function serve(): Promise<void> {
-  let runner: ModelRunner;
-  try {
-    runner = await loadRunner(spec);
-  } catch (error) {
-    send({ kind: 'load-failed', message: error instanceof Error ? error.message : String(error) });
-    port.close();
-    return;
-  }
+  const runner = await thread.loadRunner();
+  if (runner) await serveWith(runner); // else SlotWorker.start rejects with the reason, and the thread ends
+}
+
+async function serveWith(runner: ModelRunner): Promise<void> {
   const bus = await MessageBus.connect({ servers: config.natsServers, name: `executor ${config.executorId} slot ${config.slotId}` });
   const executor = new PayloadExecutor(runner, config, bus.maxPayload);
   const stats = new ThrottledReport(config.statsIntervalMs, () => send({ kind: 'stats', stats: executor.stats.snapshot() }));
@@ -67,9 +63,9 @@ async function serve(): Promise<void> {
   // The server must know the subscription before the slot is announced ready, or the scheduler's
   // first payloads could go to a subject nobody listens on yet.
   await bus.flush();
-  send({ kind: 'ready', inputNames: [...runner.inputNames], outputNames: [...runner.outputNames] });
+  thread.ready(runner);
 
-  port.on('message', (message: ExtensionMessage) => {
+  thread.port.on('message', (message: ThreadMessage) => {
     if (message.kind === 'rename') executor.instance = (message as RenameInstance).instance;
     if (message.kind === 'close') void close();
   });
@@ -84,13 +80,8 @@ async function serve(): Promise<void> {
     await bus.drain().catch(() => undefined);
     stats.flush();
     await runner.release().catch(() => undefined);
-    port.close();
+    thread.port.close();
   }
-}
-
-function requireParentPort(): MessagePort {
-  if (!parentPort) throw new Error('serving-thread must be started as a worker thread by SlotWorker');
-  return parentPort;
 }
 
 void serve();

@@ -1,7 +1,8 @@
-// Test support for specs that start real worker threads. A worker thread cannot load the .ts
-// sources Vitest runs, so these specs compile the workspace to dist/ once (SWC, about a second),
-// point SlotWorker at the compiled thread entry, and generate real ONNX models into a temp dir with
-// the compiled model-generator CLI (a subprocess, so this library does not import a tool).
+// Test support for specs that start real worker threads or load real models. A worker thread
+// cannot load the .ts sources Vitest runs, so these specs compile the workspace to dist/ once
+// (SWC, about a second), point SlotWorker at a compiled thread script, and generate real ONNX
+// models into a temp dir with the compiled model-generator CLI (a subprocess, so this library
+// does not import a tool).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,10 +10,8 @@ import { join, resolve } from 'node:path';
 import type { SlotSpec } from '../slot-spec';
 
 export const WORKSPACE_ROOT = resolve(__dirname, '../../../..');
-export const COMPILED_BACKENDS = join(WORKSPACE_ROOT, 'dist/libs/backends/src');
-export const COMPILED_THREAD_SCRIPT = join(COMPILED_BACKENDS, 'slot-worker.thread.js');
-/** See crashing-slot.thread.ts. */
-export const COMPILED_CRASHING_THREAD_SCRIPT = join(COMPILED_BACKENDS, 'testing/crashing-slot.thread.js');
+/** See test-slot.thread.ts. */
+export const COMPILED_TEST_THREAD_SCRIPT = join(WORKSPACE_ROOT, 'dist/libs/backends/src/testing/test-slot.thread.js');
 
 /** About 5–8 ms per batch-1 run on one core here: long enough to overlap, short enough for a unit test. */
 export const TEST_MATMUL = { size: 512, layers: 400 };

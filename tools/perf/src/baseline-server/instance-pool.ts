@@ -1,9 +1,11 @@
-// A model's instances, each an onnxruntime session on its own worker thread (SlotWorker), fed from
-// one FIFO queue: a request runs on whichever instance is idle, or waits for the first to free up.
+// A model's instances, each an onnxruntime session on its own worker thread (WorkerInstance), fed
+// from one FIFO queue: a request runs on whichever instance is idle, or waits for the first to free up.
 // This is the whole "scheduler" a single-process server needs, and the floor Flotilla's
 // gateway → scheduler → executor hops are measured against.
-import { defaultIntraOpThreads, SlotWorker, type ExecuteResult } from '@flotilla/backends';
+import { defaultIntraOpThreads } from '@flotilla/backends';
 import type { Tensor } from '@flotilla/contracts';
+import { WorkerInstance } from '../worker-instance/worker-instance';
+import type { ExecuteResult } from '../worker-instance/worker-instance-messages';
 import type { ServedModel } from './repository-models';
 
 interface Waiting {
@@ -18,8 +20,8 @@ export class InstancePool {
 
   private constructor(
     readonly model: ServedModel,
-    private readonly idle: SlotWorker[],
-    private readonly all: readonly SlotWorker[],
+    private readonly idle: WorkerInstance[],
+    private readonly all: readonly WorkerInstance[],
   ) {}
 
   /** Starts every instance; threads per instance as Flotilla's executor picks them (cores / instances). */
@@ -27,7 +29,7 @@ export class InstancePool {
     const intraOpThreads = model.intraOpThreads ?? defaultIntraOpThreads(cores, model.instances);
     const workers = await Promise.all(
       Array.from({ length: model.instances }, (_, index) =>
-        SlotWorker.start({
+        WorkerInstance.start({
           slotId: `${model.name}_${index}`,
           modelName: model.name,
           modelVersion: model.version,

@@ -12,7 +12,7 @@ export function sampleInputs(inputs: readonly TensorMetadata[], seed = 1): Tenso
   });
 }
 
-/** A fresh copy whose buffers a worker may take over (SlotWorker transfers, i.e. detaches, them). */
+/** A fresh copy whose buffers a worker may take over (WorkerInstance transfers, i.e. detaches, them). */
 export function transferableCopy(tensors: readonly Tensor[]): Tensor[] {
   return tensors.map((tensor) => ({ ...tensor, data: new Uint8Array(tensor.data) }));
 }

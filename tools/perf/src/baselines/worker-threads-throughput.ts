@@ -1,15 +1,16 @@
-// Baseline (a), the scaling floor: N onnxruntime sessions on N worker threads (SlotWorker, as
-// Flotilla's executor uses), each running back to back. Two workers over one is the most a
-// `count: 2` instance group can gain on this machine, with no HTTP or messaging in the way.
-import { SlotWorker } from '@flotilla/backends';
+// Baseline (a), the scaling floor: N onnxruntime sessions on N worker threads (WorkerInstance,
+// whose threads SlotWorker starts as it does Flotilla's slots), each running back to back. Two
+// workers over one is the most a `count: 2` instance group can gain on this machine, with no HTTP
+// or messaging in the way.
 import type { Tensor } from '@flotilla/contracts';
 import { performance } from 'node:perf_hooks';
+import { WorkerInstance } from '../worker-instance/worker-instance';
 import { transferableCopy } from './sample-inputs';
 
 export async function workerThreadsThroughput(modelPath: string, inputs: readonly Tensor[], workers: number, durationMs: number, intraOpThreads = 1): Promise<number> {
   const slots = await Promise.all(
     Array.from({ length: workers }, (_, index) =>
-      SlotWorker.start({
+      WorkerInstance.start({
         slotId: `floor_${index}`,
         modelName: 'floor',
         modelVersion: 1,

@@ -1,0 +1,42 @@
+// What a slot's serving thread is started with: the backends' SlotSpec (which model, how to run
+// it) and the executor's ServingConfig (where to listen, what to report).
+import type { SlotSpec } from '@flotilla/backends';
+import type { ExecutorOptions } from './executor.options';
+import type { SlotEntry } from './slot-entry';
+import type { ServingConfig } from './slot-thread/serving-protocol';
+
+export function slotSpecOf(entry: SlotEntry, options: ExecutorOptions, intraOpThreads: number): SlotSpec {
+  const { plan } = entry;
+  return {
+    slotId: plan.slotId,
+    modelName: plan.model,
+    modelVersion: plan.version,
+    modelPath: plan.modelPath,
+    backend: plan.backend === 'javascript' ? 'javascript' : 'onnxruntime',
+    executionProvider: options.executionProvider,
+    deviceId: options.deviceId,
+    intraOpThreads,
+    interOpThreads: plan.interOpThreads ?? 1,
+    device: options.device,
+    inputNames: entry.tensors.input.map((input) => input.name),
+    outputNames: entry.tensors.output.map((output) => output.name),
+    parameters: plan.parameters,
+  };
+}
+
+export function servingConfigOf(entry: SlotEntry, options: ExecutorOptions, reportSpans: boolean): ServingConfig {
+  const { plan } = entry;
+  return {
+    natsServers: options.natsUrl,
+    subject: entry.subject,
+    executorId: options.executorId,
+    device: options.device,
+    slotId: plan.slotId,
+    modelVersion: plan.version,
+    instance: plan.instance,
+    tensors: entry.tensors,
+    statsIntervalMs: options.heartbeatMs,
+    releaseBatch: options.releaseBatch,
+    reportSpans,
+  };
+}

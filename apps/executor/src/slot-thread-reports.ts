@@ -1,0 +1,11 @@
+import type { ThreadMessage } from '@flotilla/backends';
+import { recordComputeSpan } from './compute-span';
+import type { SlotEntry } from './slot-entry';
+import type { FromServingThread } from './slot-thread/serving-protocol';
+
+/** What a slot's serving thread reports to the main thread: its statistics, and compute spans to record. */
+export function onThreadReport(entry: SlotEntry, message: ThreadMessage): void {
+  const report = message as FromServingThread;
+  if (report.kind === 'stats') entry.stats = report.stats; // announced with the next heartbeat
+  else if (report.kind === 'span') recordComputeSpan(report, { slotId: entry.plan.slotId, instance: entry.plan.instance, version: entry.plan.version });
+}
