@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { parseRateLimitMode } from '@flotilla/rate-limiting';
-import { COMMON_FLAGS, ControlPlaneModule, FlagError, FleetController, FleetView, flagString, parseFlags } from '@flotilla/service-kit';
+import { parseRateLimitMode, type RateLimitMode } from '@flotilla/rate-limiting';
+import { COMMON_FLAGS, ControlPlaneModule, FLEET_LIVENESS, FlagError, FleetController, FleetLivenessController, FleetView, flagString, parseFlags } from '@flotilla/service-kit';
 import { RATE_LIMIT_MODE, RateLimiterController } from './rate-limiter.controller';
 
 const FLAGS = [
@@ -12,7 +12,7 @@ const FLAGS = [
 export class RateLimiterModule {
   static fromArgv(argv: readonly string[]): DynamicModule {
     const flags = parseFlags(argv, FLAGS);
-    let mode;
+    let mode: RateLimitMode;
     try {
       mode = parseRateLimitMode(flagString(flags, 'rate-limit'));
     } catch (error) {
@@ -21,8 +21,9 @@ export class RateLimiterModule {
     return {
       module: RateLimiterModule,
       imports: [ControlPlaneModule.forRoot({ servers: flagString(flags, 'nats-url'), name: 'rate-limiter' })],
-      controllers: [RateLimiterController, FleetController],
-      providers: [{ provide: RATE_LIMIT_MODE, useValue: mode }, FleetView],
+      // With rate limiting off it only observes: membership is enough, and no beat wakes it.
+      controllers: [RateLimiterController, FleetController, ...(mode === 'off' ? [] : [FleetLivenessController])],
+      providers: [{ provide: RATE_LIMIT_MODE, useValue: mode }, { provide: FLEET_LIVENESS, useValue: mode !== 'off' }, FleetView],
     };
   }
 }

@@ -2,7 +2,9 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import {
   COMMON_FLAGS,
   ControlPlaneModule,
+  FLEET_LIVENESS,
   FleetController,
+  FleetLivenessController,
   FleetView,
   flagInt,
   flagString,
@@ -32,9 +34,11 @@ export class SchedulerModule {
     return {
       module: SchedulerModule,
       imports: [ControlPlaneModule.forRoot({ servers: flagString(flags, 'nats-url'), name: 'scheduler' })],
-      controllers: [SchedulerController, FleetController, RepositoryEventsController],
+      controllers: [SchedulerController, FleetController, FleetLivenessController, RepositoryEventsController],
       providers: [
         { provide: SCHEDULER_OPTIONS, useValue: { slotDepth: flagInt(flags, 'instance-prefetch', 1, 64) } },
+        // The scheduler fails the payloads of an executor that dies: it hears beats.
+        { provide: FLEET_LIVENESS, useValue: true },
         FleetView,
         ModelRecords,
         SchedulerState,

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { AsyncMicroserviceOptions } from '@nestjs/microservices';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { TelemetryHandle } from '@flotilla/telemetry';
+import { ControlPlaneListening } from './control-plane/control-plane-listening';
 import { ControlPlaneServer } from './control-plane/control-plane.server';
 import { NATS_CONNECTION } from './control-plane/control-plane.module';
 import { FlagError } from './flags';
@@ -38,8 +39,8 @@ export async function runService(definition: ServiceDefinition, argv = process.a
 
   try {
     const app = await NestFactory.createMicroservice<AsyncMicroserviceOptions>(withTelemetryShutdown(module, definition.telemetry), {
-      inject: [NATS_CONNECTION],
-      useFactory: (connection: NatsConnection) => ({ strategy: new ControlPlaneServer(connection) }),
+      inject: [NATS_CONNECTION, ControlPlaneListening],
+      useFactory: (connection: NatsConnection, listening: ControlPlaneListening) => ({ strategy: new ControlPlaneServer(connection, listening) }),
       logger,
       abortOnError: false,
     });

@@ -4,6 +4,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { connectNats, MessageBus, type BusOptions } from '@flotilla/transport';
 import { ControlErrorFilter } from './control-error.filter';
 import { ControlPlaneClient } from './control-plane.client';
+import { ControlPlaneListening } from './control-plane-listening';
 
 /** The service's one NATS connection; the control plane's server strategy subscribes on it too. */
 export const NATS_CONNECTION = Symbol('NatsConnection');
@@ -31,9 +32,10 @@ export class ControlPlaneModule implements OnApplicationShutdown {
         { provide: NATS_CONNECTION, useFactory: () => connectNats(options) },
         { provide: BUS, inject: [NATS_CONNECTION], useFactory: (connection: NatsConnection) => MessageBus.over(connection) },
         { provide: ControlPlaneClient, inject: [NATS_CONNECTION], useFactory: (connection: NatsConnection) => new ControlPlaneClient(connection) },
+        ControlPlaneListening,
         { provide: APP_FILTER, useClass: ControlErrorFilter },
       ],
-      exports: [NATS_CONNECTION, BUS, ControlPlaneClient],
+      exports: [NATS_CONNECTION, BUS, ControlPlaneClient, ControlPlaneListening],
     };
   }
 

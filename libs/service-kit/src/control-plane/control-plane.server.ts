@@ -3,6 +3,7 @@ import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { context } from '@opentelemetry/api';
 import { extractTraceContext } from '@flotilla/telemetry';
 import { ControlReplySerializer, ControlRequestDeserializer } from './control-codecs';
+import type { ControlPlaneListening } from './control-plane-listening';
 
 /** Header access the way Nest's NatsContext hands NATS headers over. */
 interface HeaderCarrier {
@@ -21,7 +22,10 @@ interface HeaderCarrier {
 export class ControlPlaneServer extends ServerNats {
   private readonly controlSubscriptions: Subscription[] = [];
 
-  constructor(private readonly connection: NatsConnection) {
+  constructor(
+    private readonly connection: NatsConnection,
+    private readonly listening?: ControlPlaneListening,
+  ) {
     super({ serializer: new ControlReplySerializer(), deserializer: new ControlRequestDeserializer() });
     this.setOnProcessingStartHook((_transport, rpcContext, done) => {
       const headers = (rpcContext as unknown as HeaderCarrier).getHeaders();
@@ -51,6 +55,9 @@ export class ControlPlaneServer extends ServerNats {
       const queue = (handler.extras as { queue?: string } | undefined)?.queue;
       this.controlSubscriptions.push(connection.subscribe(pattern, { queue, callback: this.getMessageHandler(pattern).bind(this) }));
     }
+    // Whatever the service publishes from now on follows these subscriptions on the same
+    // connection, so the server knows them before any answer can come back.
+    this.listening?.markSubscribed();
   }
 
   override async close(): Promise<void> {

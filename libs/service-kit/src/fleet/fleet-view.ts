@@ -1,8 +1,16 @@
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { SUBJECTS, type ExecutorAnnouncement, type ExecutorBeat, type FleetResync } from '@flotilla/contracts';
 import { ExecutorRegistry, type SlotChanges } from '@flotilla/fleet';
 import { DeadlineTimer } from '@flotilla/transport';
 import { ControlPlaneClient } from '../control-plane/control-plane.client';
+import { ControlPlaneListening } from '../control-plane/control-plane-listening';
+
+/**
+ * Provide `true` in a service that acts on executors dying (the scheduler fails their payloads) and
+ * register FleetLivenessController beside FleetController there. Elsewhere the view holds the
+ * fleet's membership only — announcements and departures — and no beat ever wakes the process.
+ */
+export const FLEET_LIVENESS = Symbol('FleetLiveness');
 
 /** How a change to the fleet came about. */
 export type FleetChangeCause = 'announced' | 'left' | 'silent';
@@ -17,18 +25,24 @@ export interface FleetChange {
 
 /**
  * This process's one view of the fleet: every executor's last announcement (with the statistics
- * its beats brought since), fed by FleetController. Whoever needs the fleet reads it here or
- * listens to its changes; nobody else decodes executor messages.
+ * its beats brought since), fed by FleetController (and FleetLivenessController where liveness
+ * matters). Whoever needs the fleet reads it here or listens to its changes; nobody else decodes
+ * executor messages.
  *
- * An executor announces its slots only when they change and beats in between. A beat from an
- * executor this view does not know at that revision (this process started later, or an
- * announcement was lost) makes it ask that executor to announce again — at most once per beat
- * period. An executor silent for three beats is gone: one timer, armed for the earliest such
+ * Liveness costs wake-ups: every beat wakes every process that hears it, ~2 ms of CPU each on a
+ * small VM (docs/benchmarks.md, "Idle CPU"). So only services that act on a death hear beats; the
+ * others (the gateway, whose tensor-path choice falls back to frames safely; the model
+ * repository, whose GPU list only grows) keep membership from announcements and departures.
+ *
+ * An executor announces its slots only when they change and beats in between. At start the view
+ * asks every executor to announce (`fleetResync`); a beat from an executor it does not know at
+ * that revision (an announcement was lost) makes it ask that executor again — at most once per
+ * beat period. An executor silent for three beats is gone: one timer, armed for the earliest such
  * deadline and moved on every beat, finds it: while executors are alive neither a sweep nor the
  * timer itself wakes an idle process.
  */
 @Injectable()
-export class FleetView implements OnApplicationShutdown {
+export class FleetView implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('fleet');
   private readonly registry = new ExecutorRegistry();
   private readonly listeners: ((change: FleetChange) => void)[] = [];
@@ -36,7 +50,16 @@ export class FleetView implements OnApplicationShutdown {
   /** When each executor was last asked to announce itself, so that a run of beats asks once. */
   private readonly askedAt = new Map<string, number>();
 
-  constructor(private readonly control: ControlPlaneClient) {}
+  constructor(
+    private readonly control: ControlPlaneClient,
+    private readonly listening: ControlPlaneListening,
+    @Optional() @Inject(FLEET_LIVENESS) private readonly liveness: boolean = false,
+  ) {}
+
+  /** Executors that announced before this process started tell it now (once it hears their answers). */
+  onApplicationBootstrap(): void {
+    void this.listening.subscribed.then(() => this.ask({}, 'the whole fleet'));
+  }
 
   onChange(listener: (change: FleetChange) => void): void {
     this.listeners.push(listener);
@@ -65,7 +88,7 @@ export class FleetView implements OnApplicationShutdown {
     if (now - (this.askedAt.get(beat.executorId) ?? -Infinity) < beat.heartbeatMs) return;
     this.askedAt.set(beat.executorId, now);
     this.logger.debug(`executor ${beat.executorId} is at revision ${beat.revision}, which this view has not seen: asking it to announce`);
-    this.control.emitEvent(SUBJECTS.fleetResync, { executorId: beat.executorId } satisfies FleetResync).catch((error: Error) => this.logger.warn(`could not ask ${beat.executorId} to announce: ${error.message}`));
+    this.ask({ executorId: beat.executorId }, beat.executorId);
   }
 
   left(executorId: string): void {
@@ -77,9 +100,13 @@ export class FleetView implements OnApplicationShutdown {
     this.silence.stop();
   }
 
+  private ask(resync: FleetResync, whom: string): void {
+    this.control.emitEvent(SUBJECTS.fleetResync, resync).catch((error: Error) => this.logger.warn(`could not ask ${whom} to announce: ${error.message}`));
+  }
+
   /** Arms the silence timer for the earliest deadline now, while awake anyway: beats push it back, so it fires only when one is missed. */
   private watchSilence(): void {
-    this.silence.resetTo(this.registry.nextExpiry());
+    if (this.liveness) this.silence.resetTo(this.registry.nextExpiry());
   }
 
   /** Removes every executor silent for too long; returns when to look again. */

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { invalidArg, SUBJECTS, type ModelLifecycleEvent, type ModelRecord, type RepositorySnapshot } from '@flotilla/contracts';
 import { ControlPlaneClient } from '../control-plane/control-plane.client';
+import { ControlPlaneListening } from '../control-plane/control-plane-listening';
 
 /** How often a service asks for the index until the model repository answers (services start in any order). */
 const RETRY_MS = 250;
@@ -20,14 +21,18 @@ export class ModelRecords implements OnApplicationBootstrap, OnApplicationShutdo
   private refreshedAt = 0;
   private stopped = false;
 
-  constructor(private readonly control: ControlPlaneClient) {}
+  constructor(
+    private readonly control: ControlPlaneClient,
+    private readonly listening: ControlPlaneListening,
+  ) {}
 
   onChange(listener: (models: ModelRecord[]) => void): void {
     this.listeners.push(listener);
   }
 
+  /** Asks for the index once lifecycle events are heard, so that none falls between the two. */
   onApplicationBootstrap(): void {
-    void this.follow();
+    void this.listening.subscribed.then(() => this.follow());
   }
 
   onApplicationShutdown(): void {
