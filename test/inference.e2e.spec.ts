@@ -134,10 +134,10 @@ describe("Triton's statistics extension", () => {
   const statsOf = async (path: string) => (await http(`${flotilla.url}${path}`)).json<{ model_stats: ModelStats[] }>().model_stats;
 
   it('counts each successful request once, with queue and compute time, within a heartbeat', async () => {
-    // Figures arrive with executors' heartbeats (every 500 ms): start from settled ones.
+    // Figures arrive with executors' beats (every second): start from settled ones.
     let [before] = await statsOf('/v2/models/simple/versions/1/stats');
     for (;;) {
-      await new Promise((r) => setTimeout(r, 600));
+      await new Promise((r) => setTimeout(r, 1200));
       const [again] = await statsOf('/v2/models/simple/versions/1/stats');
       if (again.inference_stats.success.count === before.inference_stats.success.count) break;
       before = again;

@@ -30,7 +30,7 @@ const FLAGS: readonly FlagSpec[] = [
   { name: 'backend', description: 'execution backend', default: 'onnxruntime' },
   { name: 'execution-provider', description: 'cpu | cuda | tensorrt (default: cpu on cpu, cuda on gpu:N)' },
   { name: 'simulate-gpu', description: 'act as gpu:N while running on the CPU provider', default: 'false' },
-  { name: 'heartbeat-ms', description: 'how often this executor sends its liveness beat (its slots are announced on every change); three missed beats and the fleet counts it gone', default: '500' },
+  { name: 'heartbeat-ms', description: 'how often this executor sends its liveness beat (its slots are announced on every change); three missed beats and the fleet counts it gone', default: '1000' },
   { name: 'release-batch', description: "most finished payloads a busy slot reports in one release; keep it <= the scheduler's --instance-prefetch", default: '2' },
   { name: 'cores', description: 'cores available to this executor', default: String(availableParallelism()) },
   { name: 'executor-id', description: 'id on the bus (default: derived from the device, unique per process)' },
