@@ -107,6 +107,7 @@ export class SlotEntry {
       group: plan.group,
       instance: plan.instance,
       passive: plan.passive,
+      rateLimiter: plan.rateLimiter,
       state,
       stats,
       ...(failure ? { error: failure } : {}),

@@ -63,6 +63,16 @@ export type DeviceName = 'cpu' | `gpu:${number}`;
  */
 export type SlotState = 'loading' | 'ready' | 'draining' | 'failed';
 
+/**
+ * What a slot's instance group asks of the rate limiter (`rate_limiter { resources, priority }`):
+ * the resources it holds while executing (per device, or `global`) and its priority (0 already
+ * read as 1). No resources and priority 1 for a group without one. Ignored with `--rate-limit=off`.
+ */
+export interface SlotRateLimiter {
+  readonly resources: readonly { readonly name: string; readonly global: boolean; readonly count: number }[];
+  readonly priority: number;
+}
+
 /** One instance slot as its executor announces it. */
 export interface SlotAnnouncement {
   /** Unique across the fleet: `<executorId>/<model>/<version>/<instance name>`. */
@@ -75,6 +85,7 @@ export interface SlotAnnouncement {
   /** Triton's instance name, `<group>_<n>`. */
   readonly instance: string;
   readonly passive: boolean;
+  readonly rateLimiter: SlotRateLimiter;
   readonly state: SlotState;
   readonly error?: string;
   /** Cumulative statistics of the requests this slot handled (Triton's statistics extension). */

@@ -1,4 +1,4 @@
-import type { DeviceName, ModelRecord } from '@flotilla/contracts';
+import type { DeviceName, ModelRecord, SlotRateLimiter } from '@flotilla/contracts';
 import { getParameter, instancePlacements, instanceSignature, type ModelConfig } from '@flotilla/model-config';
 
 /** One instance slot an executor should create. */
@@ -10,6 +10,8 @@ export interface PlannedSlot {
   readonly group: string;
   readonly instance: string;
   readonly passive: boolean;
+  /** Its group's `rate_limiter`: resources held while executing, and priority. */
+  readonly rateLimiter: SlotRateLimiter;
   /** From the model's `intra_op_thread_count` / `inter_op_thread_count` parameters, when set. */
   readonly intraOpThreads?: number;
   readonly interOpThreads?: number;
@@ -46,6 +48,7 @@ export function planSlots(executorId: string, device: DeviceName, models: readon
           group: placement.group,
           instance: placement.name,
           passive: placement.passive,
+          rateLimiter: placement.rateLimiter,
           intraOpThreads,
           interOpThreads,
           backend: config.backend,

@@ -11,6 +11,7 @@ const slot = (instance: string, overrides: Partial<SlotAnnouncement> = {}): Slot
   group: 'm_0',
   instance,
   passive: false,
+  rateLimiter: { resources: [], priority: 1 },
   state: 'ready',
   stats: { success: none, fail: none, queue: none, computeInfer: none, inferenceCount: 0, executionCount: 0, lastInference: 0, batches: {} },
   ...overrides,

@@ -10,6 +10,7 @@ export function plannedSlot(overrides: Partial<PlannedSlot> = {}): PlannedSlot {
     group: 'double',
     instance: 'double_0',
     passive: false,
+    rateLimiter: { resources: [], priority: 1 },
     backend: 'onnxruntime',
     signature: 'double|cpu',
     parameters: {},
