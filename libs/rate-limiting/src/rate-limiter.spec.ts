@@ -140,6 +140,8 @@ describe('RateLimiter', () => {
       for (const id of ['big_0', 'free_0', 'other_0']) limiter.stage(id);
       expect(limiter.grants()).toEqual(['free_0', 'other_0']);
       expect(limiter.state('big_0')).toBe('staged');
+      // They share nothing with big_0, so they do not count against its bound.
+      expect(limiter.snapshot().staged).toMatchObject([{ id: 'big_0', overtakes: 0 }]);
     });
 
     /**
