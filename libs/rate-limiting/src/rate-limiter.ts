@@ -2,7 +2,7 @@ import type { DeviceName } from '@flotilla/contracts';
 import { InstanceContext, type InstanceState } from './instance-context';
 import { poolOf, type PoolKey } from './pool-key';
 import type { ExplicitResources } from './rate-limit-resource-option';
-import { ResourcePools, type PoolSnapshot } from './resource-pools';
+import { ResourcePools, type PoolOwner, type PoolSnapshot } from './resource-pools';
 
 /** One resource of an instance group's `rate_limiter` (structurally model-config's `ModelRateLimiterResource`). */
 export interface RateLimiterResource {
@@ -91,6 +91,8 @@ export interface RateLimiterSnapshot {
 export class RateLimiter {
   private readonly pools: ResourcePools;
   private readonly contexts = new Map<string, InstanceContext>();
+  /** Each instance's registration in the pools, kept so grants and releases do no lookups there. */
+  private readonly owners = new Map<InstanceContext, PoolOwner>();
   private readonly resourcePools = new Map<string, readonly PoolKey[]>();
   /** Staged instances sorted by (scaledPriority, sequence); the key does not change while staged. */
   private staged: InstanceContext[] = [];
@@ -121,7 +123,9 @@ export class RateLimiter {
     );
     for (const instance of instances) {
       const priority = Math.max(instance.priority, 1);
-      this.contexts.set(instance.id, new InstanceContext(instance.id, instance.model, instance.version, instance.device, priority, this.sequence++));
+      const context = new InstanceContext(instance.id, instance.model, instance.version, instance.device, priority, this.sequence++);
+      this.contexts.set(instance.id, context);
+      this.owners.set(context, this.pools.owner(instance.id));
       this.resourcePools.set(instance.id, [...new Set(instance.resources.map((r) => poolOf(instance.device, r.global)))]);
     }
   }
@@ -136,6 +140,7 @@ export class RateLimiter {
     const from = context.remove();
     if (from === 'staged') this.staged.splice(this.staged.indexOf(context), 1);
     this.contexts.delete(id);
+    this.owners.delete(context);
     this.resourcePools.delete(id);
     this.pools.remove(id);
   }
@@ -169,7 +174,7 @@ export class RateLimiter {
   release(id: string): void {
     const context = this.contextOf(id);
     context.release();
-    this.pools.release(id);
+    this.pools.releaseOwner(this.owners.get(context)!);
   }
 
   /**
@@ -181,17 +186,24 @@ export class RateLimiter {
     const granted: string[] = [];
     const staged = this.staged;
     const bound = this.options.maxOvertakes ?? this.contexts.size;
+    const pools = this.pools;
+    const owners = this.owners;
     let head: InstanceContext | undefined;
+    let headOwner: PoolOwner | undefined;
     let kept = 0;
     for (let i = 0; i < staged.length; i++) {
       const context = staged[i];
+      const owner = owners.get(context)!;
       let grant: boolean;
       if (head === undefined) {
-        grant = this.pools.allocate(context.id);
-        if (!grant) head = context;
+        grant = pools.allocateOwner(owner);
+        if (!grant) {
+          head = context;
+          headOwner = owner;
+        }
       } else {
-        const contends = this.pools.overlap(context.id, head.id);
-        grant = !(contends && head.overtakes >= bound) && this.pools.allocate(context.id);
+        const contends = pools.overlapOwners(owner, headOwner!);
+        grant = !(contends && head.overtakes >= bound) && pools.allocateOwner(owner);
         if (grant && contends) head.overtakes++;
       }
       if (grant) {

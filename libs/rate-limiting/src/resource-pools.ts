@@ -23,7 +23,11 @@ export interface PoolSnapshot {
   readonly allocated: number;
 }
 
-interface Owner {
+/**
+ * One owner's registration, as `owner(id)` hands it out: callers on a hot path keep it and call
+ * `allocateOwner`/`releaseOwner`/`overlapOwners` with it, saving a lookup by id per call.
+ */
+export interface PoolOwner {
   readonly id: string;
   readonly needs: readonly ResourceNeed[];
   /** The same needs as indices into `total`/`allocated`, so allocation does no lookups. */
@@ -53,7 +57,7 @@ interface Owner {
  * until enough is released.
  */
 export class ResourcePools {
-  private readonly owners = new Map<string, Owner>();
+  private readonly owners = new Map<string, PoolOwner>();
   private readonly slotIndex = new Map<PoolKey, Map<string, number>>();
   private readonly slotKeys: { pool: PoolKey; name: string }[] = [];
   private readonly total: number[] = [];
@@ -88,9 +92,19 @@ export class ResourcePools {
     this.applySizes(this.sizes([...this.owners.values()].map((o) => o.needs)));
   }
 
+  /** The registration of a known owner (throws for unknown ids), for the `…Owner` methods. */
+  owner(id: string): PoolOwner {
+    return this.ownerOf(id);
+  }
+
   /** Takes everything the owner needs if every part fits, else nothing; returns whether it did. */
   allocate(id: string): boolean {
-    const owner = this.ownerOf(id);
+    return this.allocateOwner(this.ownerOf(id));
+  }
+
+  /** `allocate` with the owner's registration in hand. */
+  allocateOwner(owner: PoolOwner): boolean {
+    const id = owner.id;
     if (owner.holding) throw new Error(`resource pools: owner ${id} already holds its resources`);
     const { slots, counts } = owner;
     for (let i = 0; i < slots.length; i++) {
@@ -103,7 +117,12 @@ export class ResourcePools {
 
   /** Gives back what `allocate` took for this owner. */
   release(id: string): void {
-    const owner = this.ownerOf(id);
+    this.releaseOwner(this.ownerOf(id));
+  }
+
+  /** `release` with the owner's registration in hand. */
+  releaseOwner(owner: PoolOwner): void {
+    const id = owner.id;
     if (!owner.holding) throw new Error(`resource pools: owner ${id} holds nothing to release`);
     const { slots, counts } = owner;
     for (let i = 0; i < slots.length; i++) this.allocated[slots[i]] -= counts[i];
@@ -112,8 +131,13 @@ export class ResourcePools {
 
   /** Whether two owners need any (pool, name) in common (counts of 0 included: they are listed). */
   overlap(a: string, b: string): boolean {
-    const x = this.ownerOf(a).slots;
-    const y = this.ownerOf(b).slots;
+    return this.overlapOwners(this.ownerOf(a), this.ownerOf(b));
+  }
+
+  /** `overlap` with both registrations in hand. */
+  overlapOwners(a: PoolOwner, b: PoolOwner): boolean {
+    const x = a.slots;
+    const y = b.slots;
     for (let i = 0; i < x.length; i++) {
       for (let j = 0; j < y.length; j++) if (x[i] === y[j]) return true;
     }
@@ -130,7 +154,7 @@ export class ResourcePools {
       .sort((a, b) => comparePoolKeys(a.pool, b.pool) || compareText(a.name, b.name));
   }
 
-  private ownerOf(id: string): Owner {
+  private ownerOf(id: string): PoolOwner {
     const owner = this.owners.get(id);
     if (owner === undefined) throw new Error(`resource pools: unknown owner ${id}`);
     return owner;
