@@ -73,6 +73,8 @@ export class KserveRouter {
         return json(200, (await this.catalog.refresh()).flatMap(repositoryIndexRows));
       case 'flotilla-slots':
         return json(200, await this.catalog.schedulerStatus());
+      case 'flotilla-rate-limiter':
+        return json(200, await this.catalog.rateLimiterStatus());
       case 'model-stats': {
         const [records, snapshot] = await Promise.all([this.catalog.refresh(), this.catalog.statistics()]);
         return json(200, modelStatistics(records, snapshot, route.model, route.version));

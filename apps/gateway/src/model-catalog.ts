@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { SUBJECTS, type ModelRecord, type SchedulerStatus, type StatisticsSnapshot } from '@flotilla/contracts';
+import { SUBJECTS, type ModelRecord, type RateLimiterStatus, type SchedulerStatus, type StatisticsSnapshot } from '@flotilla/contracts';
 import { ControlPlaneClient, ModelRecords } from '@flotilla/service-kit';
 
 /**
@@ -27,6 +27,11 @@ export class ModelCatalog {
   /** Per model version, the summed statistics of its slots (Triton's statistics extension). */
   statistics(): Promise<StatisticsSnapshot> {
     return this.control.request<StatisticsSnapshot>(SUBJECTS.schedulerStatistics);
+  }
+
+  /** The rate limiter's pools, waiting instances, execution counts and priorities. */
+  rateLimiterStatus(): Promise<RateLimiterStatus> {
+    return this.control.request<RateLimiterStatus>(SUBJECTS.rateLimiterStatus);
   }
 
   /** The scheduler's live view: which model versions have instance slots that can execute. */

@@ -3,6 +3,7 @@ import { SUBJECTS, type ModelLifecycleEvent, type ModelRecord, type RepositorySn
 import { loadRepository } from '@flotilla/repository';
 import { ControlPlaneClient } from '@flotilla/service-kit';
 import { DeviceInventory } from './device-inventory';
+import { applyResourceLimits, type RateLimitOptions } from './resource-limits';
 
 export const REPOSITORY_OPTIONS = Symbol('RepositoryOptions');
 
@@ -11,6 +12,7 @@ export interface RepositoryOptions {
   /** GPU ids given with --gpus; undefined means "learn them from the executors". */
   readonly gpus?: readonly number[];
   readonly discoveryMs: number;
+  readonly rateLimit: RateLimitOptions;
 }
 
 /**
@@ -65,7 +67,7 @@ export class RepositoryService implements OnApplicationBootstrap {
   private async load(): Promise<void> {
     const gpus = this.devices.list();
     const previous = new Map(this.models.map((model) => [model.name, JSON.stringify(model)]));
-    this.models = await loadRepository(this.options.repository, { gpus });
+    this.models = applyResourceLimits(await loadRepository(this.options.repository, { gpus }), this.options.rateLimit);
     const changed = this.models.filter((model) => previous.get(model.name) !== JSON.stringify(model));
     for (const model of changed) this.report(model, gpus);
     const announced = changed.filter((model) => !model.reason);

@@ -1,14 +1,15 @@
 import { Controller, Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
-import { QUEUE_GROUPS, SUBJECTS, type ExecutorAnnouncement, type RegistrySnapshot } from '@flotilla/contracts';
-import type { RateLimitMode } from '@flotilla/rate-limiting';
+import { QUEUE_GROUPS, SUBJECTS, type ExecutorAnnouncement, type RateLimiterStatus, type RegistrySnapshot } from '@flotilla/contracts';
+import type { RateLimiter, RateLimitMode } from '@flotilla/rate-limiting';
 import { FleetView } from '@flotilla/service-kit';
+import { RATE_LIMITER } from './instance-registration';
 
 export const RATE_LIMIT_MODE = Symbol('RateLimitMode');
 
 /**
  * The instance registry: every executor's slots and how many payloads each slot has executed, as
- * this process's fleet view holds them.
+ * this process's fleet view holds them; and the rate limiter's pools and instances.
  *
  * With `--rate-limit=off` (Triton's default) the scheduler picks slots itself and this service
  * only observes — it is never on a request's path. The execution counts kept here are what
@@ -21,10 +22,21 @@ export class RateLimiterController implements OnApplicationBootstrap {
   constructor(
     private readonly fleet: FleetView,
     @Inject(RATE_LIMIT_MODE) private readonly mode: RateLimitMode,
+    @Inject(RATE_LIMITER) private readonly limiter: RateLimiter | undefined,
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.mode !== 'off') this.logger.warn(`--rate-limit=${this.mode}: resource-based scheduling is not implemented yet; instances are granted as with 'off'`);
+    if (this.mode !== 'off') {
+      this.logger.warn(
+        `--rate-limit=${this.mode}: pools are sized and models whose resources can never be met fail to load, but requests are not yet held for resources or ordered by priority: they run as with 'off'`,
+      );
+    }
+  }
+
+  @MessagePattern(SUBJECTS.rateLimiterStatus, { queue: QUEUE_GROUPS.rateLimiter })
+  status(): RateLimiterStatus {
+    if (!this.limiter) return { rateLimit: this.mode, pools: [], staged: [], instances: [] };
+    return { rateLimit: this.mode, ...this.limiter.snapshot() };
   }
 
   @MessagePattern(SUBJECTS.registrySnapshot, { queue: QUEUE_GROUPS.rateLimiter })

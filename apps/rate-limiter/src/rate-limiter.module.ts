@@ -1,11 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { parseRateLimitMode, type RateLimitMode } from '@flotilla/rate-limiting';
+import { parseRateLimitMode, parseRateLimitResources, rateLimiterFor, type ExplicitResources, type RateLimitMode } from '@flotilla/rate-limiting';
 import { COMMON_FLAGS, ControlPlaneModule, FLEET_LIVENESS, FlagError, FleetController, FleetLivenessController, FleetView, flagString, parseFlags } from '@flotilla/service-kit';
+import { InstanceRegistration, RATE_LIMITER } from './instance-registration';
 import { RATE_LIMIT_MODE, RateLimiterController } from './rate-limiter.controller';
 
 const FLAGS = [
   ...COMMON_FLAGS,
   { name: 'rate-limit', description: 'off | execution_count', default: 'off' },
+  { name: 'rate-limit-resource', description: "<name>:<count>[:<device>], repeatable: a resource's count on one device, or on every device without one", repeatable: true },
 ];
 
 @Module({})
@@ -13,8 +15,10 @@ export class RateLimiterModule {
   static fromArgv(argv: readonly string[]): DynamicModule {
     const flags = parseFlags(argv, FLAGS);
     let mode: RateLimitMode;
+    let explicitResources: ExplicitResources;
     try {
       mode = parseRateLimitMode(flagString(flags, 'rate-limit'));
+      explicitResources = parseRateLimitResources(flags.get('rate-limit-resource') ?? []);
     } catch (error) {
       throw new FlagError((error as Error).message);
     }
@@ -23,7 +27,13 @@ export class RateLimiterModule {
       imports: [ControlPlaneModule.forRoot({ servers: flagString(flags, 'nats-url'), name: 'rate-limiter' })],
       // With rate limiting off it only observes: membership is enough, and no beat wakes it.
       controllers: [RateLimiterController, FleetController, ...(mode === 'off' ? [] : [FleetLivenessController])],
-      providers: [{ provide: RATE_LIMIT_MODE, useValue: mode }, { provide: FLEET_LIVENESS, useValue: mode !== 'off' }, FleetView],
+      providers: [
+        { provide: RATE_LIMIT_MODE, useValue: mode },
+        { provide: RATE_LIMITER, useValue: rateLimiterFor(mode, { explicitResources }) },
+        { provide: FLEET_LIVENESS, useValue: mode !== 'off' },
+        FleetView,
+        InstanceRegistration,
+      ],
     };
   }
 }

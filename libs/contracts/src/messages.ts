@@ -234,5 +234,28 @@ export interface RegistrySnapshot {
   readonly executions: Readonly<Record<string, number>>;
 }
 
+/**
+ * The rate limiter as `GET /v2/flotilla/rate-limiter` shows it. With `--rate-limit=off` every list
+ * is empty: resources and priorities are ignored then.
+ */
+export interface RateLimiterStatus {
+  readonly rateLimit: 'off' | 'execution_count';
+  /** Every pool: `global` or a device index (`cpu` instances count on device 0), a resource name, its size and what is held. */
+  readonly pools: readonly { readonly pool: 'global' | number; readonly name: string; readonly total: number; readonly allocated: number }[];
+  /** Instances waiting for their resources, in the order they will be tried, with how long each has waited. */
+  readonly staged: readonly { readonly id: string; readonly waitingMs: number; readonly overtakes: number }[];
+  /** Every registered instance slot: its execution count, priority and state. */
+  readonly instances: readonly {
+    readonly id: string;
+    readonly model: string;
+    readonly version: number;
+    readonly device: DeviceName;
+    readonly pools: readonly ('global' | number)[];
+    readonly priority: number;
+    readonly executions: number;
+    readonly state: 'idle' | 'staged' | 'allocated';
+  }[];
+}
+
 /** Reply envelope for JSON request/reply control messages. */
 export type ControlReply<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: WireError };

@@ -36,6 +36,8 @@ export const SUBJECTS = {
   schedulerStatistics: 'flotilla.scheduler.statistics',
   /** request → RegistrySnapshot: the rate limiter's view of every instance slot. */
   registrySnapshot: 'flotilla.rate-limiter.registry',
+  /** request → RateLimiterStatus: pools, waiting instances, execution counts and priorities (`GET /v2/flotilla/rate-limiter`). */
+  rateLimiterStatus: 'flotilla.rate-limiter.status',
 } as const;
 
 /** Queue groups: replicas of one service share a group so that each request reaches one of them. */

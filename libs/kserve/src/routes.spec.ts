@@ -20,6 +20,7 @@ describe('matchRoute', () => {
     ['POST', '/v2/models/simple/infer?x=/y', { kind: 'model-infer', model: 'simple' }],
     ['POST', '/v2/repository/index', { kind: 'repository-index' }],
     ['GET', '/v2/flotilla/slots', { kind: 'flotilla-slots' }],
+    ['GET', '/v2/flotilla/rate-limiter', { kind: 'flotilla-rate-limiter' }],
   ])('%s %s', (method, path, expected) => {
     expect(matchRoute(method, path)).toEqual(expected);
   });

@@ -5,7 +5,7 @@
 export type ModelRouteKind = 'model-metadata' | 'model-ready' | 'model-config' | 'model-infer';
 
 export type RouteMatch =
-  | { readonly kind: 'health-live' | 'health-ready' | 'server-metadata' | 'repository-index' | 'flotilla-slots' }
+  | { readonly kind: 'health-live' | 'health-ready' | 'server-metadata' | 'repository-index' | 'flotilla-slots' | 'flotilla-rate-limiter' }
   | { readonly kind: ModelRouteKind; readonly model: string; readonly version?: string }
   /** Statistics for one model (and version), or for every model when `model` is absent. */
   | { readonly kind: 'model-stats'; readonly model?: string; readonly version?: string }
@@ -46,6 +46,8 @@ export function matchRoute(method: string, path: string): RouteMatch {
   if (rest.length === 2 && rest[0] === 'repository' && rest[1] === 'index') return withMethod(method, 'POST', { kind: 'repository-index' });
   // Flotilla's own: where every instance slot runs, and whether it is busy.
   if (rest.length === 2 && rest[0] === 'flotilla' && rest[1] === 'slots') return withMethod(method, 'GET', { kind: 'flotilla-slots' });
+  // Flotilla's own: the rate limiter's pools, waiting instances, execution counts and priorities.
+  if (rest.length === 2 && rest[0] === 'flotilla' && rest[1] === 'rate-limiter') return withMethod(method, 'GET', { kind: 'flotilla-rate-limiter' });
   if (rest[0] !== 'models') return NOT_FOUND;
   // Like Triton, `/v2/models/stats` is every model's statistics, not the metadata of a model "stats".
   if (rest.length === 2 && rest[1] === 'stats') return withMethod(method, 'GET', { kind: 'model-stats' });

@@ -21,6 +21,8 @@ export interface ClusterOptions {
    */
   readonly gpus?: readonly number[];
   readonly rateLimit?: string;
+  /** `--rate-limit-resource` values, given to the rate limiter and the model repository (which validates at load). */
+  readonly rateLimitResources?: readonly string[];
   readonly inferTimeoutMs?: number;
   readonly strictReadiness?: boolean;
   /** Extra environment for every service (OTEL_* for instance). */
@@ -135,6 +137,10 @@ export class FlotillaCluster {
     return devices.filter((id): id is string => id !== undefined).map(Number);
   }
 
+  private rateLimitFlags(): string[] {
+    return ['--rate-limit', this.options.rateLimit ?? 'off', ...(this.options.rateLimitResources ?? []).flatMap((resource) => ['--rate-limit-resource', resource])];
+  }
+
   private common(): string[] {
     return ['--nats-url', this.nats.url];
   }
@@ -143,9 +149,9 @@ export class FlotillaCluster {
     const o = this.options;
     switch (app) {
       case 'model-repository':
-        return [...this.common(), '--model-repository', o.modelRepository, '--gpus', this.gpus().join(',') || 'none'];
+        return [...this.common(), '--model-repository', o.modelRepository, '--gpus', this.gpus().join(',') || 'none', ...this.rateLimitFlags()];
       case 'rate-limiter':
-        return [...this.common(), '--rate-limit', o.rateLimit ?? 'off'];
+        return [...this.common(), ...this.rateLimitFlags()];
       case 'scheduler':
         return this.common();
       case 'gateway':

@@ -6,3 +6,4 @@ export * from './resource-pools';
 export * from './instance-context';
 export * from './rate-limiter';
 export * from './rate-limiter-for';
+export * from './check-resource-limits';

@@ -217,6 +217,11 @@ export class RateLimiter {
     return granted;
   }
 
+  /** Whether an instance is registered (an instance that failed to register never was). */
+  has(id: string): boolean {
+    return this.contexts.has(id);
+  }
+
   state(id: string): InstanceState {
     return this.contextOf(id).state;
   }

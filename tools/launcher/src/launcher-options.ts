@@ -7,6 +7,8 @@ export interface LauncherOptions {
   readonly httpPort: number;
   readonly natsPort: number;
   readonly rateLimit: string;
+  /** Triton's `--rate-limit-resource=<name>:<count>[:<device>]`, as given. */
+  readonly rateLimitResources: string[];
   readonly inferTimeoutMs: number;
   readonly strictReadiness: boolean;
   readonly quiet: boolean;
@@ -19,6 +21,7 @@ export const LAUNCHER_FLAGS: readonly FlagSpec[] = [
   { name: 'http-port', description: 'port of the KServe v2 HTTP API', default: '8000' },
   { name: 'nats-port', description: 'port of the private nats-server', default: '4222' },
   { name: 'rate-limit', description: 'off | execution_count', default: 'off' },
+  { name: 'rate-limit-resource', description: '<name>:<count>[:<device>], repeatable: how many of a resource a device (or every device) offers', repeatable: true },
   { name: 'infer-timeout-ms', description: 'deadline of one inference, end to end', default: '60000' },
   { name: 'strict-readiness', description: 'ready only when every model is ready', default: 'true' },
   { name: 'simulate-gpus', description: 'start N stand-in GPU executors (gpu:0..N-1) on the CPU provider', default: '0' },
@@ -35,6 +38,7 @@ export function launcherOptions(argv: readonly string[]): LauncherOptions | 'hel
     httpPort: flagInt(flags, 'http-port', 1, 65535),
     natsPort: flagInt(flags, 'nats-port', 1, 65535),
     rateLimit: flagString(flags, 'rate-limit'),
+    rateLimitResources: flags.get('rate-limit-resource') ?? [],
     inferTimeoutMs: flagInt(flags, 'infer-timeout-ms', 1),
     strictReadiness: flagBool(flags, 'strict-readiness'),
     quiet: flagBool(flags, 'quiet'),

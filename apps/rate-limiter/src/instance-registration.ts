@@ -1,0 +1,55 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import type { DeviceName, SlotAnnouncement } from '@flotilla/contracts';
+import type { RateLimiter } from '@flotilla/rate-limiting';
+import { FleetView, type FleetChange } from '@flotilla/service-kit';
+
+/** The deployment's rate limiter (domain object), or undefined with `--rate-limit=off`. */
+export const RATE_LIMITER = Symbol('RateLimiter');
+
+/**
+ * Keeps the rate limiter's instances equal to the fleet's executable slots: a slot that becomes
+ * ready registers (with its group's resources and priority, one model version's slots of one
+ * executor at a time, all or none), a slot that is gone is removed and gives back what it held.
+ * Passive slots never register (the fleet view holds no passive slot as executable).
+ */
+@Injectable()
+export class InstanceRegistration implements OnApplicationBootstrap {
+  private readonly logger = new Logger('rate-limiter');
+
+  constructor(
+    private readonly fleet: FleetView,
+    @Inject(RATE_LIMITER) private readonly limiter: RateLimiter | undefined,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const limiter = this.limiter;
+    if (!limiter) return;
+    this.fleet.onChange((change) => this.apply(limiter, change));
+  }
+
+  private apply(limiter: RateLimiter, { executor, changes }: FleetChange): void {
+    for (const slot of changes.gone) if (limiter.has(slot.slotId)) limiter.remove(slot.slotId);
+    if (!executor) return;
+    for (const slots of byVersion(changes.ready)) {
+      try {
+        limiter.register(slots.map((slot) => instanceOf(slot, executor.device)));
+      } catch (error) {
+        // The model repository refuses such models at load; this is a fleet out of step with it.
+        this.logger.error(`instances of ${slots[0].model} v${slots[0].version} on ${executor.device} not registered: ${(error as Error).message}`);
+      }
+    }
+  }
+}
+
+function byVersion(slots: readonly SlotAnnouncement[]): SlotAnnouncement[][] {
+  const groups = new Map<string, SlotAnnouncement[]>();
+  for (const slot of slots) {
+    const key = `${slot.model}\u0000${slot.version}`;
+    groups.set(key, [...(groups.get(key) ?? []), slot]);
+  }
+  return [...groups.values()];
+}
+
+function instanceOf(slot: SlotAnnouncement, device: DeviceName) {
+  return { id: slot.slotId, model: slot.model, version: slot.version, device, resources: slot.rateLimiter.resources, priority: slot.rateLimiter.priority };
+}
