@@ -12,6 +12,7 @@ import { createBenchRepository } from './bench/bench-repository';
 import { cpuSnapshot, foreignCores } from './bench/foreign-load';
 import { measureScenario, type Contender, type ScenarioResult } from './bench/contenders';
 import { floorLines, measureFloors } from './bench/floors';
+import { DECISIONS_GOAL_PER_SECOND, measureRateLimiterDecisions } from './bench/rate-limiter-decisions';
 import { startFlotilla, type RunningFlotilla } from './bench/flotilla-under-test';
 import { machineInfo, machineLine } from './bench/machine-info';
 import { SCENARIOS, type Scenario } from './bench/scenarios';
@@ -41,6 +42,9 @@ async function main(): Promise<void> {
     console.log('\n(a) in-process onnxruntime-node floors');
     const floors = await measureFloors(repository);
     floorLines(floors).forEach((line) => console.log(line));
+    // The rate limiter's domain object alone: 8 models × 4 instances contending for 8 copies of one resource.
+    const decisions = measureRateLimiterDecisions();
+    console.log(`  rate limiter decisions (release + stage + grant), in process, one core: ${Math.round(decisions.perSecond)}/s`);
 
     console.log('\nstarting (b) the baseline server and (c) Flotilla…');
     baseline = await BaselineServerProcess.start(repository.dir);
@@ -73,6 +77,8 @@ async function main(): Promise<void> {
     console.log('\ntargets (Flotilla against the single-process baseline server):');
     judgements.forEach((j) => console.log(`  ${verdictLine(j)}`));
     console.log(`  INFO matmul scaling floor (2 worker threads / 1 thread, in process): ${floors.matmulScaling.toFixed(2)}x`);
+    const decisionsVerdict = decisions.perSecond >= DECISIONS_GOAL_PER_SECOND ? 'PASS' : 'MISS';
+    console.log(`  ${decisionsVerdict} rate_limiter_decisions_per_s ${Math.round(decisions.perSecond)}/s  (≥ ${DECISIONS_GOAL_PER_SECOND}/s in process, on one core)`);
     scalingThroughputLines(scenarios, results).forEach((line) => console.log(`  ${line}`));
     console.log('');
     judgements.forEach((j) => console.log(ratioLine(j)));

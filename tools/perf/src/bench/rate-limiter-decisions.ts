@@ -10,9 +10,11 @@
 // It measures only the library's bookkeeping: no NATS, no payloads, no clock reads but the loop's.
 import { parseRateLimitResources, RateLimiter, type RateLimitedInstance } from '@flotilla/rate-limiting';
 
-const GOAL_PER_SECOND = 1_000_000;
+/** Issue 9's goal for the domain object's decisions per second, on one core. */
+export const DECISIONS_GOAL_PER_SECOND = 1_000_000;
+const GOAL_PER_SECOND = DECISIONS_GOAL_PER_SECOND;
 
-interface DecisionOptions {
+export interface DecisionOptions {
   readonly seconds: number;
   readonly models: number;
   readonly instances: number;
@@ -73,20 +75,27 @@ function measure(options: DecisionOptions, seconds: number): { decisions: number
   return { decisions, elapsedMs: now - started };
 }
 
+/** Decisions per second after a warm-up (so V8 has optimised the hot path before it is timed). */
+export function measureRateLimiterDecisions(options: DecisionOptions = { seconds: 3, models: 8, instances: 4, scarce: 8 }): { decisions: number; elapsedMs: number; perSecond: number } {
+  measure(options, 0.5);
+  const { decisions, elapsedMs } = measure(options, options.seconds);
+  return { decisions, elapsedMs, perSecond: decisions / (elapsedMs / 1000) };
+}
+
 function main(): void {
   const options = parseFlags(process.argv.slice(2));
-  measure(options, 0.5); // warm-up: let V8 optimise the hot path before it is timed
-  const { decisions, elapsedMs } = measure(options, options.seconds);
-  const perSecond = decisions / (elapsedMs / 1000);
+  const { decisions, elapsedMs, perSecond } = measureRateLimiterDecisions(options);
   console.log(
     `rate limiter, ${options.models} models × ${options.instances} instances, ${options.scarce} copies of one global resource, ${decisions} decisions in ${(elapsedMs / 1000).toFixed(2)} s`,
   );
   console.log(`  decisions/s ${Math.round(perSecond)}  ratio ${(perSecond / GOAL_PER_SECOND).toFixed(2)} (goal ≥ ${GOAL_PER_SECOND} decisions/s)`);
 }
 
-try {
-  main();
-} catch (error: unknown) {
-  console.error(`rate-limiter-decisions: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
+if (require.main === module) {
+  try {
+    main();
+  } catch (error: unknown) {
+    console.error(`rate-limiter-decisions: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
 }
