@@ -74,6 +74,11 @@ export class InstanceContext {
     this.executionCount++;
   }
 
+  /** Its grant came back unused (the work it was for went elsewhere): no execution counted. */
+  giveBack(): void {
+    this.move('allocated', 'idle', 'give back');
+  }
+
   /** Returns the state it was removed from, so the caller knows whether it held resources or was staged. */
   remove(): InstanceState {
     const from = this.current;

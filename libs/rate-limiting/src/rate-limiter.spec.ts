@@ -407,3 +407,20 @@ describe('RateLimiter', () => {
     });
   });
 });
+
+describe('RateLimiter.giveBack', () => {
+  it('returns an unused grant’s resources without counting an execution, so the next waiter gets them', () => {
+    const limiter = new RateLimiter({ explicitResources: parseRateLimitResources(['R:1']) });
+    const needsR = (id: string) => ({ id, model: id, version: 1, device: 'gpu:0' as const, resources: [{ name: 'R', global: false, count: 1 }], priority: 1 });
+    limiter.register([needsR('a')]);
+    limiter.register([needsR('b')]);
+    limiter.stage('a');
+    limiter.stage('b');
+    expect(limiter.grants()).toEqual(['a']);
+    limiter.giveBack('a');
+    expect(limiter.state('a')).toBe('idle');
+    expect(limiter.snapshot().instances.find((i) => i.id === 'a')?.executions).toBe(0);
+    expect(limiter.grants()).toEqual(['b']);
+    expect(() => limiter.giveBack('a')).toThrow('instance a: cannot give back while idle');
+  });
+});

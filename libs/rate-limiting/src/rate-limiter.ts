@@ -178,6 +178,16 @@ export class RateLimiter {
   }
 
   /**
+   * A grant came back unused: the scheduler had no work left for the instance when the grant
+   * arrived (its requests expired meanwhile). Resources back, idle again, no execution counted.
+   */
+  giveBack(id: string): void {
+    const context = this.contextOf(id);
+    context.giveBack();
+    this.pools.releaseOwner(this.owners.get(context)!);
+  }
+
+  /**
    * Every grant that can be made now, in grant order: each returned instance holds its resources
    * and is `allocated`. One pass over the staged order suffices: grants only take resources, so
    * an instance that did not fit earlier in the pass cannot fit later in it.
