@@ -10,6 +10,19 @@ export interface SchedulerEffects<C> {
   fail(payload: Payload<C>, error: FlotillaError): void;
 }
 
+/**
+ * With rate limiting on, where the scheduler asks for grants (the rate limiter's side of the
+ * conversation; the host sends these). Without one, the scheduler decides alone.
+ */
+export interface GrantGate {
+  /** These idle slots have work waiting: each wants one grant. */
+  stage(slotIds: readonly string[]): void;
+  /** These staged slots no longer have work (requests expired or failed before a grant came). */
+  unstage(slotIds: readonly string[]): void;
+  /** A grant arrived with no work left for it (or for a slot that is gone): hand it back unused. */
+  giveBack(slotId: string): void;
+}
+
 interface VersionQueue<C> {
   readonly model: string;
   readonly version: number;
@@ -17,6 +30,8 @@ interface VersionQueue<C> {
   readonly slots: Map<string, InstanceSlot<Payload<C>>>;
   /** Idle slot ids, longest-idle first: work spreads over every slot instead of piling on one. */
   readonly idle: string[];
+  /** With a gate: idle slots staged for a grant, at most one per waiting payload. */
+  readonly staged: Set<string>;
 }
 
 export interface SchedulerOptions {
@@ -25,6 +40,12 @@ export interface SchedulerOptions {
    * (see InstanceSlot). 1 disables prefetch; Triton prefetches up to 2 per instance.
    */
   readonly slotDepth?: number;
+  /**
+   * Rate limiting on: a slot runs a payload only once granted (its resources are free and it is
+   * next by priority), and nothing is prefetched — resources are held only while an instance
+   * executes, so work must not be bound to a slot without a grant.
+   */
+  readonly gate?: GrantGate;
 }
 
 /**
@@ -42,13 +63,15 @@ export class DefaultScheduler<C> {
   private readonly slotIndex = new Map<string, VersionQueue<C>>();
 
   private readonly slotDepth: number;
+  private readonly gate: GrantGate | undefined;
 
   constructor(
     private readonly effects: SchedulerEffects<C>,
     private readonly clock: () => number = preciseNow,
     options: SchedulerOptions = {},
   ) {
-    this.slotDepth = options.slotDepth ?? 2;
+    this.gate = options.gate;
+    this.slotDepth = this.gate ? 1 : (options.slotDepth ?? 2);
   }
 
   /** Accepts a payload; it runs now if a slot is idle, else waits its turn. */
@@ -96,7 +119,9 @@ export class DefaultScheduler<C> {
     if (!queue || !slot) return;
     slot.drain();
     removeFrom(queue.idle, slotId);
+    if (queue.staged.delete(slotId)) this.gate?.unstage([slotId]);
     this.failWaitingIfNoSlotAccepts(queue, reason);
+    if (this.gate) this.stageFor(queue); // its work wants another slot's grant
   }
 
   /**
@@ -110,10 +135,12 @@ export class DefaultScheduler<C> {
     this.slotIndex.delete(slotId);
     queue.slots.delete(slotId);
     removeFrom(queue.idle, slotId);
+    queue.staged.delete(slotId); // the rate limiter drops a gone slot itself
     for (const payload of slot.remove()) {
       this.effects.fail(payload, unavailable(`instance '${slot.ref.instance}' of model '${queue.model}' stopped while executing the request: ${reason}`));
     }
     this.failWaitingIfNoSlotAccepts(queue, reason);
+    if (this.gate) this.stageFor(queue);
   }
 
   /**
@@ -133,9 +160,32 @@ export class DefaultScheduler<C> {
           this.effects.fail(payload, unavailable(`request deadline expired after waiting ${now - payload.enqueuedAt} ms for an instance of model '${queue.model}'`));
         }
       }
+      if (keep.length === queue.waiting.length) continue;
       queue.waiting.splice(0, queue.waiting.length, ...keep);
+      if (this.gate) this.stageFor(queue);
     }
     return next;
+  }
+
+  /**
+   * The rate limiter granted the slot: it runs the version's oldest waiting payload now. A grant
+   * with nothing left to run (requests expired meanwhile, or the slot is gone or draining) goes
+   * back unused.
+   */
+  grant(slotId: string): void {
+    const gate = this.gate;
+    if (!gate) throw new Error(`slot ${slotId}: a grant, but this scheduler does not rate-limit`);
+    const queue = this.slotIndex.get(slotId);
+    const slot = queue?.slots.get(slotId);
+    if (!queue || !slot) return gate.giveBack(slotId);
+    queue.staged.delete(slotId);
+    if (!slot.hasRoom || queue.waiting.length === 0) {
+      gate.giveBack(slotId);
+      return this.stageFor(queue);
+    }
+    removeFrom(queue.idle, slotId);
+    this.run(queue, slot);
+    this.stageFor(queue);
   }
 
   /** Per version: its slots and queue length. Readiness here means "some slot can execute". */
@@ -158,12 +208,41 @@ export class DefaultScheduler<C> {
   }
 
   private pump(queue: VersionQueue<C>): void {
+    if (this.gate) return this.stageFor(queue);
     while (queue.waiting.length > 0) {
       const slot = this.nextSlot(queue);
       if (!slot) return;
-      const payload = queue.waiting.shift() as Payload<C>;
-      slot.assign(payload);
-      this.effects.dispatch(payload, slot.ref, Math.max(0, Math.round((this.clock() - payload.enqueuedAt) * 1000)));
+      this.run(queue, slot);
+    }
+  }
+
+  private run(queue: VersionQueue<C>, slot: InstanceSlot<Payload<C>>): void {
+    const payload = queue.waiting.shift() as Payload<C>;
+    slot.assign(payload);
+    this.effects.dispatch(payload, slot.ref, Math.max(0, Math.round((this.clock() - payload.enqueuedAt) * 1000)));
+  }
+
+  /**
+   * With a gate: one staged slot per waiting payload, as far as idle slots go (longest-idle
+   * first); slots staged beyond what waits are unstaged.
+   */
+  private stageFor(queue: VersionQueue<C>): void {
+    const gate = this.gate!;
+    let wanted = queue.waiting.length - queue.staged.size;
+    if (wanted > 0) {
+      const staging: string[] = [];
+      for (const slotId of queue.idle) {
+        if (wanted === 0) break;
+        if (queue.staged.has(slotId)) continue;
+        queue.staged.add(slotId);
+        staging.push(slotId);
+        wanted--;
+      }
+      if (staging.length) gate.stage(staging);
+    } else if (wanted < 0) {
+      const unstaging = [...queue.staged].slice(wanted);
+      for (const slotId of unstaging) queue.staged.delete(slotId);
+      gate.unstage(unstaging);
     }
   }
 
@@ -182,7 +261,7 @@ export class DefaultScheduler<C> {
     const k = key(model, version);
     let queue = this.queues.get(k);
     if (!queue) {
-      queue = { model, version, waiting: [], slots: new Map(), idle: [] };
+      queue = { model, version, waiting: [], slots: new Map(), idle: [], staged: new Set() };
       this.queues.set(k, queue);
     }
     return queue;

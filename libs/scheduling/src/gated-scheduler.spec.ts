@@ -1,0 +1,83 @@
+// DefaultScheduler with a grant gate (rate limiting on): a slot runs a payload only once granted.
+import type { FlotillaError } from '@flotilla/contracts';
+import { DefaultScheduler, type GrantGate } from './default-scheduler';
+import type { SlotRef } from './instance-slot';
+import type { Payload } from './payload';
+
+const ref = (instance: string): SlotRef => ({ slotId: `e/${instance}`, subject: `s.${instance}`, executorId: 'e', instance, device: 'cpu', simulated: false });
+
+function harness() {
+  let now = 1000;
+  const dispatched: [string, string][] = [];
+  const failed: string[] = [];
+  const asked: string[] = [];
+  const gate: GrantGate = {
+    stage: (ids) => asked.push(`stage ${ids.join(',')}`),
+    unstage: (ids) => asked.push(`unstage ${ids.join(',')}`),
+    giveBack: (id) => asked.push(`give back ${id}`),
+  };
+  const scheduler = new DefaultScheduler<string>(
+    { dispatch: (p, slot) => dispatched.push([p.carrier, slot.instance]), fail: (p, e: FlotillaError) => failed.push(`${p.carrier}: ${e.message}`) },
+    () => now,
+    { slotDepth: 2, gate },
+  );
+  const payload = (carrier: string, deadline = 10_000): Payload<string> => ({ model: 'm', version: 1, enqueuedAt: now, deadline, carrier });
+  return { scheduler, dispatched, failed, asked, payload, advance: (ms: number) => (now += ms) };
+}
+
+describe('DefaultScheduler with a grant gate', () => {
+  it('stages one idle slot per waiting payload and dispatches only on a grant', () => {
+    const { scheduler, dispatched, asked, payload } = harness();
+    scheduler.addSlot('m', 1, ref('m_0'));
+    scheduler.addSlot('m', 1, ref('m_1'));
+    scheduler.submit(payload('r1'));
+    expect(asked).toEqual(['stage e/m_0']);
+    expect(dispatched).toEqual([]);
+    scheduler.submit(payload('r2'));
+    scheduler.submit(payload('r3')); // no third idle slot: it waits for one
+    expect(asked).toEqual(['stage e/m_0', 'stage e/m_1']);
+    scheduler.grant('e/m_1');
+    expect(dispatched).toEqual([['r1', 'm_1']]);
+  });
+
+  it('prefetches nothing: a busy slot is staged again only once it is released', () => {
+    const { scheduler, dispatched, asked, payload } = harness();
+    scheduler.addSlot('m', 1, ref('m_0'));
+    for (const id of ['r1', 'r2']) scheduler.submit(payload(id));
+    scheduler.grant('e/m_0');
+    expect(dispatched).toEqual([['r1', 'm_0']]);
+    expect(asked).toEqual(['stage e/m_0']);
+    scheduler.release('e/m_0');
+    expect(asked).toEqual(['stage e/m_0', 'stage e/m_0']);
+    scheduler.grant('e/m_0');
+    expect(dispatched).toEqual([
+      ['r1', 'm_0'],
+      ['r2', 'm_0'],
+    ]);
+  });
+
+  it('unstages slots whose work expired, and gives back a grant that finds nothing to run', () => {
+    const { scheduler, dispatched, failed, asked, payload, advance } = harness();
+    scheduler.addSlot('m', 1, ref('m_0'));
+    scheduler.submit(payload('r1', 1500));
+    advance(600);
+    scheduler.expire();
+    expect(failed).toHaveLength(1);
+    expect(asked).toEqual(['stage e/m_0', 'unstage e/m_0']);
+    scheduler.grant('e/m_0'); // crossed the unstage on the way
+    expect(asked.at(-1)).toBe('give back e/m_0');
+    expect(dispatched).toEqual([]);
+  });
+
+  it('unstages a draining slot, and gives back a grant for a slot that is gone', () => {
+    const { scheduler, asked, payload } = harness();
+    scheduler.addSlot('m', 1, ref('m_0'));
+    scheduler.addSlot('m', 1, ref('m_1'));
+    scheduler.submit(payload('r1'));
+    scheduler.drainSlot('e/m_0', 'executor stopping');
+    expect(asked).toEqual(['stage e/m_0', 'unstage e/m_0', 'stage e/m_1']);
+    scheduler.removeSlot('e/m_1', 'executor died');
+    scheduler.grant('e/m_1');
+    expect(asked.at(-1)).toBe('give back e/m_1');
+  });
+});
