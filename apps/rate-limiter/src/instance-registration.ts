@@ -15,11 +15,20 @@ export const RATE_LIMITER = Symbol('RateLimiter');
 @Injectable()
 export class InstanceRegistration implements OnApplicationBootstrap {
   private readonly logger = new Logger('rate-limiter');
+  private readonly registered: ((slotIds: readonly string[]) => void)[] = [];
 
   constructor(
     private readonly fleet: FleetView,
     @Inject(RATE_LIMITER) private readonly limiter: RateLimiter | undefined,
   ) {}
+
+  /**
+   * Called after every change with the slots it registered (maybe none): the grant loop stages
+   * those staged early, and grants what removed slots gave back.
+   */
+  onRegistered(listener: (slotIds: readonly string[]) => void): void {
+    this.registered.push(listener);
+  }
 
   onApplicationBootstrap(): void {
     const limiter = this.limiter;
@@ -29,15 +38,17 @@ export class InstanceRegistration implements OnApplicationBootstrap {
 
   private apply(limiter: RateLimiter, { executor, changes }: FleetChange): void {
     for (const slot of changes.gone) if (limiter.has(slot.slotId)) limiter.remove(slot.slotId);
-    if (!executor) return;
-    for (const slots of byVersion(changes.ready)) {
+    const registered: string[] = [];
+    for (const slots of executor ? byVersion(changes.ready) : []) {
       try {
-        limiter.register(slots.map((slot) => instanceOf(slot, executor.device)));
+        limiter.register(slots.map((slot) => instanceOf(slot, executor!.device)));
+        registered.push(...slots.map((slot) => slot.slotId));
       } catch (error) {
         // The model repository refuses such models at load; this is a fleet out of step with it.
-        this.logger.error(`instances of ${slots[0].model} v${slots[0].version} on ${executor.device} not registered: ${(error as Error).message}`);
+        this.logger.error(`instances of ${slots[0].model} v${slots[0].version} on ${executor!.device} not registered: ${(error as Error).message}`);
       }
     }
+    for (const listener of this.registered) listener(registered);
   }
 }
 

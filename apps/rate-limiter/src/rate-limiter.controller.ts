@@ -28,7 +28,7 @@ export class RateLimiterController implements OnApplicationBootstrap {
   onApplicationBootstrap(): void {
     if (this.mode !== 'off') {
       this.logger.warn(
-        `--rate-limit=${this.mode}: pools are sized and models whose resources can never be met fail to load, but requests are not yet held for resources or ordered by priority: they run as with 'off'`,
+        `--rate-limit=${this.mode}: instances run only while they hold their resources; priority is honoured only approximately for now (a released instance is restaged one message later, so it can lose its turn to a waiting one)`,
       );
     }
   }

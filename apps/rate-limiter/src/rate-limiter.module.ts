@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { parseRateLimitMode, parseRateLimitResources, rateLimiterFor, type ExplicitResources, type RateLimitMode } from '@flotilla/rate-limiting';
 import { COMMON_FLAGS, ControlPlaneModule, FLEET_LIVENESS, FlagError, FleetController, FleetLivenessController, FleetView, flagString, parseFlags } from '@flotilla/service-kit';
+import { GrantLoop } from './grant-loop';
 import { InstanceRegistration, RATE_LIMITER } from './instance-registration';
 import { RATE_LIMIT_MODE, RateLimiterController } from './rate-limiter.controller';
 
@@ -33,6 +34,8 @@ export class RateLimiterModule {
         { provide: FLEET_LIVENESS, useValue: mode !== 'off' },
         FleetView,
         InstanceRegistration,
+        // The request path (rate limiting on): stage, grant, release on the raw client, not a controller.
+        GrantLoop,
       ],
     };
   }

@@ -1,16 +1,17 @@
-import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { SpanKind, trace } from '@opentelemetry/api';
-import { FlotillaError, internal, invalidArg, peekFrameMeta, QUEUE_GROUPS, SUBJECTS, type InferMeta, type SlotReleased } from '@flotilla/contracts';
+import { FlotillaError, internal, invalidArg, peekFrameMeta, QUEUE_GROUPS, SUBJECTS, type Grants, type InferMeta, type SlotReleased } from '@flotilla/contracts';
 import { decodeJson, type IncomingMessage, type MessageBus } from '@flotilla/transport';
 import { InjectBus } from '@flotilla/service-kit';
-import { SchedulerState } from './scheduler.state';
+import { SCHEDULER_OPTIONS, SchedulerState, type SchedulerServiceOptions } from './scheduler.state';
 
 const tracer = trace.getTracer('flotilla-scheduler');
 
 /**
  * The scheduler's hot path, on the raw NATS client rather than a Nest controller (binary frames,
- * no JSON packet, no per-message framework layer): inference requests come in, and slots' releases
- * free them for the next payload. A request's version is resolved, its queue-wait span opened and
+ * no JSON packet, no per-message framework layer): inference requests come in, slots' releases
+ * free them for the next payload, and (rate limiting on) the rate limiter's grants let staged
+ * slots run. A request's version is resolved, its queue-wait span opened and
  * the payload handed to the default scheduler; only the frame's JSON header is read, and the
  * tensor bytes are forwarded to the executor untouched.
  */
@@ -19,6 +20,7 @@ export class InferIngress implements OnApplicationBootstrap {
   constructor(
     @InjectBus() private readonly bus: MessageBus,
     private readonly state: SchedulerState,
+    @Inject(SCHEDULER_OPTIONS) private readonly options: SchedulerServiceOptions,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -27,6 +29,11 @@ export class InferIngress implements OnApplicationBootstrap {
       const { slotId, count } = decodeJson<SlotReleased>(message.data);
       this.state.scheduler.release(slotId, count ?? 1);
     });
+    if (this.options.rateLimited) {
+      this.bus.subscribe(SUBJECTS.rateLimiterGrant(this.options.schedulerId), (message) => {
+        for (const slotId of decodeJson<Grants>(message.data).slots) this.state.scheduler.grant(slotId);
+      });
+    }
   }
 
   private admit(message: IncomingMessage): void {

@@ -1,4 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { parseRateLimitMode } from '@flotilla/rate-limiting';
 import {
   COMMON_FLAGS,
   ControlPlaneModule,
@@ -6,6 +8,7 @@ import {
   FleetController,
   FleetLivenessController,
   FleetView,
+  FlagError,
   flagInt,
   flagString,
   ModelRecords,
@@ -16,7 +19,7 @@ import { FleetListener } from './fleet.listener';
 import { InferIngress } from './infer.ingress';
 import { ModelsListener } from './models.listener';
 import { SchedulerController } from './scheduler.controller';
-import { SCHEDULER_OPTIONS, SchedulerState } from './scheduler.state';
+import { SCHEDULER_OPTIONS, SchedulerState, type SchedulerServiceOptions } from './scheduler.state';
 
 const FLAGS = [
   ...COMMON_FLAGS,
@@ -25,18 +28,26 @@ const FLAGS = [
     description: 'payloads an instance slot may hold: 1 executing + the rest waiting at its executor (1 = no prefetch)',
     default: '2',
   },
+  { name: 'rate-limit', description: 'off | execution_count: with execution_count, slots run payloads only when the rate limiter grants them', default: 'off' },
 ];
 
 @Module({})
 export class SchedulerModule {
   static fromArgv(argv: readonly string[]): DynamicModule {
     const flags = parseFlags(argv, FLAGS);
+    let rateLimited: boolean;
+    try {
+      rateLimited = parseRateLimitMode(flagString(flags, 'rate-limit')) !== 'off';
+    } catch (error) {
+      throw new FlagError((error as Error).message);
+    }
+    const options: SchedulerServiceOptions = { slotDepth: flagInt(flags, 'instance-prefetch', 1, 64), rateLimited, schedulerId: randomBytes(4).toString('hex') };
     return {
       module: SchedulerModule,
       imports: [ControlPlaneModule.forRoot({ servers: flagString(flags, 'nats-url'), name: 'scheduler' })],
       controllers: [SchedulerController, FleetController, FleetLivenessController, RepositoryEventsController],
       providers: [
-        { provide: SCHEDULER_OPTIONS, useValue: { slotDepth: flagInt(flags, 'instance-prefetch', 1, 64) } },
+        { provide: SCHEDULER_OPTIONS, useValue: options },
         // The scheduler fails the payloads of an executor that dies: it hears beats.
         { provide: FLEET_LIVENESS, useValue: true },
         FleetView,

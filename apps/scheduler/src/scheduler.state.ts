@@ -14,8 +14,18 @@ import { sumStatistics } from '@flotilla/execution';
 import { DefaultScheduler, ModelTable, type Payload, type SchedulerOptions, type SlotRef } from '@flotilla/scheduling';
 import { DeadlineTimer, type MessageBus } from '@flotilla/transport';
 import { FleetView, InjectBus } from '@flotilla/service-kit';
+import { busGrantGate } from './bus-grant-gate';
 
 export const SCHEDULER_OPTIONS = Symbol('SchedulerOptions');
+
+export interface SchedulerServiceOptions {
+  /** Payloads a slot may hold (prefetch); ignored with rate limiting on, which prefetches nothing. */
+  readonly slotDepth: number;
+  /** `--rate-limit=execution_count`: slots run payloads only when the rate limiter grants them. */
+  readonly rateLimited: boolean;
+  /** Unique per process: where this scheduler's grants arrive. */
+  readonly schedulerId: string;
+}
 
 /** What the scheduler keeps of a request besides the domain payload: the bytes and who waits. */
 export interface RequestCarrier {
@@ -41,15 +51,16 @@ export class SchedulerState implements OnApplicationShutdown {
   constructor(
     @InjectBus() private readonly bus: MessageBus,
     private readonly fleet: FleetView,
-    @Inject(SCHEDULER_OPTIONS) options: SchedulerOptions,
+    @Inject(SCHEDULER_OPTIONS) options: SchedulerServiceOptions,
   ) {
+    const schedulerOptions: SchedulerOptions = { slotDepth: options.slotDepth, ...(options.rateLimited ? { gate: busGrantGate(bus, options.schedulerId) } : {}) };
     this.scheduler = new DefaultScheduler<RequestCarrier>(
       {
         dispatch: (payload, slot, queueMicros) => this.dispatch(payload, slot, queueMicros),
         fail: (payload, error) => this.fail(payload, error),
       },
       undefined,
-      options,
+      schedulerOptions,
     );
   }
 

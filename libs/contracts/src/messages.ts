@@ -168,6 +168,26 @@ export interface SlotReleased {
   readonly count?: number;
 }
 
+// ---- Rate limiting (with --rate-limit=execution_count; small JSON on the raw client) ------------
+
+export interface StageSlots {
+  /** Where grants go: `SUBJECTS.rateLimiterGrant(schedulerId)`. */
+  readonly schedulerId: string;
+  readonly slots: readonly string[];
+}
+
+export interface UnstageSlots {
+  readonly slots: readonly string[];
+}
+
+export interface GiveBackGrant {
+  readonly slotId: string;
+}
+
+export interface Grants {
+  readonly slots: readonly string[];
+}
+
 // ---- Model repository ---------------------------------------------------------------------------
 
 export type ModelState = 'READY' | 'UNAVAILABLE' | 'LOADING' | 'UNLOADING';

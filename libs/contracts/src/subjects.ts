@@ -16,8 +16,19 @@ export const SUBJECTS = {
    * characters a subject cannot.
    */
   slotExecute: (executorId: string, lane: number) => `flotilla.executor.${executorId}.slot.${lane}`,
-  /** executor → scheduler: a slot finished its payload (JSON SlotReleased). Execution counts reach the rate limiter in heartbeats. */
+  /**
+   * executor → scheduler (and, with rate limiting on, the rate limiter): a slot finished its
+   * payload (JSON SlotReleased). One publish both hear: the slot is free and its resources return.
+   */
   slotReleased: 'flotilla.slot.released',
+  /** Rate limiting on, scheduler → rate limiter: these idle slots have work (JSON StageSlots). Hot path. */
+  rateLimiterStage: 'flotilla.rate-limiter.stage',
+  /** Rate limiting on, scheduler → rate limiter: these staged slots no longer have work (JSON UnstageSlots). Hot path. */
+  rateLimiterUnstage: 'flotilla.rate-limiter.unstage',
+  /** Rate limiting on, scheduler → rate limiter: a grant came back unused (JSON GiveBackGrant). Hot path. */
+  rateLimiterGiveBack: 'flotilla.rate-limiter.give-back',
+  /** Rate limiting on, rate limiter → the scheduler that staged them: run one payload on each of these slots now (JSON Grants). Hot path. */
+  rateLimiterGrant: (schedulerId: string) => `flotilla.rate-limiter.grant.${schedulerId}`,
   /** event, executor → everyone: its full state (ExecutorAnnouncement), on every slot change and when asked (`fleetResync`). */
   executorAnnounce: 'flotilla.executor.announce',
   /** event, executor → everyone, every `heartbeatMs`: alive, at which revision, and statistics that changed (ExecutorBeat). */

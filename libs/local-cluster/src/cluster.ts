@@ -153,7 +153,7 @@ export class FlotillaCluster {
       case 'rate-limiter':
         return [...this.common(), ...this.rateLimitFlags()];
       case 'scheduler':
-        return this.common();
+        return [...this.common(), '--rate-limit', o.rateLimit ?? 'off'];
       case 'gateway':
         return [
           ...this.common(),

@@ -1,0 +1,80 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { SUBJECTS, type GiveBackGrant, type Grants, type SlotReleased, type StageSlots, type UnstageSlots } from '@flotilla/contracts';
+import type { RateLimiter } from '@flotilla/rate-limiting';
+import { InjectBus } from '@flotilla/service-kit';
+import { decodeJson, encodeJson, type MessageBus } from '@flotilla/transport';
+import { InstanceRegistration, RATE_LIMITER } from './instance-registration';
+
+/**
+ * The rate limiter on the request path (with `--rate-limit=execution_count`; with `off` it never
+ * subscribes). Schedulers stage slots that have work, the limiter grants them in order of
+ * `executions × priority` as their resources allow, and each slot's release — the same message
+ * the scheduler hears — gives the resources back and lets the next grants out. Every message is
+ * tiny and per request, so this uses the raw client (hot path), not a controller.
+ *
+ * A slot staged before its announcement reached this process waits in `pending` and is staged as
+ * soon as it registers; a message about a slot the limiter does not hold (gone, never registered)
+ * is ignored, since a gone slot's payloads are failed by the scheduler.
+ */
+@Injectable()
+export class GrantLoop implements OnApplicationBootstrap {
+  private readonly logger = new Logger('rate-limiter');
+  /** Which scheduler staged each slot: its grant goes back there. */
+  private readonly stagedBy = new Map<string, string>();
+  /** Staged before registered. */
+  private readonly pending = new Set<string>();
+
+  constructor(
+    @InjectBus() private readonly bus: MessageBus,
+    @Inject(RATE_LIMITER) private readonly limiter: RateLimiter | undefined,
+    private readonly registration: InstanceRegistration,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const limiter = this.limiter;
+    if (!limiter) return;
+    this.bus.subscribe(SUBJECTS.rateLimiterStage, (message) => this.stage(limiter, decodeJson<StageSlots>(message.data)));
+    this.bus.subscribe(SUBJECTS.rateLimiterUnstage, (message) => this.unstage(limiter, decodeJson<UnstageSlots>(message.data)));
+    this.bus.subscribe(SUBJECTS.rateLimiterGiveBack, (message) => this.settle(limiter, decodeJson<GiveBackGrant>(message.data).slotId, 'give back'));
+    this.bus.subscribe(SUBJECTS.slotReleased, (message) => this.settle(limiter, decodeJson<SlotReleased>(message.data).slotId, 'release'));
+    this.registration.onRegistered((slotIds) => {
+      for (const slotId of slotIds) if (this.pending.delete(slotId)) limiter.stage(slotId);
+      this.grant(limiter);
+    });
+  }
+
+  private stage(limiter: RateLimiter, { schedulerId, slots }: StageSlots): void {
+    for (const slotId of slots) {
+      this.stagedBy.set(slotId, schedulerId);
+      if (!limiter.has(slotId)) this.pending.add(slotId);
+      else if (limiter.state(slotId) === 'idle') limiter.stage(slotId);
+      else this.logger.debug(`slot ${slotId} staged while ${limiter.state(slotId)}: ignored`);
+    }
+    this.grant(limiter);
+  }
+
+  private unstage(limiter: RateLimiter, { slots }: UnstageSlots): void {
+    for (const slotId of slots) {
+      this.pending.delete(slotId);
+      if (limiter.has(slotId) && limiter.state(slotId) === 'staged') limiter.unstage(slotId);
+    }
+  }
+
+  /** A grant's execution finished (release) or was never used (give back): its resources return. */
+  private settle(limiter: RateLimiter, slotId: string, how: 'release' | 'give back'): void {
+    if (!limiter.has(slotId) || limiter.state(slotId) !== 'allocated') return;
+    if (how === 'release') limiter.release(slotId);
+    else limiter.giveBack(slotId);
+    this.grant(limiter);
+  }
+
+  private grant(limiter: RateLimiter): void {
+    const bySchedulers = new Map<string, string[]>();
+    for (const slotId of limiter.grants()) {
+      const schedulerId = this.stagedBy.get(slotId);
+      if (schedulerId === undefined) continue;
+      bySchedulers.set(schedulerId, [...(bySchedulers.get(schedulerId) ?? []), slotId]);
+    }
+    for (const [schedulerId, slots] of bySchedulers) this.bus.publish(SUBJECTS.rateLimiterGrant(schedulerId), encodeJson({ slots } satisfies Grants));
+  }
+}

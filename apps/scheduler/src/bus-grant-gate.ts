@@ -1,0 +1,16 @@
+import { SUBJECTS, type GiveBackGrant, type StageSlots, type UnstageSlots } from '@flotilla/contracts';
+import type { GrantGate } from '@flotilla/scheduling';
+import { encodeJson, type MessageBus } from '@flotilla/transport';
+
+/**
+ * The scheduler's side of rate limiting, on the raw client: stage, unstage and give-back are
+ * tiny and per request (hot path), so they skip the control plane's layers. Grants come back on
+ * `SUBJECTS.rateLimiterGrant(schedulerId)` (InferIngress).
+ */
+export function busGrantGate(bus: MessageBus, schedulerId: string): GrantGate {
+  return {
+    stage: (slots) => bus.publish(SUBJECTS.rateLimiterStage, encodeJson({ schedulerId, slots } satisfies StageSlots)),
+    unstage: (slots) => bus.publish(SUBJECTS.rateLimiterUnstage, encodeJson({ slots } satisfies UnstageSlots)),
+    giveBack: (slotId) => bus.publish(SUBJECTS.rateLimiterGiveBack, encodeJson({ slotId } satisfies GiveBackGrant)),
+  };
+}
