@@ -9,14 +9,14 @@ import { testRepository } from './support/repository';
 
 const SLEEP_MODEL = readFileSync(resolve(__dirname, '../examples/concurrency_repository/sleep_serial/1/model.js'), 'utf8');
 
-function sleepModel(name: string, groups: string): Record<string, string> {
+function sleepModel(name: string, groups: string, sleepMs = 60): Record<string, string> {
   const config = `name: "${name}"
 backend: "javascript"
 max_batch_size: 0
 input [ { name: "INPUT0", data_type: TYPE_FP32, dims: [ 1 ] } ]
 output [ { name: "OUTPUT0", data_type: TYPE_FP32, dims: [ 1 ] } ]
 instance_group [ ${groups} ]
-parameters { key: "sleep_ms" value: { string_value: "60" } }
+parameters { key: "sleep_ms" value: { string_value: "${sleepMs}" } }
 `;
   return { [`${name}/config.pbtxt`]: config, [`${name}/1/model.js`]: SLEEP_MODEL };
 }
@@ -42,10 +42,16 @@ beforeAll(async () => {
       ...sleepModel('global_pair', '{ count: 1, kind: KIND_GPU, gpus: [ 0, 1 ], rate_limiter { resources [ { name: "R2", global: true, count: 2 } ] } }'),
       // One instance on each GPU, each needing its own device's two R4.
       ...sleepModel('device_pair', '{ count: 1, kind: KIND_GPU, gpus: [ 0, 1 ], rate_limiter { resources [ { name: "R4", count: 2 } ] } }'),
+      // Two models contending for device 1's single R5, with priorities 1 and 2.
+      ...sleepModel('first_class', '{ count: 1, kind: KIND_GPU, gpus: [ 1 ], rate_limiter { resources [ { name: "R5", count: 1 } ] priority: 1 } }', 5),
+      ...sleepModel('second_class', '{ count: 1, kind: KIND_GPU, gpus: [ 1 ], rate_limiter { resources [ { name: "R5", count: 1 } ] priority: 2 } }', 5),
+      // Two models with priorities 1 and 2 and enough R6 for both.
+      ...sleepModel('roomy_a', '{ count: 1, kind: KIND_GPU, gpus: [ 0 ], rate_limiter { resources [ { name: "R6", count: 1 } ] priority: 1 } }', 5),
+      ...sleepModel('roomy_b', '{ count: 1, kind: KIND_GPU, gpus: [ 0 ], rate_limiter { resources [ { name: "R6", count: 1 } ] priority: 2 } }', 5),
     }),
     executors: [{ device: 'cpu' }, ...range(2).map((id) => ({ device: `gpu:${id}`, simulate: true }))],
     rateLimit: 'execution_count',
-    rateLimitResources: ['R1:4:0', 'R3:4:1', 'R2:2', 'R4:2'],
+    rateLimitResources: ['R1:4:0', 'R3:4:1', 'R2:2', 'R4:2', 'R5:1:1', 'R6:2:0'],
   });
 });
 
@@ -58,6 +64,39 @@ async function runMany(model: string, count: number): Promise<Run[]> {
     expect(response.status).toBe(200);
     return response.json<{ parameters: Run }>().parameters;
   });
+}
+
+interface RateLimiterView {
+  pools: { allocated: number }[];
+  staged: unknown[];
+  instances: { model: string; executions: number; state: string }[];
+}
+
+const rateLimiterView = async () => (await http(`${flotilla.url}/v2/flotilla/rate-limiter`)).json<RateLimiterView>();
+const executionsOf = (view: RateLimiterView, model: string) => view.instances.filter((i) => i.model === model).reduce((sum, i) => sum + i.executions, 0);
+
+/**
+ * Keeps two models saturated (several clients each, every one sending again as soon as answered)
+ * and returns how many executions each got while at least `executions` ran in all, measured
+ * after the queues filled.
+ */
+async function contend(a: string, b: string, executions: number): Promise<[number, number]> {
+  const body = { inputs: [{ name: 'INPUT0', shape: [1], datatype: 'FP32', data: [1] }] };
+  let running = true;
+  const client = async (model: string) => {
+    while (running) expect((await postJson(`${flotilla.url}/v2/models/${model}/infer`, body)).status).toBe(200);
+  };
+  const clients = [...range(6).map(() => client(a)), ...range(6).map(() => client(b))];
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const before = await rateLimiterView();
+  let after = before;
+  while (executionsOf(after, a) + executionsOf(after, b) - executionsOf(before, a) - executionsOf(before, b) < executions) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    after = await rateLimiterView();
+  }
+  running = false;
+  await Promise.all(clients);
+  return [executionsOf(after, a) - executionsOf(before, a), executionsOf(after, b) - executionsOf(before, b)];
 }
 
 /** The most runs in progress at one instant, from the slots' own start/end stamps. */
@@ -94,13 +133,20 @@ describe('with --rate-limit=execution_count', () => {
     expect(maxConcurrent(await runMany('device_pair', 8))).toBe(2);
   });
 
+  it('gives priority 1 twice the executions of priority 2 when they contend for one resource (checklist 22)', async () => {
+    const [first, second] = await contend('first_class', 'second_class', 300);
+    expect(first / second).toBeGreaterThanOrEqual(1.8);
+    expect(first / second).toBeLessThanOrEqual(2.2);
+  });
+
+  it('runs both about equally when the pool holds enough for both, whatever their priorities (checklist 23)', async () => {
+    const [a, b] = await contend('roomy_a', 'roomy_b', 300);
+    expect(Math.abs(a - b) / Math.max(a, b)).toBeLessThan(0.1);
+  });
+
   it('counts every execution and holds nothing once the work is done', async () => {
-    const view = (await http(`${flotilla.url}/v2/flotilla/rate-limiter`)).json<{
-      pools: { allocated: number }[];
-      staged: unknown[];
-      instances: { model: string; executions: number; state: string }[];
-    }>();
-    const executions = (model: string) => view.instances.filter((i) => i.model === model).reduce((sum, i) => sum + i.executions, 0);
+    const view = await rateLimiterView();
+    const executions = (model: string) => executionsOf(view, model);
     expect(['whole_pool', 'half_pool', 'global_pair', 'device_pair'].map(executions)).toEqual([8, 8, 8, 8]);
     expect(view.pools.every((pool) => pool.allocated === 0)).toBe(true);
     expect(view.staged).toEqual([]);

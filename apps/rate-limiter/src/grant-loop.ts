@@ -12,8 +12,11 @@ import { InstanceRegistration, RATE_LIMITER } from './instance-registration';
  * the scheduler hears — gives the resources back and lets the next grants out. Every message is
  * tiny and per request, so this uses the raw client (hot path), not a controller.
  *
- * A slot staged before its announcement reached this process waits in `pending` and is staged as
- * soon as it registers; a message about a slot the limiter does not hold (gone, never registered)
+ * A slot staged while it still executes (the scheduler has more work for it) is restaged the
+ * moment it releases, before the next grants are chosen — as Triton's instance thread does — so
+ * it keeps its turn by `executions × priority` instead of losing it to whoever waits. A slot
+ * staged before its announcement reached this process waits in `pending` and is staged as soon
+ * as it registers; a message about a slot the limiter does not hold (gone, never registered)
  * is ignored, since a gone slot's payloads are failed by the scheduler.
  */
 @Injectable()
@@ -23,6 +26,8 @@ export class GrantLoop implements OnApplicationBootstrap {
   private readonly stagedBy = new Map<string, string>();
   /** Staged before registered. */
   private readonly pending = new Set<string>();
+  /** Staged while executing: staged again at its release. */
+  private readonly restage = new Set<string>();
 
   constructor(
     @InjectBus() private readonly bus: MessageBus,
@@ -48,6 +53,7 @@ export class GrantLoop implements OnApplicationBootstrap {
       this.stagedBy.set(slotId, schedulerId);
       if (!limiter.has(slotId)) this.pending.add(slotId);
       else if (limiter.state(slotId) === 'idle') limiter.stage(slotId);
+      else if (limiter.state(slotId) === 'allocated') this.restage.add(slotId);
       else this.logger.debug(`slot ${slotId} staged while ${limiter.state(slotId)}: ignored`);
     }
     this.grant(limiter);
@@ -56,6 +62,7 @@ export class GrantLoop implements OnApplicationBootstrap {
   private unstage(limiter: RateLimiter, { slots }: UnstageSlots): void {
     for (const slotId of slots) {
       this.pending.delete(slotId);
+      this.restage.delete(slotId);
       if (limiter.has(slotId) && limiter.state(slotId) === 'staged') limiter.unstage(slotId);
     }
   }
@@ -65,6 +72,7 @@ export class GrantLoop implements OnApplicationBootstrap {
     if (!limiter.has(slotId) || limiter.state(slotId) !== 'allocated') return;
     if (how === 'release') limiter.release(slotId);
     else limiter.giveBack(slotId);
+    if (this.restage.delete(slotId) && how === 'release') limiter.stage(slotId);
     this.grant(limiter);
   }
 

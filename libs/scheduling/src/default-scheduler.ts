@@ -30,8 +30,14 @@ interface VersionQueue<C> {
   readonly slots: Map<string, InstanceSlot<Payload<C>>>;
   /** Idle slot ids, longest-idle first: work spreads over every slot instead of piling on one. */
   readonly idle: string[];
-  /** With a gate: idle slots staged for a grant, at most one per waiting payload. */
+  /**
+   * With a gate: slots that asked for a grant, one per waiting payload not yet placed. An idle
+   * slot is staged first; a busy one is staged ahead (the rate limiter restages it the moment it
+   * releases, as Triton's instance does, so it keeps its turn by priority).
+   */
   readonly staged: Set<string>;
+  /** With a gate: busy slots granted ahead of their release; each runs a payload when it releases. */
+  readonly granted: Set<string>;
 }
 
 export interface SchedulerOptions {
@@ -104,6 +110,7 @@ export class DefaultScheduler<C> {
     const slot = queue?.slots.get(slotId);
     if (!queue || !slot) return; // late release after removal: nothing to do
     for (let i = 0; i < count && slot.occupancy === 'busy'; i++) slot.release();
+    if (queue.granted.delete(slotId)) return this.useGrant(queue, slot);
     if (slot.inFlight.length === 0 && slot.isAccepting && !queue.idle.includes(slotId)) queue.idle.push(slotId);
     this.pump(queue);
   }
@@ -136,6 +143,7 @@ export class DefaultScheduler<C> {
     queue.slots.delete(slotId);
     removeFrom(queue.idle, slotId);
     queue.staged.delete(slotId); // the rate limiter drops a gone slot itself
+    queue.granted.delete(slotId);
     for (const payload of slot.remove()) {
       this.effects.fail(payload, unavailable(`instance '${slot.ref.instance}' of model '${queue.model}' stopped while executing the request: ${reason}`));
     }
@@ -179,8 +187,19 @@ export class DefaultScheduler<C> {
     const slot = queue?.slots.get(slotId);
     if (!queue || !slot) return gate.giveBack(slotId);
     queue.staged.delete(slotId);
+    // Staged ahead and granted before this scheduler heard its release: it runs on release.
+    if (slot.occupancy === 'busy' && slot.isAccepting) {
+      queue.granted.add(slotId);
+      return;
+    }
+    this.useGrant(queue, slot);
+  }
+
+  private useGrant(queue: VersionQueue<C>, slot: InstanceSlot<Payload<C>>): void {
+    const slotId = slot.ref.slotId;
     if (!slot.hasRoom || queue.waiting.length === 0) {
-      gate.giveBack(slotId);
+      this.gate!.giveBack(slotId);
+      if (slot.occupancy === 'idle' && slot.isAccepting && !queue.idle.includes(slotId)) queue.idle.push(slotId);
       return this.stageFor(queue);
     }
     removeFrom(queue.idle, slotId);
@@ -223,26 +242,28 @@ export class DefaultScheduler<C> {
   }
 
   /**
-   * With a gate: one staged slot per waiting payload, as far as idle slots go (longest-idle
-   * first); slots staged beyond what waits are unstaged.
+   * With a gate: one staged slot per waiting payload not yet placed (granted-ahead slots place
+   * one each), idle slots first (longest-idle first), then busy ones ahead of their release;
+   * slots staged beyond what waits are unstaged.
    */
   private stageFor(queue: VersionQueue<C>): void {
     const gate = this.gate!;
-    let wanted = queue.waiting.length - queue.staged.size;
+    let wanted = queue.waiting.length - queue.granted.size - queue.staged.size;
     if (wanted > 0) {
       const staging: string[] = [];
-      for (const slotId of queue.idle) {
-        if (wanted === 0) break;
-        if (queue.staged.has(slotId)) continue;
+      const stage = (slotId: string) => {
+        if (wanted === 0 || queue.staged.has(slotId) || queue.granted.has(slotId)) return;
         queue.staged.add(slotId);
         staging.push(slotId);
         wanted--;
-      }
+      };
+      for (const slotId of queue.idle) stage(slotId);
+      for (const slot of queue.slots.values()) if (slot.occupancy === 'busy' && slot.isAccepting) stage(slot.ref.slotId);
       if (staging.length) gate.stage(staging);
     } else if (wanted < 0) {
       const unstaging = [...queue.staged].slice(wanted);
       for (const slotId of unstaging) queue.staged.delete(slotId);
-      gate.unstage(unstaging);
+      if (unstaging.length) gate.unstage(unstaging);
     }
   }
 
@@ -261,7 +282,7 @@ export class DefaultScheduler<C> {
     const k = key(model, version);
     let queue = this.queues.get(k);
     if (!queue) {
-      queue = { model, version, waiting: [], slots: new Map(), idle: [], staged: new Set() };
+      queue = { model, version, waiting: [], slots: new Map(), idle: [], staged: new Set(), granted: new Set() };
       this.queues.set(k, queue);
     }
     return queue;

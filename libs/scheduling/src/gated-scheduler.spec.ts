@@ -40,20 +40,41 @@ describe('DefaultScheduler with a grant gate', () => {
     expect(dispatched).toEqual([['r1', 'm_1']]);
   });
 
-  it('prefetches nothing: a busy slot is staged again only once it is released', () => {
+  it('prefetches nothing, but stages a busy slot ahead so that it keeps its turn at release', () => {
     const { scheduler, dispatched, asked, payload } = harness();
     scheduler.addSlot('m', 1, ref('m_0'));
-    for (const id of ['r1', 'r2']) scheduler.submit(payload(id));
+    for (const id of ['r1', 'r2', 'r3']) scheduler.submit(payload(id));
     scheduler.grant('e/m_0');
-    expect(dispatched).toEqual([['r1', 'm_0']]);
-    expect(asked).toEqual(['stage e/m_0']);
+    expect(dispatched).toEqual([['r1', 'm_0']]); // one payload per grant, none prefetched
+    expect(asked).toEqual(['stage e/m_0', 'stage e/m_0']); // staged ahead of its release
+    // The rate limiter restaged it at its release and granted it again; that grant can overtake
+    // the release on the way here: it is held until the release arrives.
+    scheduler.grant('e/m_0');
+    expect(dispatched).toHaveLength(1);
     scheduler.release('e/m_0');
-    expect(asked).toEqual(['stage e/m_0', 'stage e/m_0']);
-    scheduler.grant('e/m_0');
     expect(dispatched).toEqual([
       ['r1', 'm_0'],
       ['r2', 'm_0'],
     ]);
+    // The release arriving first works the same way.
+    scheduler.release('e/m_0');
+    scheduler.grant('e/m_0');
+    expect(dispatched.at(-1)).toEqual(['r3', 'm_0']);
+    expect(asked.filter((a) => a.startsWith('give back'))).toEqual([]);
+  });
+
+  it('gives back a grant held for a busy slot when its work expired before the release', () => {
+    const { scheduler, dispatched, asked, payload, advance } = harness();
+    scheduler.addSlot('m', 1, ref('m_0'));
+    scheduler.submit(payload('r1'));
+    scheduler.submit(payload('r2', 1500));
+    scheduler.grant('e/m_0');
+    scheduler.grant('e/m_0'); // held for its release
+    advance(600);
+    scheduler.expire();
+    scheduler.release('e/m_0');
+    expect(dispatched).toEqual([['r1', 'm_0']]);
+    expect(asked.at(-1)).toBe('give back e/m_0');
   });
 
   it('unstages slots whose work expired, and gives back a grant that finds nothing to run', () => {
