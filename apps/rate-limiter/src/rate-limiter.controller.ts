@@ -27,9 +27,8 @@ export class RateLimiterController implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     if (this.mode !== 'off') {
-      this.logger.warn(
-        `--rate-limit=${this.mode}: instances run only while they hold their resources; priority is honoured only approximately for now (a released instance is restaged one message later, so it can lose its turn to a waiting one)`,
-      );
+      const pools = this.limiter?.snapshot().pools.length ?? 0;
+      this.logger.log(`--rate-limit=${this.mode}: instances run only while they hold their resources, in order of executions × priority (${pools} pool(s) so far)`);
     }
   }
 
