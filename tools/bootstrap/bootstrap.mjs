@@ -96,10 +96,13 @@ switch (command) {
   case 'bench':
     process.exit(run(process.execPath, [join('dist', 'tools', 'perf', 'src', 'bench.js'), ...args]));
     break;
+  case 'bench-rate-limit':
+    process.exit(run(process.execPath, [join('dist', 'tools', 'perf', 'src', 'bench-rate-limit.js'), ...args]));
+    break;
   case 'bench-idle':
     process.exit(run(process.execPath, [join('dist', 'tools', 'perf', 'src', 'idle-cpu.js'), ...args]));
     break;
   default:
-    console.error(`flotilla: unknown bootstrap command '${command}' (start, test, bench, bench-quick, bench-idle)`);
+    console.error(`flotilla: unknown bootstrap command '${command}' (start, test, bench, bench-quick, bench-idle, bench-rate-limit)`);
     process.exit(2);
 }

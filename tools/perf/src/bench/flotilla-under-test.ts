@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // The launcher is an application, not a library, so the module-boundaries rule refuses a path
 // import; the end-to-end tests import it the same way. Moving cluster.ts into a lib would lift this.
-import { FlotillaCluster, freePort } from '@flotilla/local-cluster';
+import { FlotillaCluster, freePort, type ClusterOptions } from '@flotilla/local-cluster';
 
 export interface RunningFlotilla {
   readonly url: string;
@@ -15,9 +15,10 @@ export interface RunningFlotilla {
   stop(): Promise<void>;
 }
 
-export async function startFlotilla(modelRepository: string, env: NodeJS.ProcessEnv = {}): Promise<RunningFlotilla> {
+export async function startFlotilla(modelRepository: string, env: NodeJS.ProcessEnv = {}, cluster: Pick<ClusterOptions, 'rateLimit' | 'rateLimitResources'> = {}): Promise<RunningFlotilla> {
   const logFile = join(tmpdir(), `flotilla-bench-${process.pid}-${Date.now()}.log`);
-  const cluster = await FlotillaCluster.start({
+  const deployment = await FlotillaCluster.start({
+    ...cluster,
     modelRepository,
     httpPort: await freePort(),
     natsPort: await freePort(),
@@ -26,11 +27,11 @@ export async function startFlotilla(modelRepository: string, env: NodeJS.Process
     log: (service, line) => appendFileSync(logFile, `${service.padEnd(16)} ${line}\n`),
   });
   try {
-    await cluster.waitReady(90_000);
+    await deployment.waitReady(90_000);
   } catch (error) {
-    await cluster.stop();
+    await deployment.stop();
     throw new Error(`${(error as Error).message}; service logs: ${logFile}`);
   }
-  const pids = new Map(cluster.serviceNames().map((name) => [name, cluster.service(name).child.pid ?? -1] as const));
-  return { url: cluster.url, logFile, pids, stop: () => cluster.stop() };
+  const pids = new Map(deployment.serviceNames().map((name) => [name, deployment.service(name).child.pid ?? -1] as const));
+  return { url: deployment.url, logFile, pids, stop: () => deployment.stop() };
 }
