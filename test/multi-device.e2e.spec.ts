@@ -2,17 +2,12 @@
 // process, each owning the slots Triton's placement puts on its device.
 import { http, matmulRequest, postJson, range, startFlotilla, type TestFlotilla } from './support/flotilla';
 import { concurrencyRepository } from './support/repository';
+import { maxConcurrent, type Run } from './support/runs';
 
 interface SlotView {
   instance: string;
   device: string;
   simulated: boolean;
-}
-interface Run {
-  flotilla_instance: string;
-  flotilla_device: string;
-  flotilla_compute_start_ms: number;
-  flotilla_compute_end_ms: number;
 }
 
 let flotilla: TestFlotilla;
@@ -33,19 +28,6 @@ async function slotsOf(model: string): Promise<SlotView[]> {
 }
 
 const placement = (slots: SlotView[]) => slots.map((s) => `${s.device} ${s.instance}`).sort();
-
-/** The most runs in progress at one instant, from the slots' own start/end stamps. */
-function maxConcurrent(runs: Run[]): number {
-  const events = runs.flatMap((r) => [
-    [r.flotilla_compute_start_ms, 1],
-    [r.flotilla_compute_end_ms, -1],
-  ]);
-  events.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
-  let current = 0;
-  let max = 0;
-  for (const [, delta] of events) max = Math.max(max, (current += delta));
-  return max;
-}
 
 async function inferMany(model: string, count: number, body: () => unknown): Promise<Run[]> {
   const responses = await Promise.all(range(count).map(() => postJson(`${flotilla.url}/v2/models/${model}/infer`, body())));

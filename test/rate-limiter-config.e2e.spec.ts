@@ -2,25 +2,8 @@
 // through the launcher's cluster to the model repository, which fails a model whose instances
 // could never get their resources with Triton's text, and to the rate limiter, which sizes its
 // pools and registers every executable slot; `GET /v2/flotilla/rate-limiter` shows both.
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { http, postJson, range, startFlotilla, type TestFlotilla } from './support/flotilla';
-import { testRepository } from './support/repository';
-
-const SLEEP_MODEL = readFileSync(resolve(__dirname, '../examples/concurrency_repository/sleep_serial/1/model.js'), 'utf8');
-
-/** A javascript model that sleeps 10 ms, with the given instance groups. */
-function sleepModel(name: string, groups: string): Record<string, string> {
-  const config = `name: "${name}"
-backend: "javascript"
-max_batch_size: 0
-input [ { name: "INPUT0", data_type: TYPE_FP32, dims: [ 1 ] } ]
-output [ { name: "OUTPUT0", data_type: TYPE_FP32, dims: [ 1 ] } ]
-instance_group [ ${groups} ]
-parameters { key: "sleep_ms" value: { string_value: "10" } }
-`;
-  return { [`${name}/config.pbtxt`]: config, [`${name}/1/model.js`]: SLEEP_MODEL };
-}
+import { sleepModel, testRepository } from './support/repository';
 
 function repository(): string {
   return testRepository({

@@ -2,31 +2,9 @@
 // start/end stamps: an instance runs only while it holds its resources, so instances that need a
 // whole pool never overlap, and instances that need half of it do; a global resource serialises
 // instances on different devices, a per-device one does not.
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { http, postJson, range, startFlotilla, type TestFlotilla } from './support/flotilla';
-import { testRepository } from './support/repository';
-
-const SLEEP_MODEL = readFileSync(resolve(__dirname, '../examples/concurrency_repository/sleep_serial/1/model.js'), 'utf8');
-
-function sleepModel(name: string, groups: string, sleepMs = 60): Record<string, string> {
-  const config = `name: "${name}"
-backend: "javascript"
-max_batch_size: 0
-input [ { name: "INPUT0", data_type: TYPE_FP32, dims: [ 1 ] } ]
-output [ { name: "OUTPUT0", data_type: TYPE_FP32, dims: [ 1 ] } ]
-instance_group [ ${groups} ]
-parameters { key: "sleep_ms" value: { string_value: "${sleepMs}" } }
-`;
-  return { [`${name}/config.pbtxt`]: config, [`${name}/1/model.js`]: SLEEP_MODEL };
-}
-
-interface Run {
-  flotilla_instance: string;
-  flotilla_device: string;
-  flotilla_compute_start_ms: number;
-  flotilla_compute_end_ms: number;
-}
+import { sleepModel, testRepository } from './support/repository';
+import { maxConcurrent, type Run } from './support/runs';
 
 let flotilla: TestFlotilla;
 
@@ -99,18 +77,6 @@ async function contend(a: string, b: string, executions: number): Promise<[numbe
   return [executionsOf(after, a) - executionsOf(before, a), executionsOf(after, b) - executionsOf(before, b)];
 }
 
-/** The most runs in progress at one instant, from the slots' own start/end stamps. */
-function maxConcurrent(runs: Run[]): number {
-  const events = runs.flatMap((r) => [
-    [r.flotilla_compute_start_ms, 1],
-    [r.flotilla_compute_end_ms, -1],
-  ]);
-  events.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
-  let current = 0;
-  let max = 0;
-  for (const [, delta] of events) max = Math.max(max, (current += delta));
-  return max;
-}
 
 describe('with --rate-limit=execution_count', () => {
   it('never overlaps two instances that each need the whole pool, and uses both', async () => {

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { generateModels } from '../../tools/model-generator/src/generate-models';
@@ -48,4 +48,22 @@ export function concurrencyRepository(models: readonly string[]): string {
     }
   }
   return dir;
+}
+
+const SLEEP_MODEL = join(CONCURRENCY_EXAMPLES, 'sleep_serial', '1', 'model.js');
+
+/**
+ * A javascript model that sleeps `sleepMs` per request, with the given instance groups, as the
+ * file map `testRepository` takes: its run times are known, so overlaps are easy to judge.
+ */
+export function sleepModel(name: string, groups: string, sleepMs = 60): Record<string, string> {
+  const config = `name: "${name}"
+backend: "javascript"
+max_batch_size: 0
+input [ { name: "INPUT0", data_type: TYPE_FP32, dims: [ 1 ] } ]
+output [ { name: "OUTPUT0", data_type: TYPE_FP32, dims: [ 1 ] } ]
+instance_group [ ${groups} ]
+parameters { key: "sleep_ms" value: { string_value: "${sleepMs}" } }
+`;
+  return { [`${name}/config.pbtxt`]: config, [`${name}/1/model.js`]: readFileSync(SLEEP_MODEL, 'utf8') };
 }

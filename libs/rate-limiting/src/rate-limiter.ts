@@ -1,8 +1,8 @@
-import type { DeviceName } from '@flotilla/contracts';
+import type { DeviceName, RateLimiterStatus } from '@flotilla/contracts';
 import { InstanceContext, type InstanceState } from './instance-context';
 import { poolOf, type PoolKey } from './pool-key';
 import type { ExplicitResources } from './rate-limit-resource-option';
-import { ResourcePools, type PoolOwner, type PoolSnapshot } from './resource-pools';
+import { ResourcePools, type PoolOwner } from './resource-pools';
 
 /** One resource of an instance group's `rate_limiter` (structurally model-config's `ModelRateLimiterResource`). */
 export interface RateLimiterResource {
@@ -37,23 +37,11 @@ export interface RateLimiterOptions {
   readonly clock?: () => number;
 }
 
-/** Plain data for `GET /v2/flotilla/rate-limiter`. */
-export interface RateLimiterSnapshot {
-  readonly pools: readonly PoolSnapshot[];
-  /** Staged instances in the order they would be tried, with how long each has waited. */
-  readonly staged: readonly { readonly id: string; readonly waitingMs: number; readonly overtakes: number }[];
-  /** Every registered instance, in registration order. */
-  readonly instances: readonly {
-    readonly id: string;
-    readonly model: string;
-    readonly version: number;
-    readonly device: DeviceName;
-    readonly pools: readonly PoolKey[];
-    readonly priority: number;
-    readonly executions: number;
-    readonly state: Exclude<InstanceState, 'removed'>;
-  }[];
-}
+/**
+ * Plain data for `GET /v2/flotilla/rate-limiter`: the wire's `RateLimiterStatus` without the mode
+ * (staged instances in the order they would be tried; instances in registration order).
+ */
+export type RateLimiterSnapshot = Omit<RateLimiterStatus, 'rateLimit'>;
 
 /**
  * Triton's rate limiter (triton-spec §2.3–2.4) for every instance of every model, as one
