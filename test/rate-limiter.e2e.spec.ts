@@ -23,13 +23,15 @@ beforeAll(async () => {
       // Two models contending for device 1's single R5, with priorities 1 and 2.
       ...sleepModel('first_class', '{ count: 1, kind: KIND_GPU, gpus: [ 1 ], rate_limiter { resources [ { name: "R5", count: 1 } ] priority: 1 } }', 5),
       ...sleepModel('second_class', '{ count: 1, kind: KIND_GPU, gpus: [ 1 ], rate_limiter { resources [ { name: "R5", count: 1 } ] priority: 2 } }', 5),
+      // Two slow instances on gpu:0 sharing the one R7.
+      ...sleepModel('slow_pair', '{ count: 2, kind: KIND_GPU, gpus: [ 0 ], rate_limiter { resources [ { name: "R7", count: 1 } ] } }', 4000),
       // Two models with priorities 1 and 2 and enough R6 for both.
       ...sleepModel('roomy_a', '{ count: 1, kind: KIND_GPU, gpus: [ 0 ], rate_limiter { resources [ { name: "R6", count: 1 } ] priority: 1 } }', 5),
       ...sleepModel('roomy_b', '{ count: 1, kind: KIND_GPU, gpus: [ 0 ], rate_limiter { resources [ { name: "R6", count: 1 } ] priority: 2 } }', 5),
     }),
     executors: [{ device: 'cpu' }, ...range(2).map((id) => ({ device: `gpu:${id}`, simulate: true }))],
     rateLimit: 'execution_count',
-    rateLimitResources: ['R1:4:0', 'R3:4:1', 'R2:2', 'R4:2', 'R5:1:1', 'R6:2:0'],
+    rateLimitResources: ['R1:4:0', 'R3:4:1', 'R2:2', 'R4:2', 'R5:1:1', 'R6:2:0', 'R7:1:0'],
   });
 });
 
@@ -110,10 +112,29 @@ describe('with --rate-limit=execution_count', () => {
     expect(Math.abs(a - b) / Math.max(a, b)).toBeLessThan(0.1);
   });
 
+  it('loses nothing and allocates nothing twice when the rate limiter restarts while an instance holds a resource', async () => {
+    const body = { parameters: { flotilla_execution_info: true }, inputs: [{ name: 'INPUT0', shape: [1], datatype: 'FP32', data: [1] }] };
+    const infer = () => postJson(`${flotilla.url}/v2/models/slow_pair/infer`, body);
+    const first = infer();
+    await new Promise((resolve) => setTimeout(resolve, 300)); // first now runs, holding R7
+    await flotilla.cluster.service('rate-limiter').kill('SIGKILL');
+    flotilla.cluster.startService('rate-limiter');
+    const second = infer(); // its stage may reach no rate limiter: the scheduler reports it on restart
+    const runs = await Promise.all([first, second]).then((responses) =>
+      responses.map((response) => {
+        expect(response.status).toBe(200);
+        return response.json<{ parameters: Run }>().parameters;
+      }),
+    );
+    expect(runs[1].flotilla_compute_start_ms).toBeGreaterThanOrEqual(runs[0].flotilla_compute_end_ms);
+  });
+
   it('counts every execution and holds nothing once the work is done', async () => {
     const view = await rateLimiterView();
     const executions = (model: string) => executionsOf(view, model);
-    expect(['whole_pool', 'half_pool', 'global_pair', 'device_pair'].map(executions)).toEqual([8, 8, 8, 8]);
+    // Counted since the rate limiter's restart: the restarted one sees the runs after it.
+    expect(['whole_pool', 'half_pool', 'global_pair', 'device_pair'].map(executions)).toEqual([0, 0, 0, 0]);
+    expect(executions('slow_pair')).toBe(2);
     expect(view.pools.every((pool) => pool.allocated === 0)).toBe(true);
     expect(view.staged).toEqual([]);
     expect(view.instances.every((i) => i.state === 'idle')).toBe(true);

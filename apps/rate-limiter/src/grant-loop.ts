@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { SUBJECTS, type GiveBackGrant, type Grants, type SlotReleased, type StageSlots, type UnstageSlots } from '@flotilla/contracts';
+import { SUBJECTS, type GiveBackGrant, type Grants, type RateLimiterHoldings, type SlotReleased, type StageSlots, type UnstageSlots } from '@flotilla/contracts';
 import type { RateLimiter } from '@flotilla/rate-limiting';
-import { InjectBus } from '@flotilla/service-kit';
+import { ControlPlaneClient, ControlPlaneListening, InjectBus } from '@flotilla/service-kit';
 import { decodeJson, encodeJson, type MessageBus } from '@flotilla/transport';
 import { InstanceRegistration, RATE_LIMITER } from './instance-registration';
 
@@ -12,6 +12,12 @@ import { InstanceRegistration, RATE_LIMITER } from './instance-registration';
  * the scheduler hears — gives the resources back and lets the next grants out. Every message is
  * tiny and per request, so this uses the raw client (hot path), not a controller.
  *
+ * At start it grants nothing for `SETTLE_MS`: it asks every scheduler what it holds
+ * (`rateLimiterStarted`) and adopts the executions they report (their resources stay held until
+ * they release) and their staged slots, so a restart loses nothing in flight and allocates
+ * nothing twice. Meanwhile rate-limited payloads wait in the schedulers' queues, with their
+ * deadlines.
+ *
  * A slot staged while it still executes (the scheduler has more work for it) is restaged the
  * moment it releases, before the next grants are chosen — as Triton's instance thread does — so
  * it keeps its turn by `executions × priority` instead of losing it to whoever waits. A slot
@@ -19,6 +25,9 @@ import { InstanceRegistration, RATE_LIMITER } from './instance-registration';
  * as it registers; a message about a slot the limiter does not hold (gone, never registered)
  * is ignored, since a gone slot's payloads are failed by the scheduler.
  */
+/** How long a starting rate limiter collects what schedulers hold before it grants anything. */
+const SETTLE_MS = 1000;
+
 @Injectable()
 export class GrantLoop implements OnApplicationBootstrap {
   private readonly logger = new Logger('rate-limiter');
@@ -28,11 +37,16 @@ export class GrantLoop implements OnApplicationBootstrap {
   private readonly pending = new Set<string>();
   /** Staged while executing: staged again at its release. */
   private readonly restage = new Set<string>();
+  /** Reported executing before registered: adopted when it registers. */
+  private readonly pendingAdoption = new Set<string>();
+  private settling = true;
 
   constructor(
     @InjectBus() private readonly bus: MessageBus,
     @Inject(RATE_LIMITER) private readonly limiter: RateLimiter | undefined,
     private readonly registration: InstanceRegistration,
+    private readonly control: ControlPlaneClient,
+    private readonly listening: ControlPlaneListening,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -43,9 +57,32 @@ export class GrantLoop implements OnApplicationBootstrap {
     this.bus.subscribe(SUBJECTS.rateLimiterGiveBack, (message) => this.settle(limiter, decodeJson<GiveBackGrant>(message.data).slotId, 'give back'));
     this.bus.subscribe(SUBJECTS.slotReleased, (message) => this.settle(limiter, decodeJson<SlotReleased>(message.data).slotId, 'release'));
     this.registration.onRegistered((slotIds) => {
-      for (const slotId of slotIds) if (this.pending.delete(slotId)) limiter.stage(slotId);
+      for (const slotId of slotIds) {
+        if (this.pendingAdoption.delete(slotId)) limiter.adopt(slotId);
+        else if (this.pending.delete(slotId)) limiter.stage(slotId);
+      }
       this.grant(limiter);
     });
+    void this.listening.subscribed.then(async () => {
+      await this.control.emitEvent(SUBJECTS.rateLimiterStarted, {}).catch((error: Error) => this.logger.warn(`could not ask the schedulers what they hold: ${error.message}`));
+      setTimeout(() => {
+        this.settling = false;
+        this.grant(limiter);
+      }, SETTLE_MS);
+    });
+  }
+
+  /** What a scheduler reports holding after this rate limiter started (see the class comment). */
+  adopt({ schedulerId, executing, staged }: RateLimiterHoldings): void {
+    const limiter = this.limiter;
+    if (!limiter) return;
+    for (const slotId of executing) {
+      this.stagedBy.set(slotId, schedulerId);
+      this.pending.delete(slotId);
+      if (!limiter.has(slotId)) this.pendingAdoption.add(slotId);
+      else if (limiter.state(slotId) !== 'allocated') limiter.adopt(slotId);
+    }
+    this.stage(limiter, { schedulerId, slots: staged });
   }
 
   private stage(limiter: RateLimiter, { schedulerId, slots }: StageSlots): void {
@@ -77,6 +114,7 @@ export class GrantLoop implements OnApplicationBootstrap {
   }
 
   private grant(limiter: RateLimiter): void {
+    if (this.settling) return;
     const bySchedulers = new Map<string, string[]>();
     for (const slotId of limiter.grants()) {
       const schedulerId = this.stagedBy.get(slotId);

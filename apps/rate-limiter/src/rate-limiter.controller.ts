@@ -1,8 +1,9 @@
 import { Controller, Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
-import { QUEUE_GROUPS, SUBJECTS, type ExecutorAnnouncement, type RateLimiterStatus, type RegistrySnapshot } from '@flotilla/contracts';
+import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { QUEUE_GROUPS, SUBJECTS, type ExecutorAnnouncement, type RateLimiterHoldings, type RateLimiterStatus, type RegistrySnapshot } from '@flotilla/contracts';
 import type { RateLimiter, RateLimitMode } from '@flotilla/rate-limiting';
 import { FleetView } from '@flotilla/service-kit';
+import { GrantLoop } from './grant-loop';
 import { RATE_LIMITER } from './instance-registration';
 
 export const RATE_LIMIT_MODE = Symbol('RateLimitMode');
@@ -23,7 +24,14 @@ export class RateLimiterController implements OnApplicationBootstrap {
     private readonly fleet: FleetView,
     @Inject(RATE_LIMIT_MODE) private readonly mode: RateLimitMode,
     @Inject(RATE_LIMITER) private readonly limiter: RateLimiter | undefined,
+    private readonly grants: GrantLoop,
   ) {}
+
+  /** A scheduler's answer to `rateLimiterStarted`: what it runs and what waits, to adopt. */
+  @EventPattern(SUBJECTS.rateLimiterHoldings)
+  holdings(@Payload() holdings: RateLimiterHoldings): void {
+    this.grants.adopt(holdings);
+  }
 
   onApplicationBootstrap(): void {
     if (this.mode !== 'off') {

@@ -1,7 +1,8 @@
-import { Controller } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
-import { SUBJECTS, type SchedulerStatus, type StatisticsSnapshot } from '@flotilla/contracts';
-import { SchedulerState } from './scheduler.state';
+import { Controller, Inject, Logger } from '@nestjs/common';
+import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { SUBJECTS, type RateLimiterHoldings, type SchedulerStatus, type StatisticsSnapshot } from '@flotilla/contracts';
+import { ControlPlaneClient } from '@flotilla/service-kit';
+import { SCHEDULER_OPTIONS, SchedulerState, type SchedulerServiceOptions } from './scheduler.state';
 
 /**
  * What the scheduler tells the gateway: which model versions can execute, on which slots, and the
@@ -10,7 +11,22 @@ import { SchedulerState } from './scheduler.state';
  */
 @Controller()
 export class SchedulerController {
-  constructor(private readonly state: SchedulerState) {}
+  private readonly logger = new Logger('scheduler');
+
+  constructor(
+    private readonly state: SchedulerState,
+    private readonly control: ControlPlaneClient,
+    @Inject(SCHEDULER_OPTIONS) private readonly options: SchedulerServiceOptions,
+  ) {}
+
+  /** A (re)started rate limiter holds nothing: tell it what runs on its grants and what waits for one. */
+  @EventPattern(SUBJECTS.rateLimiterStarted)
+  async rateLimiterStarted(@Payload() _event: object): Promise<void> {
+    if (!this.options.rateLimited) return;
+    const { executing, staged } = this.state.scheduler.rateLimiterRestarted();
+    this.logger.log(`rate limiter (re)started: reporting ${executing.length} executing and ${staged.length} staged slot(s)`);
+    await this.control.emitEvent(SUBJECTS.rateLimiterHoldings, { schedulerId: this.options.schedulerId, executing, staged } satisfies RateLimiterHoldings);
+  }
 
   @MessagePattern(SUBJECTS.schedulerStatus)
   status(): SchedulerStatus {

@@ -188,6 +188,15 @@ export interface Grants {
   readonly slots: readonly string[];
 }
 
+/** What a scheduler holds, for a restarted rate limiter to adopt before it grants anything. */
+export interface RateLimiterHoldings {
+  readonly schedulerId: string;
+  /** Slots executing a payload on a grant: they hold their resources until they release. */
+  readonly executing: readonly string[];
+  /** Slots with work, waiting for a grant. */
+  readonly staged: readonly string[];
+}
+
 // ---- Model repository ---------------------------------------------------------------------------
 
 export type ModelState = 'READY' | 'UNAVAILABLE' | 'LOADING' | 'UNLOADING';

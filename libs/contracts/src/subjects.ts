@@ -47,6 +47,10 @@ export const SUBJECTS = {
   schedulerStatistics: 'flotilla.scheduler.statistics',
   /** request → RegistrySnapshot: the rate limiter's view of every instance slot. */
   registrySnapshot: 'flotilla.rate-limiter.registry',
+  /** event, rate limiter → schedulers: I (re)started and hold nothing; tell me what you hold (RateLimiterHoldings). */
+  rateLimiterStarted: 'flotilla.rate-limiter.started',
+  /** event, scheduler → rate limiter: the slots it has executing on a grant and staged (RateLimiterHoldings). */
+  rateLimiterHoldings: 'flotilla.rate-limiter.holdings',
   /** request → RateLimiterStatus: pools, waiting instances, execution counts and priorities (`GET /v2/flotilla/rate-limiter`). */
   rateLimiterStatus: 'flotilla.rate-limiter.status',
 } as const;

@@ -74,6 +74,12 @@ export class InstanceContext {
     this.executionCount++;
   }
 
+  /** It is already executing with its resources (adopted after a restart): allocated without a grant. */
+  adopt(): void {
+    this.move('idle', 'allocated', 'adopt');
+    this.overtakes = 0;
+  }
+
   /** Its grant came back unused (the work it was for went elsewhere): no execution counted. */
   giveBack(): void {
     this.move('allocated', 'idle', 'give back');

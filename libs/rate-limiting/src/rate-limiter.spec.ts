@@ -424,3 +424,19 @@ describe('RateLimiter.giveBack', () => {
     expect(() => limiter.giveBack('a')).toThrow('instance a: cannot give back while idle');
   });
 });
+
+describe('RateLimiter.adopt (after a restart)', () => {
+  it('counts an execution it never granted as holding its resources, so nothing is allocated twice', () => {
+    const limiter = new RateLimiter({ explicitResources: parseRateLimitResources(['R:1']) });
+    const needsR = (id: string) => ({ id, model: id, version: 1, device: 'gpu:0' as const, resources: [{ name: 'R', global: false, count: 1 }], priority: 1 });
+    limiter.register([needsR('running')]);
+    limiter.register([needsR('waiting')]);
+    limiter.stage('waiting');
+    limiter.adopt('running');
+    expect(limiter.grants()).toEqual([]);
+    expect(limiter.snapshot().pools).toEqual([{ pool: 0, name: 'R', total: 1, allocated: 1 }]);
+    limiter.release('running');
+    expect(limiter.grants()).toEqual(['waiting']);
+    expect(() => limiter.adopt('waiting')).toThrow('instance waiting: cannot adopt while allocated');
+  });
+});

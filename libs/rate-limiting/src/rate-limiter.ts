@@ -166,6 +166,18 @@ export class RateLimiter {
   }
 
   /**
+   * An execution this limiter never granted is running (a restarted rate limiter learns it from the
+   * schedulers): the instance holds its resources from now, even past a pool's total, and its
+   * release gives them back as for a grant. It must be idle or staged.
+   */
+  adopt(id: string): void {
+    const context = this.contextOf(id);
+    if (context.state === 'staged') this.unstage(id);
+    context.adopt();
+    this.pools.takeOwner(this.owners.get(context)!);
+  }
+
+  /**
    * A grant came back unused: the scheduler had no work left for the instance when the grant
    * arrived (its requests expired meanwhile). Resources back, idle again, no execution counted.
    */

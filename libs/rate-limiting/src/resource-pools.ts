@@ -115,6 +115,18 @@ export class ResourcePools {
     return true;
   }
 
+  /**
+   * Takes this owner's resources whether or not they fit: for an execution that already holds them
+   * (a restarted rate limiter adopting what schedulers report running). Pools may then be
+   * over-committed until releases bring them back; nothing new is granted from them meanwhile.
+   */
+  takeOwner(owner: PoolOwner): void {
+    if (owner.holding) throw new Error(`resource pools: owner ${owner.id} already holds its resources`);
+    const { slots, counts } = owner;
+    for (let i = 0; i < slots.length; i++) this.allocated[slots[i]] += counts[i];
+    owner.holding = true;
+  }
+
   /** Gives back what `allocate` took for this owner. */
   release(id: string): void {
     this.releaseOwner(this.ownerOf(id));

@@ -207,6 +207,23 @@ export class DefaultScheduler<C> {
     this.stageFor(queue);
   }
 
+  /**
+   * The rate limiter restarted and knows nothing: what this scheduler holds, for it to adopt —
+   * slots executing on a grant, and slots staged for one. Grants held for a busy slot's release
+   * came from the rate limiter that is gone, so they turn back into stages.
+   */
+  rateLimiterRestarted(): { executing: string[]; staged: string[] } {
+    const executing: string[] = [];
+    const staged: string[] = [];
+    for (const queue of this.queues.values()) {
+      for (const slotId of queue.granted) queue.staged.add(slotId);
+      queue.granted.clear();
+      for (const slot of queue.slots.values()) if (slot.occupancy === 'busy') executing.push(slot.ref.slotId);
+      staged.push(...queue.staged);
+    }
+    return { executing, staged };
+  }
+
   /** Per version: its slots and queue length. Readiness here means "some slot can execute". */
   status(): Omit<SchedulerStatus['models'][number], 'loading'>[] {
     return [...this.queues.values()].map((queue) => ({

@@ -102,3 +102,20 @@ describe('DefaultScheduler with a grant gate', () => {
     expect(asked.at(-1)).toBe('give back e/m_1');
   });
 });
+
+describe('DefaultScheduler with a grant gate, when the rate limiter restarts', () => {
+  it('reports the slots executing and staged, and turns grants held from the old rate limiter back into stages', () => {
+    const { scheduler, dispatched, asked, payload } = harness();
+    scheduler.addSlot('m', 1, ref('m_0'));
+    scheduler.addSlot('m', 1, ref('m_1'));
+    for (const id of ['r1', 'r2', 'r3']) scheduler.submit(payload(id));
+    scheduler.grant('e/m_0');
+    scheduler.grant('e/m_0'); // held for m_0's release
+    expect(scheduler.rateLimiterRestarted()).toEqual({ executing: ['e/m_0'], staged: ['e/m_1', 'e/m_0'] });
+    scheduler.release('e/m_0'); // no longer runs on the old grant
+    expect(dispatched).toEqual([['r1', 'm_0']]);
+    expect(asked.filter((a) => a.startsWith('give back'))).toEqual([]);
+    scheduler.grant('e/m_0'); // the new rate limiter's grant
+    expect(dispatched.at(-1)).toEqual(['r2', 'm_0']);
+  });
+});
