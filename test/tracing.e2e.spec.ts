@@ -14,6 +14,7 @@ interface ReceivedSpan {
 }
 
 let flotilla: TestFlotilla;
+let rateLimited: TestFlotilla;
 let receiver: Server;
 const spans: ReceivedSpan[] = [];
 
@@ -40,36 +41,46 @@ function startReceiver(port: number): Server {
 beforeAll(async () => {
   const port = await freePort();
   receiver = startReceiver(port);
-  flotilla = await startFlotilla({
-    name: 'tracing',
-    modelRepository: testRepository(),
-    env: { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' },
-  });
+  const env = { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' };
+  [flotilla, rateLimited] = await Promise.all([
+    startFlotilla({ name: 'tracing', modelRepository: testRepository(), env }),
+    startFlotilla({ name: 'tracing-rate-limited', modelRepository: testRepository(), env, rateLimit: 'execution_count' }),
+  ]);
 });
 
 afterAll(async () => {
-  await flotilla?.stop();
+  await Promise.all([flotilla?.stop(), rateLimited?.stop()]);
   receiver?.close();
 });
 
-it('links gateway → scheduler → executor spans of one request into one trace', async () => {
-  const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
-  const response = await http(`${flotilla.url}/v2/models/simple/infer`, {
+/** Sends `simple` one request in the given trace and returns that trace's spans by name, once all three services exported theirs. */
+async function traceOf(url: string, traceId: string, names: readonly string[]): Promise<Map<string, ReceivedSpan>> {
+  const response = await http(`${url}/v2/models/simple/infer`, {
     method: 'POST',
     headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
     body: JSON.stringify(simpleRequest(range(16), range(16))),
   });
   expect(response.status).toBe(200);
-
   const deadline = Date.now() + 15_000;
   const mine = () => spans.filter((span) => span.traceId === traceId);
-  while (new Set(mine().map((s) => s.service)).size < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  while (!names.every((name) => mine().some((span) => span.name === name)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  return new Map(mine().map((span) => [span.name, span]));
+}
 
-  const byName = new Map(mine().map((span) => [span.name, span]));
+it('links gateway → scheduler → executor spans of one request into one trace', async () => {
+  const byName = await traceOf(flotilla.url, '4bf92f3577b34da6a3ce929d0e0e4736', ['InferRequest', 'queue', 'compute']);
   const request = byName.get('InferRequest');
   const queue = byName.get('queue');
   const compute = byName.get('compute');
   expect(request).toMatchObject({ service: 'flotilla-gateway', parentSpanId: '00f067aa0ba902b7' });
   expect(queue).toMatchObject({ service: 'flotilla-scheduler', parentSpanId: request?.spanId });
   expect(compute).toMatchObject({ service: 'flotilla-executor', parentSpanId: queue?.spanId });
+  expect(byName.has('rate-limiter wait')).toBe(false); // rate limiting off: no such wait
+});
+
+it('with rate limiting on, shows the wait for resources as its own span inside the queue wait', async () => {
+  const byName = await traceOf(rateLimited.url, '5bf92f3577b34da6a3ce929d0e0e4737', ['InferRequest', 'queue', 'rate-limiter wait', 'compute']);
+  const queue = byName.get('queue');
+  expect(byName.get('rate-limiter wait')).toMatchObject({ service: 'flotilla-scheduler', parentSpanId: queue?.spanId });
+  expect(byName.get('compute')).toMatchObject({ service: 'flotilla-executor', parentSpanId: queue?.spanId });
 });

@@ -18,6 +18,8 @@ import { busGrantGate } from './bus-grant-gate';
 
 export const SCHEDULER_OPTIONS = Symbol('SchedulerOptions');
 
+const tracer = trace.getTracer('flotilla-scheduler');
+
 export interface SchedulerServiceOptions {
   /** Payloads a slot may hold (prefetch); ignored with rate limiting on, which prefetches nothing. */
   readonly slotDepth: number;
@@ -78,6 +80,7 @@ export class SchedulerState implements OnApplicationShutdown {
   private dispatch(payload: Payload<RequestCarrier>, slot: SlotRef, queueMicros: number): void {
     const { span, frame, replyTo } = payload.carrier;
     span.setAttributes({ 'flotilla.instance': slot.instance, 'flotilla.executor': slot.executorId, 'flotilla.device': slot.device });
+    if (payload.stagedAt !== undefined) recordResourceWait(span, payload.stagedAt, slot);
     this.bus.publish(slot.subject, frame, {
       reply: replyTo,
       headers: { [HEADERS.queueMicros]: String(queueMicros) },
@@ -151,4 +154,15 @@ export class SchedulerState implements OnApplicationShutdown {
     const meta: ResultMeta = { modelName: model, modelVersion: version, error: error.toWire() };
     this.bus.publish(replyTo, encodeFrame(meta));
   }
+}
+
+/**
+ * Rate limiting on: the part of the queue wait spent waiting for resources — from when a slot was
+ * staged for the request to its grant — as its own span under the request's `queue` span.
+ */
+function recordResourceWait(queue: Span, stagedAt: number, slot: SlotRef): void {
+  if (!queue.isRecording()) return;
+  tracer
+    .startSpan('rate-limiter wait', { startTime: stagedAt, attributes: { 'flotilla.instance': slot.instance, 'flotilla.device': slot.device } }, trace.setSpan(ROOT_CONTEXT, queue))
+    .end();
 }

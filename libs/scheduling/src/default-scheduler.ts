@@ -265,7 +265,8 @@ export class DefaultScheduler<C> {
    */
   private stageFor(queue: VersionQueue<C>): void {
     const gate = this.gate!;
-    let wanted = queue.waiting.length - queue.granted.size - queue.staged.size;
+    const covered = queue.granted.size + queue.staged.size;
+    let wanted = queue.waiting.length - covered;
     if (wanted > 0) {
       const staging: string[] = [];
       const stage = (slotId: string) => {
@@ -277,6 +278,9 @@ export class DefaultScheduler<C> {
       for (const slotId of queue.idle) stage(slotId);
       for (const slot of queue.slots.values()) if (slot.occupancy === 'busy' && slot.isAccepting) stage(slot.ref.slotId);
       if (staging.length) gate.stage(staging);
+      // The waiting payloads these slots now stand for start waiting for resources.
+      const now = this.clock();
+      for (let i = covered; i < covered + staging.length; i++) queue.waiting[i].stagedAt ??= now;
     } else if (wanted < 0) {
       const unstaging = [...queue.staged].slice(wanted);
       for (const slotId of unstaging) queue.staged.delete(slotId);

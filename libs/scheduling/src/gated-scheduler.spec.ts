@@ -119,3 +119,18 @@ describe('DefaultScheduler with a grant gate, when the rate limiter restarts', (
     expect(dispatched.at(-1)).toEqual(['r2', 'm_0']);
   });
 });
+
+describe('DefaultScheduler with a grant gate, timing', () => {
+  it('stamps when each payload started waiting for a grant, not when it arrived', () => {
+    const { scheduler, payload, advance } = harness();
+    scheduler.addSlot('m', 1, ref('m_0'));
+    const first = payload('r1');
+    scheduler.submit(first);
+    const second = payload('r2');
+    scheduler.submit(second); // no idle slot left: it waits for one, not yet for resources
+    expect([first.stagedAt, second.stagedAt]).toEqual([1000, undefined]);
+    advance(40);
+    scheduler.grant('e/m_0'); // r1 runs; m_0 is staged ahead for r2 now
+    expect(second.stagedAt).toBe(1040);
+  });
+});

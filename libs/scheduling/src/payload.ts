@@ -10,4 +10,9 @@ export interface Payload<C> {
   readonly enqueuedAt: number;
   readonly deadline: number;
   readonly carrier: C;
+  /**
+   * With rate limiting on: when a slot was first staged for it, i.e. when it started waiting for
+   * resources rather than for a free slot (the scheduler sets it; the host records the wait).
+   */
+  stagedAt?: number;
 }
