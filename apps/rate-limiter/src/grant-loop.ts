@@ -5,6 +5,9 @@ import { ControlPlaneClient, ControlPlaneListening, InjectBus } from '@flotilla/
 import { decodeJson, encodeJson, type MessageBus } from '@flotilla/transport';
 import { InstanceRegistration, RATE_LIMITER } from './instance-registration';
 
+/** How long a starting rate limiter collects what schedulers hold before it grants anything. */
+const SETTLE_MS = 1000;
+
 /**
  * The rate limiter on the request path (with `--rate-limit=execution_count`; with `off` it never
  * subscribes). Schedulers stage slots that have work, the limiter grants them in order of
@@ -25,9 +28,6 @@ import { InstanceRegistration, RATE_LIMITER } from './instance-registration';
  * as it registers; a message about a slot the limiter does not hold (gone, never registered)
  * is ignored, since a gone slot's payloads are failed by the scheduler.
  */
-/** How long a starting rate limiter collects what schedulers hold before it grants anything. */
-const SETTLE_MS = 1000;
-
 @Injectable()
 export class GrantLoop implements OnApplicationBootstrap {
   private readonly logger = new Logger('rate-limiter');
