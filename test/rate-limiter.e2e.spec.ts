@@ -2,7 +2,7 @@
 // start/end stamps: an instance runs only while it holds its resources, so instances that need a
 // whole pool never overlap, and instances that need half of it do; a global resource serialises
 // instances on different devices, a per-device one does not.
-import { http, postJson, range, startFlotilla, type TestFlotilla } from './support/flotilla';
+import { http, postJson, range, simpleRequest, startFlotilla, type TestFlotilla } from './support/flotilla';
 import { sleepModel, testRepository } from './support/repository';
 import { maxConcurrent, type Run } from './support/runs';
 
@@ -138,5 +138,18 @@ describe('with --rate-limit=execution_count', () => {
     expect(view.pools.every((pool) => pool.allocated === 0)).toBe(true);
     expect(view.staged).toEqual([]);
     expect(view.instances.every((i) => i.state === 'idle')).toBe(true);
+  });
+
+  it('keeps serving models that need no resources while the rate limiter is down, and the rate-limited ones once it is back', async () => {
+    await flotilla.cluster.service('rate-limiter').kill('SIGKILL');
+    const limited = postJson(`${flotilla.url}/v2/models/whole_pool/infer`, { inputs: [{ name: 'INPUT0', shape: [1], datatype: 'FP32', data: [1] }] });
+    const free = await postJson(`${flotilla.url}/v2/models/simple/infer`, simpleRequest(range(16), range(16)));
+    expect(free.status).toBe(200);
+    let limitedDone = false;
+    void limited.then(() => (limitedDone = true));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(limitedDone).toBe(false); // waits for a grant, within its deadline
+    flotilla.cluster.startService('rate-limiter');
+    expect((await limited).status).toBe(200);
   });
 });

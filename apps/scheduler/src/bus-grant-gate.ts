@@ -9,7 +9,9 @@ import { encodeJson, type MessageBus } from '@flotilla/transport';
  */
 export function busGrantGate(bus: MessageBus, schedulerId: string): GrantGate {
   return {
-    stage: (slots) => bus.publish(SUBJECTS.rateLimiterStage, encodeJson({ schedulerId, slots } satisfies StageSlots)),
+    // The reply subject only ever hears NATS' no-responders status: how the scheduler learns the
+    // rate limiter is away without a round trip per stage.
+    stage: (slots) => bus.publish(SUBJECTS.rateLimiterStage, encodeJson({ schedulerId, slots } satisfies StageSlots), { reply: SUBJECTS.rateLimiterUnreachable(schedulerId) }),
     unstage: (slots) => bus.publish(SUBJECTS.rateLimiterUnstage, encodeJson({ slots } satisfies UnstageSlots)),
     giveBack: (slotId) => bus.publish(SUBJECTS.rateLimiterGiveBack, encodeJson({ slotId } satisfies GiveBackGrant)),
   };

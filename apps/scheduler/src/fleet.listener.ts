@@ -42,6 +42,7 @@ export class FleetListener implements OnApplicationBootstrap {
         instance: slot.instance,
         device: executor?.device ?? 'cpu',
         simulated: executor?.simulated ?? false,
+        needsResources: slot.rateLimiter.resources.length > 0,
       });
     }
     if (changes.ready.length || changes.gone.length || changes.draining.length) {

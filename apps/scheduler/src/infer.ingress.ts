@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { SpanKind, trace } from '@opentelemetry/api';
 import { FlotillaError, internal, invalidArg, peekFrameMeta, QUEUE_GROUPS, SUBJECTS, type Grants, type InferMeta, type SlotReleased } from '@flotilla/contracts';
 import { decodeJson, type IncomingMessage, type MessageBus } from '@flotilla/transport';
@@ -17,6 +17,8 @@ const tracer = trace.getTracer('flotilla-scheduler');
  */
 @Injectable()
 export class InferIngress implements OnApplicationBootstrap {
+  private readonly logger = new Logger('scheduler');
+
   constructor(
     @InjectBus() private readonly bus: MessageBus,
     private readonly state: SchedulerState,
@@ -32,6 +34,11 @@ export class InferIngress implements OnApplicationBootstrap {
     if (this.options.rateLimited) {
       this.bus.subscribe(SUBJECTS.rateLimiterGrant(this.options.schedulerId), (message) => {
         for (const slotId of decodeJson<Grants>(message.data).slots) this.state.scheduler.grant(slotId);
+      });
+      this.bus.subscribe(SUBJECTS.rateLimiterUnreachable(this.options.schedulerId), () => {
+        if (this.state.scheduler.rateLimiterUnreachable()) {
+          this.logger.warn('the rate limiter is unreachable: versions whose instances need no resources run without grants until it is back');
+        }
       });
     }
   }

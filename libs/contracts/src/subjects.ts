@@ -29,6 +29,11 @@ export const SUBJECTS = {
   rateLimiterGiveBack: 'flotilla.rate-limiter.give-back',
   /** Rate limiting on, rate limiter → the scheduler that staged them: run one payload on each of these slots now (JSON Grants). Hot path. */
   rateLimiterGrant: (schedulerId: string) => `flotilla.rate-limiter.grant.${schedulerId}`,
+  /**
+   * The reply subject a scheduler's stages carry. The rate limiter never answers there; NATS does,
+   * with an empty no-responders status, when nothing listens for stages: the rate limiter is away.
+   */
+  rateLimiterUnreachable: (schedulerId: string) => `flotilla.rate-limiter.unreachable.${schedulerId}`,
   /** event, executor → everyone: its full state (ExecutorAnnouncement), on every slot change and when asked (`fleetResync`). */
   executorAnnounce: 'flotilla.executor.announce',
   /** event, executor → everyone, every `heartbeatMs`: alive, at which revision, and statistics that changed (ExecutorBeat). */

@@ -70,6 +70,8 @@ export class DefaultScheduler<C> {
 
   private readonly slotDepth: number;
   private readonly gate: GrantGate | undefined;
+  /** The rate limiter cannot be reached: slots that need no resources run without a grant meanwhile. */
+  private rateLimiterAway = false;
 
   constructor(
     private readonly effects: SchedulerEffects<C>,
@@ -208,17 +210,34 @@ export class DefaultScheduler<C> {
   }
 
   /**
+   * Nothing listens where stages go (the rate limiter is down or restarting): while it is away,
+   * versions whose slots need no resources keep serving without grants; rate-limited ones wait,
+   * with their deadlines, until it is back (`rateLimiterRestarted`). Returns whether this is news.
+   */
+  rateLimiterUnreachable(): boolean {
+    if (!this.gate || this.rateLimiterAway) return false;
+    this.rateLimiterAway = true;
+    for (const queue of this.queues.values()) {
+      for (const slotId of [...queue.staged]) if (queue.slots.get(slotId)?.ref.needsResources === false) queue.staged.delete(slotId);
+      this.pump(queue);
+    }
+    return true;
+  }
+
+  /**
    * The rate limiter restarted and knows nothing: what this scheduler holds, for it to adopt —
    * slots executing on a grant, and slots staged for one. Grants held for a busy slot's release
    * came from the rate limiter that is gone, so they turn back into stages.
    */
   rateLimiterRestarted(): { executing: string[]; staged: string[] } {
+    this.rateLimiterAway = false;
     const executing: string[] = [];
     const staged: string[] = [];
     for (const queue of this.queues.values()) {
       for (const slotId of queue.granted) queue.staged.add(slotId);
       queue.granted.clear();
       for (const slot of queue.slots.values()) if (slot.occupancy === 'busy') executing.push(slot.ref.slotId);
+      this.stageFor(queue); // work the resource-free slots took while it was away is staged again
       staged.push(...queue.staged);
     }
     return { executing, staged };
@@ -244,6 +263,7 @@ export class DefaultScheduler<C> {
   }
 
   private pump(queue: VersionQueue<C>): void {
+    if (this.gate && this.rateLimiterAway) this.runWithoutGrants(queue);
     if (this.gate) return this.stageFor(queue);
     while (queue.waiting.length > 0) {
       const slot = this.nextSlot(queue);
@@ -256,6 +276,17 @@ export class DefaultScheduler<C> {
     const payload = queue.waiting.shift() as Payload<C>;
     slot.assign(payload);
     this.effects.dispatch(payload, slot.ref, Math.max(0, Math.round((this.clock() - payload.enqueuedAt) * 1000)));
+  }
+
+  /** While the rate limiter is away: idle slots that need no resources take waiting payloads directly. */
+  private runWithoutGrants(queue: VersionQueue<C>): void {
+    for (const slotId of [...queue.idle]) {
+      if (queue.waiting.length <= queue.granted.size) return;
+      const slot = queue.slots.get(slotId);
+      if (!slot || slot.ref.needsResources !== false || queue.staged.has(slotId)) continue;
+      removeFrom(queue.idle, slotId);
+      this.run(queue, slot);
+    }
   }
 
   /**
@@ -271,6 +302,7 @@ export class DefaultScheduler<C> {
       const staging: string[] = [];
       const stage = (slotId: string) => {
         if (wanted === 0 || queue.staged.has(slotId) || queue.granted.has(slotId)) return;
+        if (this.rateLimiterAway && queue.slots.get(slotId)?.ref.needsResources === false) return; // runs without grants meanwhile
         queue.staged.add(slotId);
         staging.push(slotId);
         wanted--;

@@ -134,3 +134,28 @@ describe('DefaultScheduler with a grant gate, timing', () => {
     expect(second.stagedAt).toBe(1040);
   });
 });
+
+describe('DefaultScheduler with a grant gate, while the rate limiter is away', () => {
+  const free = (instance: string): SlotRef => ({ ...ref(instance), needsResources: false });
+
+  it('runs versions whose slots need no resources without grants, and holds the rate-limited ones', () => {
+    const { scheduler, dispatched, payload } = harness();
+    scheduler.addSlot('m', 1, free('m_0'));
+    scheduler.addSlot('limited', 1, ref('l_0'));
+    scheduler.submit(payload('r1'));
+    scheduler.submit({ ...payload('x1'), model: 'limited' });
+    scheduler.rateLimiterUnreachable(); // its stages reached nobody
+    expect(dispatched).toEqual([['r1', 'm_0']]);
+    scheduler.submit(payload('r2'));
+    scheduler.release('e/m_0');
+    expect(dispatched).toEqual([
+      ['r1', 'm_0'],
+      ['r2', 'm_0'],
+    ]);
+    // Back: what waits is staged again, and the busy free slot is reported as executing.
+    scheduler.submit(payload('r3'));
+    expect(scheduler.rateLimiterRestarted()).toEqual({ executing: ['e/m_0'], staged: ['e/m_0', 'e/l_0'] });
+    scheduler.release('e/m_0');
+    expect(dispatched).toHaveLength(2); // from now on it waits for a grant again
+  });
+});

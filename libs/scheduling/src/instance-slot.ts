@@ -9,6 +9,11 @@ export interface SlotRef {
   readonly instance: string;
   readonly device: DeviceName;
   readonly simulated: boolean;
+  /**
+   * False when its group's `rate_limiter` names no resources: while the rate limiter is away such
+   * a slot runs without a grant. Absent means it may need some (the safe reading).
+   */
+  readonly needsResources?: boolean;
 }
 
 /**
