@@ -119,7 +119,9 @@ export class GrantLoop implements OnApplicationBootstrap {
     for (const slotId of limiter.grants()) {
       const schedulerId = this.stagedBy.get(slotId);
       if (schedulerId === undefined) continue;
-      bySchedulers.set(schedulerId, [...(bySchedulers.get(schedulerId) ?? []), slotId]);
+      const slots = bySchedulers.get(schedulerId);
+      if (slots) slots.push(slotId);
+      else bySchedulers.set(schedulerId, [slotId]);
     }
     for (const [schedulerId, slots] of bySchedulers) this.bus.publish(SUBJECTS.rateLimiterGrant(schedulerId), encodeJson({ slots } satisfies Grants));
   }

@@ -56,7 +56,9 @@ function byVersion(slots: readonly SlotAnnouncement[]): SlotAnnouncement[][] {
   const groups = new Map<string, SlotAnnouncement[]>();
   for (const slot of slots) {
     const key = `${slot.model}\u0000${slot.version}`;
-    groups.set(key, [...(groups.get(key) ?? []), slot]);
+    const group = groups.get(key);
+    if (group) group.push(slot);
+    else groups.set(key, [slot]);
   }
   return [...groups.values()];
 }

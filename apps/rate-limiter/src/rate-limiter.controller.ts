@@ -9,12 +9,12 @@ import { RATE_LIMITER } from './instance-registration';
 export const RATE_LIMIT_MODE = Symbol('RateLimitMode');
 
 /**
- * The instance registry: every executor's slots and how many payloads each slot has executed, as
- * this process's fleet view holds them; and the rate limiter's pools and instances.
+ * The rate limiter's control messages: the instance registry (every executor's slots and their
+ * execution counts, as this process's fleet view holds them), the rate limiter's status (pools,
+ * waiters, instances) and, after a restart, what schedulers report holding.
  *
  * With `--rate-limit=off` (Triton's default) the scheduler picks slots itself and this service
- * only observes — it is never on a request's path. The execution counts kept here are what
- * `execution_count` mode will schedule on.
+ * only observes; with `execution_count` it grants them (GrantLoop).
  */
 @Controller()
 export class RateLimiterController implements OnApplicationBootstrap {

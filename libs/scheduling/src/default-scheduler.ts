@@ -113,7 +113,7 @@ export class DefaultScheduler<C> {
     if (!queue || !slot) return; // late release after removal: nothing to do
     for (let i = 0; i < count && slot.occupancy === 'busy'; i++) slot.release();
     if (queue.granted.delete(slotId)) return this.useGrant(queue, slot);
-    if (slot.inFlight.length === 0 && slot.isAccepting && !queue.idle.includes(slotId)) queue.idle.push(slotId);
+    markIdle(queue, slot);
     this.pump(queue);
   }
 
@@ -201,7 +201,7 @@ export class DefaultScheduler<C> {
     const slotId = slot.ref.slotId;
     if (!slot.hasRoom || queue.waiting.length === 0) {
       this.gate!.giveBack(slotId);
-      if (slot.occupancy === 'idle' && slot.isAccepting && !queue.idle.includes(slotId)) queue.idle.push(slotId);
+      markIdle(queue, slot);
       return this.stageFor(queue);
     }
     removeFrom(queue.idle, slotId);
@@ -237,7 +237,9 @@ export class DefaultScheduler<C> {
       for (const slotId of queue.granted) queue.staged.add(slotId);
       queue.granted.clear();
       for (const slot of queue.slots.values()) if (slot.occupancy === 'busy') executing.push(slot.ref.slotId);
-      this.stageFor(queue); // work the resource-free slots took while it was away is staged again
+      // Work the resource-free slots took while it was away is staged again; the report says so,
+      // so no stage message goes out as well.
+      this.stageFor(queue, false);
       staged.push(...queue.staged);
     }
     return { executing, staged };
@@ -292,9 +294,10 @@ export class DefaultScheduler<C> {
   /**
    * With a gate: one staged slot per waiting payload not yet placed (granted-ahead slots place
    * one each), idle slots first (longest-idle first), then busy ones ahead of their release;
-   * slots staged beyond what waits are unstaged.
+   * slots staged beyond what waits are unstaged. `publish: false` stages without telling the
+   * rate limiter, for a caller that reports the staged slots itself.
    */
-  private stageFor(queue: VersionQueue<C>): void {
+  private stageFor(queue: VersionQueue<C>, publish = true): void {
     const gate = this.gate!;
     const covered = queue.granted.size + queue.staged.size;
     let wanted = queue.waiting.length - covered;
@@ -309,7 +312,7 @@ export class DefaultScheduler<C> {
       };
       for (const slotId of queue.idle) stage(slotId);
       for (const slot of queue.slots.values()) if (slot.occupancy === 'busy' && slot.isAccepting) stage(slot.ref.slotId);
-      if (staging.length) gate.stage(staging);
+      if (staging.length && publish) gate.stage(staging);
       // The waiting payloads these slots now stand for start waiting for resources.
       const now = this.clock();
       for (let i = covered; i < covered + staging.length; i++) queue.waiting[i].stagedAt ??= now;
@@ -348,6 +351,12 @@ const key = (model: string, version: number) => `${model}\u0000${version}`;
 function hasAcceptingSlot(queue: VersionQueue<unknown>): boolean {
   for (const slot of queue.slots.values()) if (slot.isAccepting) return true;
   return false;
+}
+
+/** A slot with nothing in flight that still takes work joins the idle list (once). */
+function markIdle<P>(queue: VersionQueue<P>, slot: InstanceSlot<Payload<P>>): void {
+  const slotId = slot.ref.slotId;
+  if (slot.inFlight.length === 0 && slot.isAccepting && !queue.idle.includes(slotId)) queue.idle.push(slotId);
 }
 
 function removeFrom(list: string[], item: string): void {

@@ -139,7 +139,7 @@ describe('DefaultScheduler with a grant gate, while the rate limiter is away', (
   const free = (instance: string): SlotRef => ({ ...ref(instance), needsResources: false });
 
   it('runs versions whose slots need no resources without grants, and holds the rate-limited ones', () => {
-    const { scheduler, dispatched, payload } = harness();
+    const { scheduler, dispatched, asked, payload } = harness();
     scheduler.addSlot('m', 1, free('m_0'));
     scheduler.addSlot('limited', 1, ref('l_0'));
     scheduler.submit(payload('r1'));
@@ -154,7 +154,9 @@ describe('DefaultScheduler with a grant gate, while the rate limiter is away', (
     ]);
     // Back: what waits is staged again, and the busy free slot is reported as executing.
     scheduler.submit(payload('r3'));
+    const messagesBefore = asked.length;
     expect(scheduler.rateLimiterRestarted()).toEqual({ executing: ['e/m_0'], staged: ['e/m_0', 'e/l_0'] });
+    expect(asked.length).toBe(messagesBefore); // the report carries the stages: none is sent twice
     scheduler.release('e/m_0');
     expect(dispatched).toHaveLength(2); // from now on it waits for a grant again
   });

@@ -60,7 +60,7 @@ export class ModelRecords implements OnApplicationBootstrap, OnApplicationShutdo
 
   /** Asks the repository for its index now and holds exactly that. */
   async refresh(): Promise<ModelRecord[]> {
-    const snapshot = await this.control.request<RepositorySnapshot>(SUBJECTS.repositoryIndex, {}, INDEX_TIMEOUT_MS);
+    const snapshot = await this.index();
     this.refreshedAt = Date.now();
     this.models.clear();
     for (const model of snapshot.models) this.models.set(model.name, model);
@@ -78,7 +78,7 @@ export class ModelRecords implements OnApplicationBootstrap, OnApplicationShutdo
   private async follow(): Promise<void> {
     for (let attempt = 1; !this.stopped; attempt++) {
       try {
-        const snapshot = await this.control.request<RepositorySnapshot>(SUBJECTS.repositoryIndex, {}, INDEX_TIMEOUT_MS);
+        const snapshot = await this.index();
         // Events that arrived meanwhile are newer than the index: they stay.
         for (const model of snapshot.models) if (!this.models.has(model.name)) this.models.set(model.name, model);
         this.logger.log(`following ${snapshot.repository}: ${snapshot.models.length} model(s)`);
@@ -90,6 +90,10 @@ export class ModelRecords implements OnApplicationBootstrap, OnApplicationShutdo
         await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
       }
     }
+  }
+
+  private index(): Promise<RepositorySnapshot> {
+    return this.control.request<RepositorySnapshot>(SUBJECTS.repositoryIndex, {}, INDEX_TIMEOUT_MS);
   }
 
   private changed(): void {
