@@ -3,6 +3,8 @@ import { ControlPlaneModule, FleetController, FleetView, ModelRecords, Repositor
 import { GATEWAY_OPTIONS, gatewayOptions } from './gateway.options';
 import { HttpServer } from './http-server';
 import { InferClient } from './infer.client';
+import { InferPipeline } from './infer-pipeline';
+import { KSERVE_OPERATIONS_PROVIDER } from './kserve-operations.provider';
 import { KserveRouter } from './kserve.router';
 import { ModelCatalog } from './model-catalog';
 import { SharedMemoryRoute } from './shared-memory-route';
@@ -16,7 +18,7 @@ export class GatewayModule {
       imports: [ControlPlaneModule.forRoot({ servers: options.natsUrl, name: 'gateway' })],
       // The gateway answers no control message of its own: it listens to the repository and the fleet.
       controllers: [RepositoryEventsController, FleetController],
-      providers: [{ provide: GATEWAY_OPTIONS, useValue: options }, FleetView, ModelRecords, ModelCatalog, SharedMemoryRoute, InferClient, KserveRouter, HttpServer],
+      providers: [{ provide: GATEWAY_OPTIONS, useValue: options }, FleetView, ModelRecords, ModelCatalog, KSERVE_OPERATIONS_PROVIDER, SharedMemoryRoute, InferClient, InferPipeline, KserveRouter, HttpServer],
     };
   }
 }

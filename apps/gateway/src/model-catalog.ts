@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { SUBJECTS, type ModelRecord, type RateLimiterStatus, type SchedulerStatus, type StatisticsSnapshot } from '@flotilla/contracts';
+import type { FleetCatalog } from '@flotilla/kserve';
 import { ControlPlaneClient, ModelRecords } from '@flotilla/service-kit';
 
 /**
- * What the HTTP API asks the rest of the fleet: the repository's model records (held in this
- * process and kept current by lifecycle events, so metadata, config and the raw-binary input
+ * What the KServe operations ask the rest of the fleet: the repository's model records (held in
+ * this process and kept current by lifecycle events, so metadata, config and the raw-binary input
  * lookup cost no NATS round trip), and the scheduler's live status and statistics.
  */
 @Injectable()
-export class ModelCatalog {
+export class ModelCatalog implements FleetCatalog {
   constructor(
     private readonly records: ModelRecords,
     private readonly control: ControlPlaneClient,

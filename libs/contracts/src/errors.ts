@@ -16,6 +16,21 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   UNAVAILABLE: 503,
 };
 
+/**
+ * gRPC status codes (grpc/include/grpcpp/impl/codegen/status_code_enum.h numbering), mapped as
+ * Triton's gRPC frontend maps its error codes; UNSUPPORTED becomes UNIMPLEMENTED.
+ */
+const GRPC_STATUS: Record<ErrorCode, number> = {
+  CANCELLED: 1,
+  UNKNOWN: 2,
+  INVALID_ARG: 3,
+  NOT_FOUND: 5,
+  ALREADY_EXISTS: 6,
+  UNSUPPORTED: 12,
+  INTERNAL: 13,
+  UNAVAILABLE: 14,
+};
+
 /** An error with a Triton error code; its message is what the user sees, so it names the problem. */
 export class FlotillaError extends Error {
   constructor(
@@ -28,6 +43,10 @@ export class FlotillaError extends Error {
 
   get httpStatus(): number {
     return HTTP_STATUS[this.code];
+  }
+
+  get grpcStatus(): number {
+    return GRPC_STATUS[this.code];
   }
 
   toWire(): WireError {
@@ -53,3 +72,4 @@ export const invalidArg = (message: string) => new FlotillaError('INVALID_ARG', 
 export const notFound = (message: string) => new FlotillaError('NOT_FOUND', message);
 export const unavailable = (message: string) => new FlotillaError('UNAVAILABLE', message);
 export const internal = (message: string) => new FlotillaError('INTERNAL', message);
+export const unsupported = (message: string) => new FlotillaError('UNSUPPORTED', message);

@@ -3,6 +3,7 @@ import { BinaryTail } from './binary-tail';
 import { checkHeaderLength } from './header-length';
 import type { InferRequest } from './infer-request';
 import type { JsonObject } from './json-values';
+import { assertUniqueNames } from './parameter-rules';
 import { booleanParameter, parseParameters } from './parameters';
 import { decodeRawBinaryRequest, type RawInputModel } from './raw-binary-request';
 import { parseRequestJson } from './parse-request-json';
@@ -44,17 +45,13 @@ function decodeJsonRequest(json: JsonObject, id: string | undefined, binaryTail:
 
   const inputs = json.inputs.map((raw: unknown, index) => decodeRequestInput(raw, index, binaryTail));
   binaryTail.assertFullyConsumed();
-  const names = new Set<string>();
-  for (const { name } of inputs) {
-    if (names.has(name)) throw invalidArg(`input '${name}' already exists in request`);
-    names.add(name);
-  }
+  assertUniqueNames(inputs.map((input) => input.name), 'input');
   const outputs = parseRequestedOutputs(json.outputs);
   return id === undefined ? { parameters, inputs, outputs, binaryDataOutput } : { id, parameters, inputs, outputs, binaryDataOutput };
 }
 
 /** Triton prefixes request-validation errors with the request's id, so clients can match them up. */
-function withRequestId(error: unknown, id: string | undefined): unknown {
+export function withRequestId(error: unknown, id: string | undefined): unknown {
   if (!id || !(error instanceof FlotillaError)) return error;
   return new FlotillaError(error.code, `[request id: ${id}] ${error.message}`);
 }

@@ -1,7 +1,8 @@
-import { elementCount, elementSize, internal, type Tensor } from '@flotilla/contracts';
+import type { Tensor } from '@flotilla/contracts';
 import { bytesToJsonDataText } from './bytes-to-json-data';
 import { INFERENCE_HEADER_CONTENT_LENGTH } from './header-length';
 import type { InferRequest } from './infer-request';
+import { checkRawOutputSize, selectOutputs } from './select-outputs';
 
 export interface InferResponse {
   readonly id?: string;
@@ -32,11 +33,12 @@ export function encodeInferResponse(response: InferResponse, request: Pick<Infer
   json += ',"outputs":[';
 
   const binaryParts: Buffer[] = [];
-  selectOutputs(response.outputs, request).forEach(({ tensor, binary }, index) => {
+  selectOutputs(response.outputs, request.outputs).forEach(({ tensor, requested }, index) => {
+    const binary = requested?.binary ?? request.binaryDataOutput;
     if (index > 0) json += ',';
     json += `{"name":${JSON.stringify(tensor.name)},"datatype":"${tensor.datatype}","shape":[${tensor.shape.join(',')}]`;
     if (binary) {
-      checkFixedSize(tensor);
+      checkRawOutputSize(tensor);
       json += `,"parameters":{"binary_data_size":${tensor.data.byteLength}}}`;
       binaryParts.push(Buffer.from(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength));
     } else {
@@ -51,26 +53,4 @@ export function encodeInferResponse(response: InferResponse, request: Pick<Infer
     headers: { 'Content-Type': 'application/octet-stream', [INFERENCE_HEADER_CONTENT_LENGTH]: String(header.byteLength) },
     body: [header, ...binaryParts],
   };
-}
-
-interface SelectedOutput {
-  readonly tensor: Tensor;
-  readonly binary: boolean;
-}
-
-function selectOutputs(outputs: readonly Tensor[], request: Pick<InferRequest, 'outputs' | 'binaryDataOutput'>): SelectedOutput[] {
-  if (request.outputs.length === 0) return outputs.map((tensor) => ({ tensor, binary: request.binaryDataOutput }));
-  return request.outputs.map((requested) => {
-    const tensor = outputs.find((output) => output.name === requested.name);
-    if (!tensor) throw internal(`the model produced no output '${requested.name}', which the request asked for`);
-    return { tensor, binary: requested.binary ?? request.binaryDataOutput };
-  });
-}
-
-/** A binary output whose length contradicts its shape would desynchronise the client's parser. */
-function checkFixedSize(tensor: Tensor): void {
-  const size = elementSize(tensor.datatype);
-  if (size !== undefined && tensor.data.byteLength !== size * elementCount(tensor.shape)) {
-    throw internal(`output '${tensor.name}' has ${tensor.data.byteLength} bytes, but shape [${tensor.shape.join(',')}] of ${tensor.datatype} needs ${size * elementCount(tensor.shape)}`);
-  }
 }

@@ -1,4 +1,4 @@
-export { decodeInferRequest, type DecodeInferRequestOptions } from './decode-infer-request';
+export { decodeInferRequest, withRequestId, type DecodeInferRequestOptions } from './decode-infer-request';
 export { encodeInferResponse, type EncodedInferResponse, type InferResponse } from './encode-infer-response';
 export { errorBody, METHOD_NOT_ALLOWED, NOT_FOUND, type HttpErrorBody } from './error-body';
 export { INFERENCE_HEADER_CONTENT_LENGTH, parseInferenceHeaderLength } from './header-length';
@@ -9,3 +9,8 @@ export { serverMetadata, SUPPORTED_EXTENSIONS, type ServerMetadata } from './ser
 export { bytesToJsonDataText } from './bytes-to-json-data';
 export { jsonDataToBytes } from './json-data-to-bytes';
 export { fromBfloat16Bits, fromFloat16Bits, toBfloat16Bits, toFloat16Bits } from './minifloat';
+export { EXECUTION_INFO_PARAMETER, executionParameters } from './execution-info';
+export { KserveOperations, MODEL_CONTROL_DISABLED, type FleetCatalog, type KserveOperationsOptions } from './kserve-operations';
+export { modelStatistics } from './model-statistics';
+export { parseRepositoryIndexBody } from './repository-index-body';
+export { repositoryIndexRows, type RepositoryIndexRow } from './repository-index';

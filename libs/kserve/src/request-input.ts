@@ -1,10 +1,11 @@
-import { elementCount, invalidArg, isDatatype, FlotillaError, type Datatype, type Tensor } from '@flotilla/contracts';
+import { elementCount, invalidArg, isDatatype, type Tensor } from '@flotilla/contracts';
 import type { BinaryTail } from './binary-tail';
-import { countBytesElements } from './bytes-elements';
 import { jsonDataToBytes } from './json-data-to-bytes';
 import { describeJsonValue, isJsonObject } from './json-values';
+import { refuseUnsupportedInputParameters } from './parameter-rules';
 import { parseParameters, sizeParameter } from './parameters';
-import { fixedByteSize, validateShape } from './tensor-shape';
+import { checkRawByteSize, rawInputTensor } from './raw-tensor';
+import { validateShape } from './tensor-shape';
 
 /**
  * Decodes one entry of the request's `inputs` array into a Tensor: its bytes come either from its
@@ -18,9 +19,7 @@ export function decodeRequestInput(raw: unknown, index: number, binaryTail: Bina
   const shape = validateShape(raw.shape, name);
   const owner = `input '${name}'`;
   const parameters = parseParameters(raw.parameters, owner);
-  if (parameters.shared_memory_region !== undefined) {
-    throw new FlotillaError('UNSUPPORTED', `${owner} uses shared memory, which Flotilla does not support`);
-  }
+  refuseUnsupportedInputParameters(parameters, owner);
 
   const binarySize = sizeParameter(parameters, 'binary_data_size', owner);
   if (binarySize === undefined) {
@@ -28,27 +27,8 @@ export function decodeRequestInput(raw: unknown, index: number, binaryTail: Bina
     return { name, datatype, shape, data: jsonDataToBytes(raw.data, datatype, elementCount(shape), name) };
   }
   if (raw.data !== undefined) throw invalidArg(`${owner} has both 'data' and a binary_data_size parameter`);
-  checkBinarySize(binarySize, datatype, shape, name);
-  const data = binaryTail.take(binarySize, name);
-  if (datatype === 'BYTES') checkBytesFraming(data, shape, name);
-  return { name, datatype, shape, data };
-}
-
-function checkBinarySize(size: number, datatype: Datatype, shape: readonly number[], name: string): void {
-  const expected = fixedByteSize(datatype, shape);
-  if (expected !== undefined && size !== expected) {
-    throw invalidArg(`unexpected total byte size ${size} for input '${name}', expecting ${expected}`);
-  }
-}
-
-/** Backends index BYTES elements by their length prefixes, so broken framing must stop here. */
-function checkBytesFraming(data: Uint8Array, shape: readonly number[], name: string): void {
-  const expected = elementCount(shape);
-  const found = countBytesElements(data);
-  if (found === undefined) {
-    throw invalidArg(`binary data of BYTES input '${name}' is not a sequence of 4-byte length-prefixed elements`);
-  }
-  if (found !== expected) {
-    throw invalidArg(`unexpected number of elements for input '${name}': expected ${expected}, got ${found}`);
-  }
+  // The size is checked before the bytes are taken, so a wrong size names itself rather than
+  // showing up as a shortfall of binary data further on.
+  checkRawByteSize(name, datatype, shape, binarySize);
+  return rawInputTensor(name, datatype, shape, binaryTail.take(binarySize, name));
 }

@@ -19,6 +19,10 @@ describe('matchRoute', () => {
     ['GET', '/v2/health/live?verbose=1', { kind: 'health-live' }],
     ['POST', '/v2/models/simple/infer?x=/y', { kind: 'model-infer', model: 'simple' }],
     ['POST', '/v2/repository/index', { kind: 'repository-index' }],
+    ['POST', '/v2/repository/other/index', { kind: 'repository-index', repository: 'other' }],
+    ['POST', '/v2/repository/models/simple/load', { kind: 'repository-load', model: 'simple' }],
+    ['POST', '/v2/repository/models/simple/unload', { kind: 'repository-unload', model: 'simple' }],
+    ['POST', '/v2/repository/other/models/a%20b/unload', { kind: 'repository-unload', model: 'a b', repository: 'other' }],
     ['GET', '/v2/flotilla/slots', { kind: 'flotilla-slots' }],
     ['GET', '/v2/flotilla/rate-limiter', { kind: 'flotilla-rate-limiter' }],
   ])('%s %s', (method, path, expected) => {
@@ -31,6 +35,7 @@ describe('matchRoute', () => {
     ['GET', '/v2/models/simple/infer', ['POST']],
     ['POST', '/v2/models/simple', ['GET']],
     ['DELETE', '/v2/models/stats', ['GET']],
+    ['GET', '/v2/repository/models/simple/load', ['POST']],
   ])('%s %s is not allowed', (method, path, allowed) => {
     expect(matchRoute(method, path)).toEqual({ kind: 'method-not-allowed', allowed });
   });
@@ -51,6 +56,9 @@ describe('matchRoute', () => {
     '/v2/models/simple/infer/extra',
     '/v2/models/bad%zz/ready',
     '/v2/repository/other',
+    '/v2/repository/models/simple',
+    '/v2/repository/models/simple/reload',
+    '/v2/repository/x/models/simple/load/extra',
     'v2/health/live',
   ])('%s is not found', (path) => {
     expect(matchRoute('GET', path)).toEqual({ kind: 'not-found' });

@@ -5,7 +5,10 @@
 export type ModelRouteKind = 'model-metadata' | 'model-ready' | 'model-config' | 'model-infer';
 
 export type RouteMatch =
-  | { readonly kind: 'health-live' | 'health-ready' | 'server-metadata' | 'repository-index' | 'flotilla-slots' | 'flotilla-rate-limiter' }
+  | { readonly kind: 'health-live' | 'health-ready' | 'server-metadata' | 'flotilla-slots' | 'flotilla-rate-limiter' }
+  /** Triton's repository extension; `repository` when the path names one (`/v2/repository/<r>/...`). */
+  | { readonly kind: 'repository-index'; readonly repository?: string }
+  | { readonly kind: 'repository-load' | 'repository-unload'; readonly model: string; readonly repository?: string }
   | { readonly kind: ModelRouteKind; readonly model: string; readonly version?: string }
   /** Statistics for one model (and version), or for every model when `model` is absent. */
   | { readonly kind: 'model-stats'; readonly model?: string; readonly version?: string }
@@ -42,8 +45,7 @@ export function matchRoute(method: string, path: string): RouteMatch {
   if (rest.length === 2 && rest[0] === 'health' && (rest[1] === 'live' || rest[1] === 'ready')) {
     return withMethod(method, 'GET', { kind: rest[1] === 'live' ? 'health-live' : 'health-ready' });
   }
-  // Triton's model repository extension: the index of every model and why it is (not) ready.
-  if (rest.length === 2 && rest[0] === 'repository' && rest[1] === 'index') return withMethod(method, 'POST', { kind: 'repository-index' });
+  if (rest[0] === 'repository') return matchRepositoryRoute(method, rest.slice(1));
   // Flotilla's own: where every instance slot runs, and whether it is busy.
   if (rest.length === 2 && rest[0] === 'flotilla' && rest[1] === 'slots') return withMethod(method, 'GET', { kind: 'flotilla-slots' });
   // Flotilla's own: the rate limiter's pools, waiting instances, execution counts and priorities.
@@ -52,6 +54,23 @@ export function matchRoute(method: string, path: string): RouteMatch {
   // Like Triton, `/v2/models/stats` is every model's statistics, not the metadata of a model "stats".
   if (rest.length === 2 && rest[1] === 'stats') return withMethod(method, 'GET', { kind: 'model-stats' });
   return matchModelRoute(method, rest.slice(1));
+}
+
+/**
+ * Triton's model repository extension: `index` (every model and why it is (not) ready) and
+ * `models/<m>/load|unload`, each optionally behind a repository name.
+ */
+function matchRepositoryRoute(method: string, segments: readonly string[]): RouteMatch {
+  const named = segments.length === 2 || segments.length === 4;
+  const repository = named ? decodeSegment(segments[0]) : undefined;
+  if (named && !repository) return NOT_FOUND;
+  const rest = named ? segments.slice(1) : segments;
+  const where = repository === undefined ? {} : { repository };
+  if (rest.length === 1 && rest[0] === 'index') return withMethod(method, 'POST', { kind: 'repository-index', ...where });
+  if (rest.length !== 3 || rest[0] !== 'models' || (rest[2] !== 'load' && rest[2] !== 'unload')) return NOT_FOUND;
+  const model = decodeSegment(rest[1]);
+  if (!model) return NOT_FOUND;
+  return withMethod(method, 'POST', { kind: rest[2] === 'load' ? 'repository-load' : 'repository-unload', model, ...where });
 }
 
 /** `<m>[/versions/<v>][/<suffix>]` */

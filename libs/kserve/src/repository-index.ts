@@ -1,0 +1,22 @@
+import type { ModelRecord } from '@flotilla/contracts';
+
+/** One row of Triton's repository index. */
+export interface RepositoryIndexRow {
+  readonly name: string;
+  /** Absent for a model that failed as a whole, before any version was considered. */
+  readonly version?: string;
+  readonly state: string;
+  readonly reason: string;
+}
+
+/**
+ * Triton's index rows: one per version, or one without a version for a model that failed as a
+ * whole. With `readyOnly`, only READY versions (Triton's `ready: true`).
+ */
+export function repositoryIndexRows(records: readonly ModelRecord[], readyOnly = false): RepositoryIndexRow[] {
+  const rows = records.flatMap((record): RepositoryIndexRow[] => {
+    if (record.versions.length === 0) return [{ name: record.name, state: 'UNAVAILABLE', reason: record.reason }];
+    return record.versions.map((v) => ({ name: record.name, version: String(v.version), state: v.state, reason: v.reason }));
+  });
+  return readyOnly ? rows.filter((row) => row.state === 'READY') : rows;
+}
