@@ -14,3 +14,4 @@ export { KserveOperations, MODEL_CONTROL_DISABLED, type FleetCatalog, type Kserv
 export { modelStatistics } from './model-statistics';
 export { parseRepositoryIndexBody } from './repository-index-body';
 export { repositoryIndexRows, type RepositoryIndexRow } from './repository-index';
+export * from './grpc';

@@ -1,0 +1,5 @@
+export * from './grpc-messages';
+export { decodeModelInferRequest } from './decode-model-infer-request';
+export { encodeModelInferResponse, streamErrorResponse } from './encode-model-infer-response';
+export { inferParametersToScalars, scalarsToInferParameters, type ScalarParameters } from './infer-parameters';
+export { typedContentsToBytes, filledContentsFields } from './typed-contents';
