@@ -64,6 +64,16 @@ export interface WireError {
   readonly message: string;
 }
 
+/**
+ * The error as a FlotillaError when it carries a Flotilla code, also when it was built by another
+ * copy of this module (an Error whose `code` is one of ours); undefined for anything else.
+ */
+export function asFlotillaError(error: unknown): FlotillaError | undefined {
+  if (error instanceof FlotillaError) return error;
+  if (error instanceof Error && isErrorCode((error as { code?: unknown }).code)) return new FlotillaError((error as FlotillaError).code, error.message);
+  return undefined;
+}
+
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
 }

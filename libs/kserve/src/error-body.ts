@@ -1,4 +1,4 @@
-import { FlotillaError, isErrorCode } from '@flotilla/contracts';
+import { asFlotillaError } from '@flotilla/contracts';
 
 export interface HttpErrorBody {
   readonly status: number;
@@ -11,18 +11,9 @@ export interface HttpErrorBody {
  * The message is kept either way; it is what the client needs to fix its request.
  */
 export function errorBody(err: unknown): HttpErrorBody {
-  const status = flotillaStatus(err) ?? 500;
+  const status = asFlotillaError(err)?.httpStatus ?? 500;
   const message = err instanceof Error ? err.message : String(err);
   return { status, body: JSON.stringify({ error: message }) };
-}
-
-/** Also recognises errors carrying a Flotilla code that were built by another copy of the module. */
-function flotillaStatus(err: unknown): number | undefined {
-  if (err instanceof FlotillaError) return err.httpStatus;
-  if (err instanceof Error && isErrorCode((err as { code?: unknown }).code)) {
-    return new FlotillaError((err as FlotillaError).code, '').httpStatus;
-  }
-  return undefined;
 }
 
 /** Bodies for requests that match no route (Triton's exact texts, checklist 59). */

@@ -11,3 +11,5 @@ export { selectVersions, parseVersionDirName } from './versions';
 export { modelMetadata, type ModelMetadata } from './model-metadata';
 export { getParameter } from './parameters';
 export { instanceSignature } from './instance-signature';
+export { MODEL_CONFIG_SCHEMA } from './model-config.schema';
+export type { FieldSchema, MessageSchema, ValueSchema } from './pbtxt/schema';
