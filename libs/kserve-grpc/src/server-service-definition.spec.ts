@@ -5,8 +5,8 @@ describe('serverServiceDefinition', () => {
   const modelInfer = serverServiceDefinition(INFERENCE_SERVICE).ModelInfer;
 
   it('hands the handler a MalformedMessage, naming the message and the problem, instead of throwing', () => {
-    // Field 1, length-delimited, says 16 bytes follow; only one does.
-    const decoded = modelInfer.requestDeserialize(Buffer.from([0x0a, 0x10, 0x41]));
+    // Field 7 (raw_input_contents), length-delimited, says 16 bytes follow; only one does.
+    const decoded = modelInfer.requestDeserialize(Buffer.from([0x3a, 0x10, 0x41]));
     expect(decoded).toBeInstanceOf(MalformedMessage);
     expect((decoded as MalformedMessage).problem).toMatch(/^the request is not a valid ModelInferRequest protobuf message: index out of range/);
   });

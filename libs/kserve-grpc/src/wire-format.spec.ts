@@ -15,7 +15,7 @@ function fields(bytes: Uint8Array): [number, number | Uint8Array][] {
   const out: [number, number | Uint8Array][] = [];
   while (reader.pos < reader.len) {
     const key = reader.uint32();
-    out.push([key >>> 3, (key & 7) === LENGTH_DELIMITED ? reader.bytes() : reader.int64().toNumber()]);
+    out.push([key >>> 3, (key & 7) === LENGTH_DELIMITED ? reader.bytes() : Number(String(reader.int64()))]);
   }
   return out;
 }
@@ -68,7 +68,7 @@ describe('KServe v2 wire format', () => {
     expect(output.map(([number]) => number)).toEqual([1, 2, 3]);
     expect([text(output[0][1]), text(output[1][1])]).toEqual(['OUTPUT0', 'INT32']);
     const shapeReader = Reader.create(output[2][1] as Uint8Array);
-    expect([shapeReader.int64().toNumber(), shapeReader.int64().toNumber()]).toEqual([1, 16]);
+    expect([Number(String(shapeReader.int64())), Number(String(shapeReader.int64()))]).toEqual([1, 16]);
     expect([...(top[4][1] as Uint8Array)]).toEqual([9, 9]);
   });
 
