@@ -1,5 +1,5 @@
-// `npm start -- --model-repository DIR --http-port N`: the launcher serves another repository on
-// another port, prints one ready line, and Ctrl-C stops every process it started.
+// `npm start -- --model-repository DIR --http-port N --grpc-port M`: the launcher serves another
+// repository on other ports, prints one ready line, and Ctrl-C stops every process it started.
 import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -16,11 +16,10 @@ const listening = (port: number) =>
     socket.once('error', () => resolve(false));
   });
 
-it('serves another repository on another port, then stops everything on SIGINT', async () => {
-  const [httpPort, natsPort] = [await freePort(), await freePort()];
-  const child = spawn(process.execPath, [launcher, '--model-repository', testRepository(), '--http-port', String(httpPort), '--nats-port', String(natsPort), '--quiet'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+it('serves another repository on other ports, then stops everything on SIGINT', async () => {
+  const [httpPort, grpcPort, natsPort] = [await freePort(), await freePort(), await freePort()];
+  const flags = ['--model-repository', testRepository(), '--http-port', String(httpPort), '--grpc-port', String(grpcPort), '--nats-port', String(natsPort), '--quiet'];
+  const child = spawn(process.execPath, [launcher, ...flags], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk));
@@ -29,7 +28,8 @@ it('serves another repository on another port, then stops everything on SIGINT',
   const deadline = Date.now() + 60_000;
   while (!output.includes('Flotilla is ready') && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
   expect(output).toContain(`Flotilla is ready`);
-  expect(output).toContain(`http://localhost:${httpPort}`);
+  expect(output).toContain(`http://localhost:${httpPort}, gRPC localhost:${grpcPort}`);
+  expect(await listening(grpcPort)).toBe(true);
 
   const response = await postJson(`http://127.0.0.1:${httpPort}/v2/models/simple/infer`, simpleRequest(range(16), range(16)));
   expect(response.status).toBe(200);
@@ -38,6 +38,7 @@ it('serves another repository on another port, then stops everything on SIGINT',
   expect(await exited).toBe(0);
   expect(output).toContain('flotilla: stopped');
   expect(await listening(httpPort)).toBe(false);
+  expect(await listening(grpcPort)).toBe(false);
   expect(await listening(natsPort)).toBe(false);
 });
 

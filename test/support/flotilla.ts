@@ -6,6 +6,8 @@ import { FlotillaCluster, freePort, type ClusterOptions } from '@flotilla/local-
 export interface TestFlotilla {
   readonly cluster: FlotillaCluster;
   readonly url: string;
+  /** host:port of the gateway's gRPC API. */
+  readonly grpcAddress: string;
   /** Where every service's output goes: read it when a test fails. */
   readonly logFile: string;
   stop(): Promise<void>;
@@ -16,6 +18,7 @@ export async function startFlotilla(options: Partial<ClusterOptions> & { modelRe
   const logFile = join(tmpdir(), `flotilla-e2e-${options.name}-${process.pid}.log`);
   const cluster = await FlotillaCluster.start({
     httpPort: await freePort(),
+    grpcPort: await freePort(),
     natsPort: await freePort(),
     httpAddress: '127.0.0.1',
     log: (service, line) => appendFileSync(logFile, `${service.padEnd(16)} ${line}\n`),
@@ -27,7 +30,7 @@ export async function startFlotilla(options: Partial<ClusterOptions> & { modelRe
     await cluster.stop();
     throw new Error(`${(error as Error).message}; service logs: ${logFile}`);
   }
-  return { cluster, url: cluster.url, logFile, stop: () => cluster.stop() };
+  return { cluster, url: cluster.url, grpcAddress: cluster.grpcAddress!, logFile, stop: () => cluster.stop() };
 }
 
 export interface HttpResult {

@@ -1,6 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ControlPlaneModule, FleetController, FleetView, ModelRecords, RepositoryEventsController } from '@flotilla/service-kit';
 import { GATEWAY_OPTIONS, gatewayOptions } from './gateway.options';
+import { GrpcHealthService } from './grpc/grpc-health.service';
+import { GrpcInferenceService } from './grpc/grpc-inference.service';
+import { GrpcServer } from './grpc/grpc-server';
 import { HttpServer } from './http-server';
 import { InferClient } from './infer.client';
 import { InferPipeline } from './infer-pipeline';
@@ -18,7 +21,7 @@ export class GatewayModule {
       imports: [ControlPlaneModule.forRoot({ servers: options.natsUrl, name: 'gateway' })],
       // The gateway answers no control message of its own: it listens to the repository and the fleet.
       controllers: [RepositoryEventsController, FleetController],
-      providers: [{ provide: GATEWAY_OPTIONS, useValue: options }, FleetView, ModelRecords, ModelCatalog, KSERVE_OPERATIONS_PROVIDER, SharedMemoryRoute, InferClient, InferPipeline, KserveRouter, HttpServer],
+      providers: [{ provide: GATEWAY_OPTIONS, useValue: options }, FleetView, ModelRecords, ModelCatalog, KSERVE_OPERATIONS_PROVIDER, SharedMemoryRoute, InferClient, InferPipeline, KserveRouter, HttpServer, GrpcInferenceService, GrpcHealthService, GrpcServer],
     };
   }
 }

@@ -6,6 +6,15 @@ export interface GatewayOptions {
   readonly natsUrl: string;
   readonly httpPort: number;
   readonly httpAddress: string;
+  /** Serve KServe v2 over gRPC at all (Triton's --allow-grpc). */
+  readonly allowGrpc: boolean;
+  /** 0 lets the system pick a free port (it is logged). */
+  readonly grpcPort: number;
+  readonly grpcAddress: string;
+  /** Largest gRPC request message accepted, in bytes. */
+  readonly grpcMaxReceiveBytes: number;
+  /** Largest gRPC response message sent, in bytes; a larger one becomes RESOURCE_EXHAUSTED. */
+  readonly grpcMaxSendBytes: number;
   /** How long an inference may take end to end before the client gets an error. */
   readonly inferTimeoutMs: number;
   /** Triton's --strict-readiness: the server is ready only when every model is. */
@@ -16,10 +25,17 @@ export interface GatewayOptions {
   readonly tensorFileThresholdBytes: number;
 }
 
+const DEFAULT_MESSAGE_LIMIT = String(64 * 1024 * 1024);
+
 const FLAGS: readonly FlagSpec[] = [
   ...COMMON_FLAGS,
   { name: 'http-port', description: 'port of the KServe v2 HTTP API', default: '8000' },
   { name: 'http-address', description: 'address the HTTP API binds to', default: '0.0.0.0' },
+  { name: 'allow-grpc', description: 'serve KServe v2 over gRPC', default: 'true' },
+  { name: 'grpc-port', description: 'port of the KServe v2 gRPC API (0 = any free port)', default: '8001' },
+  { name: 'grpc-address', description: 'address the gRPC API binds to', default: '0.0.0.0' },
+  { name: 'grpc-max-receive-message-bytes', description: 'largest accepted gRPC request message', default: DEFAULT_MESSAGE_LIMIT },
+  { name: 'grpc-max-send-message-bytes', description: 'largest gRPC response message sent', default: DEFAULT_MESSAGE_LIMIT },
   { name: 'infer-timeout-ms', description: 'deadline of an inference request, end to end', default: '60000' },
   { name: 'strict-readiness', description: 'ready only when every model is ready', default: 'true' },
   { name: 'max-body-bytes', description: 'largest accepted HTTP request body', default: String(64 * 1024 * 1024) },
@@ -36,6 +52,12 @@ export function gatewayOptions(argv: readonly string[]): GatewayOptions {
     natsUrl: flagString(flags, 'nats-url'),
     httpPort: flagInt(flags, 'http-port', 0, 65535),
     httpAddress: flagString(flags, 'http-address'),
+    allowGrpc: flagBool(flags, 'allow-grpc'),
+    grpcPort: flagInt(flags, 'grpc-port', 0, 65535),
+    grpcAddress: flagString(flags, 'grpc-address'),
+    // gRPC counts message sizes in a signed 32-bit int.
+    grpcMaxReceiveBytes: flagInt(flags, 'grpc-max-receive-message-bytes', 1, 2 ** 31 - 1),
+    grpcMaxSendBytes: flagInt(flags, 'grpc-max-send-message-bytes', 1, 2 ** 31 - 1),
     inferTimeoutMs: flagInt(flags, 'infer-timeout-ms', 1),
     strictReadiness: flagBool(flags, 'strict-readiness'),
     maxBodyBytes: flagInt(flags, 'max-body-bytes', 1),

@@ -14,6 +14,10 @@ export interface ClusterOptions {
   readonly httpPort: number;
   readonly natsPort: number;
   readonly httpAddress?: string;
+  /** The gateway's gRPC port (binding the HTTP address); without one the gateway serves no gRPC. */
+  readonly grpcPort?: number;
+  /** More gateway flags, e.g. its gRPC message limits. */
+  readonly gatewayFlags?: readonly string[];
   readonly executors?: readonly ExecutorSpec[];
   /**
    * The GPU ids the deployment provides, told to the model repository so that its first load
@@ -63,6 +67,11 @@ export class FlotillaCluster {
 
   get url(): string {
     return `http://127.0.0.1:${this.options.httpPort}`;
+  }
+
+  /** host:port of the gRPC API, when the cluster serves one. */
+  get grpcAddress(): string | undefined {
+    return this.options.grpcPort === undefined ? undefined : `127.0.0.1:${this.options.grpcPort}`;
   }
 
   get natsUrl(): string {
@@ -161,6 +170,8 @@ export class FlotillaCluster {
           '--http-address', o.httpAddress ?? '0.0.0.0',
           '--infer-timeout-ms', String(o.inferTimeoutMs ?? 60_000),
           '--strict-readiness', String(o.strictReadiness ?? true),
+          ...(o.grpcPort === undefined ? ['--allow-grpc', 'false'] : ['--grpc-port', String(o.grpcPort), '--grpc-address', o.httpAddress ?? '0.0.0.0']),
+          ...(o.gatewayFlags ?? []),
         ];
     }
   }

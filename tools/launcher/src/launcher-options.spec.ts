@@ -18,6 +18,13 @@ describe('npm start flags', () => {
     expect(() => launcherOptions(['--gpus=zero'])).toThrow("--gpus must list GPU ids like 0,1, got 'zero'");
   });
 
+  it('serves gRPC on 8001 unless told another port, or none with --allow-grpc false', () => {
+    expect(launcherOptions([])).toMatchObject({ httpPort: 8000, grpcPort: 8001 });
+    expect(launcherOptions(['--grpc-port', '9001'])).toMatchObject({ grpcPort: 9001 });
+    const off = launcherOptions(['--allow-grpc', 'false']);
+    expect(off !== 'help' && 'grpcPort' in off).toBe(false);
+  });
+
   it('answers --help', () => {
     expect(launcherOptions(['--help'])).toBe('help');
   });

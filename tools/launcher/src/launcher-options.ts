@@ -5,6 +5,8 @@ import type { ExecutorSpec } from '@flotilla/local-cluster';
 export interface LauncherOptions {
   readonly modelRepository: string;
   readonly httpPort: number;
+  /** undefined with --allow-grpc false. */
+  readonly grpcPort?: number;
   readonly natsPort: number;
   readonly rateLimit: string;
   /** Triton's `--rate-limit-resource=<name>:<count>[:<device>]`, as given. */
@@ -19,6 +21,8 @@ export interface LauncherOptions {
 export const LAUNCHER_FLAGS: readonly FlagSpec[] = [
   { name: 'model-repository', description: 'path of the Triton model repository to serve', default: 'examples/model_repository' },
   { name: 'http-port', description: 'port of the KServe v2 HTTP API', default: '8000' },
+  { name: 'grpc-port', description: 'port of the KServe v2 gRPC API', default: '8001' },
+  { name: 'allow-grpc', description: 'serve KServe v2 over gRPC', default: 'true' },
   { name: 'nats-port', description: 'port of the private nats-server', default: '4222' },
   { name: 'rate-limit', description: 'off | execution_count', default: 'off' },
   { name: 'rate-limit-resource', description: '<name>:<count>[:<device>], repeatable: how many of a resource a device (or every device) offers', repeatable: true },
@@ -36,6 +40,7 @@ export function launcherOptions(argv: readonly string[]): LauncherOptions | 'hel
   return {
     modelRepository: resolve(flagString(flags, 'model-repository')),
     httpPort: flagInt(flags, 'http-port', 1, 65535),
+    ...(flagBool(flags, 'allow-grpc') ? { grpcPort: flagInt(flags, 'grpc-port', 1, 65535) } : {}),
     natsPort: flagInt(flags, 'nats-port', 1, 65535),
     rateLimit: flagString(flags, 'rate-limit'),
     rateLimitResources: flags.get('rate-limit-resource') ?? [],

@@ -1,0 +1,61 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Metadata, ServerDuplexStream, UntypedServiceImplementation } from '@grpc/grpc-js';
+import {
+  decodeModelInferRequest,
+  encodeModelInferResponse,
+  KserveOperations,
+  type ModelInferRequestMessage,
+  type ModelRequestMessage,
+  type RepositoryIndexRequestMessage,
+  type RepositoryModelRequestMessage,
+} from '@flotilla/kserve';
+import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
+import { InferPipeline } from '../infer-pipeline';
+import { InferStream } from './infer-stream';
+import { serializeWithinLimit } from './response-size';
+import { optional, unaryHandler } from './unary-handler';
+
+/**
+ * `inference.GRPCInferenceService`: each RPC decodes its message into a call on the operations
+ * the HTTP router uses (or the shared inference path) and encodes the answer, so both protocols
+ * answer alike, errors included (same texts, Triton's gRPC codes).
+ */
+@Injectable()
+export class GrpcInferenceService {
+  constructor(
+    private readonly operations: KserveOperations,
+    private readonly pipeline: InferPipeline,
+    @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
+  ) {}
+
+  implementation(): UntypedServiceImplementation {
+    const ops = this.operations;
+    return {
+      ServerLive: unaryHandler(() => ({ live: ops.serverLive() })),
+      ServerReady: unaryHandler(async () => ({ ready: await ops.serverReady() })),
+      ModelReady: unaryHandler(async (request: ModelRequestMessage) => ({ ready: await ops.modelReady(request.name, optional(request.version)) })),
+      ServerMetadata: unaryHandler(() => ops.serverMetadata()),
+      ModelMetadata: unaryHandler((request: ModelRequestMessage) => ops.modelMetadata(request.name, optional(request.version))),
+      ModelConfig: unaryHandler(async (request: ModelRequestMessage) => ({ config: await ops.modelConfig(request.name, optional(request.version)) })),
+      // An empty name is every model, as in Triton.
+      ModelStatistics: unaryHandler((request: ModelRequestMessage) => ops.modelStatistics(optional(request.name), optional(request.version))),
+      RepositoryIndex: unaryHandler(async (request: RepositoryIndexRequestMessage) => ({
+        models: await ops.repositoryIndex({ repository: optional(request.repository_name), readyOnly: request.ready }),
+      })),
+      RepositoryModelLoad: unaryHandler((request: RepositoryModelRequestMessage) => ops.repositoryModelControl({ repository: optional(request.repository_name), model: request.model_name })),
+      RepositoryModelUnload: unaryHandler((request: RepositoryModelRequestMessage) => ops.repositoryModelControl({ repository: optional(request.repository_name), model: request.model_name })),
+      ModelInfer: unaryHandler((request: ModelInferRequestMessage, metadata) => this.infer(request, metadata).then((message) => serializeWithinLimit('ModelInfer', message, this.options.grpcMaxSendBytes))),
+      ModelStreamInfer: (call: ServerDuplexStream<object, Buffer>) => new InferStream(call, (request, metadata) => this.infer(request, metadata), this.options.grpcMaxSendBytes).start(),
+    };
+  }
+
+  /** One inference through the path HTTP requests take, from the request's own trace context. */
+  private infer(request: ModelInferRequestMessage, metadata: Metadata) {
+    return this.pipeline.run(
+      { model: request.model_name, version: request.model_version, protocol: 'grpc' },
+      metadata.getMap(),
+      () => decodeModelInferRequest(request),
+      (decoded, response) => encodeModelInferResponse(response, decoded.outputs),
+    );
+  }
+}
