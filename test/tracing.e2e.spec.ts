@@ -3,6 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import { freePort } from '@flotilla/local-cluster';
 import { http, range, simpleRequest, startFlotilla, type TestFlotilla } from './support/flotilla';
+import { createGrpcClient, Metadata, simpleRawRequest, unaryCall } from './support/grpc';
 import { testRepository } from './support/repository';
 
 interface ReceivedSpan {
@@ -61,6 +62,10 @@ async function traceOf(url: string, traceId: string, names: readonly string[]): 
     body: JSON.stringify(simpleRequest(range(16), range(16))),
   });
   expect(response.status).toBe(200);
+  return spansOf(traceId, names);
+}
+
+async function spansOf(traceId: string, names: readonly string[]): Promise<Map<string, ReceivedSpan>> {
   const deadline = Date.now() + 15_000;
   const mine = () => spans.filter((span) => span.traceId === traceId);
   while (!names.every((name) => mine().some((span) => span.name === name)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
@@ -76,6 +81,23 @@ it('links gateway → scheduler → executor spans of one request into one trace
   expect(queue).toMatchObject({ service: 'flotilla-scheduler', parentSpanId: request?.spanId });
   expect(compute).toMatchObject({ service: 'flotilla-executor', parentSpanId: queue?.spanId });
   expect(byName.has('rate-limiter wait')).toBe(false); // rate limiting off: no such wait
+});
+
+it('gives a gRPC request the same trace: InferRequest under the caller’s traceparent metadata, then queue and compute', async () => {
+  const traceId = '6bf92f3577b34da6a3ce929d0e0e4738';
+  const client = createGrpcClient(flotilla.grpcAddress);
+  try {
+    const metadata = new Metadata();
+    metadata.set('traceparent', `00-${traceId}-00f067aa0ba902b7-01`);
+    await unaryCall(client, 'ModelInfer', simpleRawRequest(range(16), range(16)), metadata);
+  } finally {
+    client.close();
+  }
+  const byName = await spansOf(traceId, ['InferRequest', 'queue', 'compute']);
+  const request = byName.get('InferRequest');
+  expect(request).toMatchObject({ service: 'flotilla-gateway', parentSpanId: '00f067aa0ba902b7' });
+  expect(byName.get('queue')).toMatchObject({ service: 'flotilla-scheduler', parentSpanId: request?.spanId });
+  expect(byName.get('compute')).toMatchObject({ service: 'flotilla-executor', parentSpanId: byName.get('queue')?.spanId });
 });
 
 it('with rate limiting on, shows the wait for resources as its own span inside the queue wait', async () => {
