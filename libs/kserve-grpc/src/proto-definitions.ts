@@ -38,3 +38,8 @@ export type ServiceName = typeof INFERENCE_SERVICE | typeof HEALTH_SERVICE;
 export function serviceMethods(service: ServiceName): Record<string, MethodDefinition<object, object>> {
   return kservePackageDefinition()[service] as unknown as Record<string, MethodDefinition<object, object>>;
 }
+
+/** A request message as the bytes a client sends (to prepare a request once and send it many times). */
+export function serializeRequest(service: ServiceName, method: string, message: object): Buffer {
+  return serviceMethods(service)[method].requestSerialize(message);
+}

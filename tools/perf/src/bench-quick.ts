@@ -13,7 +13,7 @@ import { sampleInputs } from './baselines/sample-inputs';
 import { createBenchRepository } from './bench/bench-repository';
 import { startFlotilla, type RunningFlotilla } from './bench/flotilla-under-test';
 import { machineLine } from './bench/machine-info';
-import { buildInferRequestBody, type WireProtocol } from './request/infer-request-body';
+import { buildInferRequestBody, type HttpWireProtocol } from './request/infer-request-body';
 import { parseModelMetadata } from './request/model-metadata';
 import type { LatencySummary } from './stats/percentiles';
 
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   }
 }
 
-async function sequentialOverHttp(url: string, protocol: WireProtocol, count: number): Promise<LatencySummary> {
+async function sequentialOverHttp(url: string, protocol: HttpWireProtocol, count: number): Promise<LatencySummary> {
   const client = new KeepAliveClient(url, 1);
   try {
     const path = `/v2/models/${MODEL}`;
@@ -68,11 +68,11 @@ function row(name: string, summary: LatencySummary): void {
   console.log(`  ${name.padEnd(34)} ${ms(summary.p50Ms).padStart(8)} ${ms(summary.p99Ms).padStart(8)}`);
 }
 
-function parseFlags(argv: readonly string[]): { protocol: WireProtocol; count: number } {
-  let protocol: WireProtocol = 'binary';
+function parseFlags(argv: readonly string[]): { protocol: HttpWireProtocol; count: number } {
+  let protocol: HttpWireProtocol = 'binary';
   let count = 1000;
   for (let i = 0; i < argv.length; i += 2) {
-    if (argv[i] === '--protocol' && (argv[i + 1] === 'json' || argv[i + 1] === 'binary')) protocol = argv[i + 1] as WireProtocol;
+    if (argv[i] === '--protocol' && (argv[i + 1] === 'json' || argv[i + 1] === 'binary')) protocol = argv[i + 1] as HttpWireProtocol;
     else if (argv[i] === '--count' && Number(argv[i + 1]) > 0) count = Math.floor(Number(argv[i + 1]));
     else throw new Error(`usage: bench-quick [--protocol json|binary] [--count N]; got '${argv.slice(i).join(' ')}'`);
   }

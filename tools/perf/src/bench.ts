@@ -10,7 +10,7 @@ import { BaselineServerProcess } from './baseline-server/baseline-server-process
 import { parseBenchOptions } from './bench/bench-options';
 import { createBenchRepository } from './bench/bench-repository';
 import { cpuSnapshot, foreignCores } from './bench/foreign-load';
-import { measureScenario, type Contender, type ScenarioResult } from './bench/contenders';
+import { measureScenario, speaks, type Contender, type ScenarioResult } from './bench/contenders';
 import { floorLines, measureFloors } from './bench/floors';
 import { DECISIONS_GOAL_PER_SECOND, measureRateLimiterDecisions } from './bench/rate-limiter-decisions';
 import { startFlotilla, type RunningFlotilla } from './bench/flotilla-under-test';
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     flotilla = await startFlotilla(repository.dir);
     const contenders: Contender[] = [
       { name: 'baseline', url: baseline.url },
-      { name: 'flotilla', url: flotilla.url },
+      { name: 'flotilla', url: flotilla.url, grpcAddress: flotilla.grpcAddress },
     ];
 
     const progress = new ProgressLine();
@@ -60,12 +60,15 @@ async function main(): Promise<void> {
     for (const [index, scenario] of scenarios.entries()) {
       console.log(`\n${scenario.id}`);
       // Alternate who goes first: load from other processes drifts, and should not always favour one side.
-      const order = index % 2 === 0 ? contenders : [...contenders].reverse();
+      const order = (index % 2 === 0 ? contenders : [...contenders].reverse()).filter((contender) => speaks(contender, scenario));
       const measured: ScenarioResult[] = [];
       for (const contender of order) measured.push(await measureScenario(contender, scenario, options, progress));
       results[scenario.id] = measured;
-      const figureOf = (name: string) => measured.find((r) => r.contender === name)!.figure;
-      judgements.push(judge(scenario, figureOf('flotilla'), figureOf('baseline')));
+      const figureOf = (name: string) => measured.find((r) => r.contender === name)?.figure;
+      // The baseline server speaks only HTTP: a gRPC scenario is judged against its binary HTTP figure.
+      const baselineFigure = figureOf('baseline') ?? (scenario.baselineFrom ? results[scenario.baselineFrom]?.find((r) => r.contender === 'baseline')?.figure : undefined);
+      if (figureOf('baseline') === undefined) console.log(`  baseline (HTTP only) judged by its ${scenario.baselineFrom ?? 'missing'} figure: ${baselineFigure ?? 'n/a'}`);
+      judgements.push(judge(scenario, figureOf('flotilla') ?? Number.NaN, baselineFigure ?? Number.NaN));
     }
 
     // Stop the servers first: their CPU time counts as ours only once they have exited.
@@ -80,6 +83,7 @@ async function main(): Promise<void> {
     const decisionsVerdict = decisions.perSecond >= DECISIONS_GOAL_PER_SECOND ? 'PASS' : 'MISS';
     console.log(`  ${decisionsVerdict} rate_limiter_decisions_per_s ${Math.round(decisions.perSecond)}/s  (≥ ${DECISIONS_GOAL_PER_SECOND}/s in process, on one core)`);
     scalingThroughputLines(scenarios, results).forEach((line) => console.log(`  ${line}`));
+    protocolLines(scenarios, results).forEach((line) => console.log(`  ${line}`));
     console.log('');
     judgements.forEach((j) => console.log(ratioLine(j)));
 
@@ -106,6 +110,18 @@ function scalingThroughputLines(scenarios: readonly Scenario[], results: Record<
         return `INFO ${point.model} c=${point.concurrency}: Flotilla ${flotilla.toFixed(1)} infer/s, baseline ${baseline.toFixed(1)} (${(flotilla / baseline).toFixed(2)}x)`;
       });
     });
+}
+
+/** Flotilla over gRPC beside Flotilla over binary HTTP, for each gRPC scenario. */
+function protocolLines(scenarios: readonly Scenario[], results: Record<string, ScenarioResult[]>): string[] {
+  const flotillaFigure = (id: string | undefined) => (id ? results[id]?.find((r) => r.contender === 'flotilla')?.figure : undefined);
+  return scenarios.flatMap((scenario) => {
+    const grpc = flotillaFigure(scenario.id);
+    const http = flotillaFigure(scenario.baselineFrom);
+    if (!scenario.baselineFrom || grpc === undefined || http === undefined) return [];
+    const unit = scenario.metric === 'p50_ms' ? 'ms p50' : 'infer/s';
+    return [`INFO Flotilla ${scenario.id}: gRPC ${grpc.toFixed(3)} ${unit}, binary HTTP ${http.toFixed(3)} ${unit} (${(grpc / http).toFixed(2)}x)`];
+  });
 }
 
 main().catch((error: unknown) => {

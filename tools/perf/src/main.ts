@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The load generator's CLI, for any KServe v2 HTTP server (Flotilla, the baseline server, Triton):
+// The load generator's CLI, for any KServe v2 server over HTTP or gRPC (Flotilla, the baseline server, Triton):
 //   node dist/tools/perf/src/main.js --url http://127.0.0.1:8000 --model simple --concurrency 1,4,16
 import { CliError, parseCliOptions, USAGE } from './cli/cli-options';
 import { ProgressLine } from './cli/progress-line';

@@ -1,15 +1,14 @@
 // One perf_analyzer-style run against a KServe v2 server: fetch the model's metadata, build the
 // request once, then measure each concurrency (or request rate) level until stable. Used by the
 // CLI (main.ts) and by the benchmark suite.
-import { KeepAliveClient } from './http/keep-alive-client';
-import { breakdownBetween, parseInferenceStats, type InferenceStatsSnapshot, type ServerBreakdown } from './http/server-stats';
+import { breakdownBetween, type ServerBreakdown } from './http/server-stats';
 import { ConcurrencyLoad, RequestRateLoad, type LoadDriver } from './load/load-driver';
 import { measureUntilStable, type Measurement } from './load/measure-until-stable';
 import { WindowRecorder } from './load/window-recorder';
-import { buildInferRequestBody, type InferRequestBody, type WireProtocol } from './request/infer-request-body';
-import { parseModelMetadata } from './request/model-metadata';
+import type { InferRequestBody, WireProtocol } from './request/infer-request-body';
 import type { InputDataMode } from './request/tensor-data';
 import type { WindowFigures } from './stats/window';
+import { openTransport } from './transport/open-transport';
 
 export type LoadMode = 'concurrency' | 'request-rate';
 
@@ -55,40 +54,27 @@ export interface PerfRunResult {
 
 export async function runPerf(options: PerfRunOptions): Promise<PerfRunResult> {
   const maxInFlight = options.mode === 'concurrency' ? Math.max(...options.levels) : 256;
-  const client = new KeepAliveClient(options.url, maxInFlight, options.requestTimeoutMs);
+  const transport = openTransport({ url: options.url, protocol: options.protocol, maxInFlight, requestTimeoutMs: options.requestTimeoutMs });
   try {
-    const modelPath = `/v2/models/${encodeURIComponent(options.model)}${options.modelVersion ? `/versions/${options.modelVersion}` : ''}`;
-    const metadata = await client.getJson(modelPath);
-    if (metadata.status !== 200) throw new Error(`GET ${modelPath} answered ${metadata.status}: ${JSON.stringify(metadata.json)}`);
-    const request = buildInferRequestBody(parseModelMetadata(metadata.json), options);
-    const send = () => client.post(`${modelPath}/infer`, request.body, request.headers);
-
+    const metadata = await transport.modelMetadata(options.model, options.modelVersion);
+    const request = transport.prepare(metadata, options.model, options.modelVersion, options);
     // One request first: a wrong shape or an unknown model should fail loudly here, not as a run of errors.
-    const probe = await send();
-    if (probe.status !== 200) throw new Error(`a first inference request failed with HTTP ${probe.status}: ${probe.errorText ?? ''}`);
+    const probe = await request.send();
+    if (!probe.ok) throw new Error(`a first inference request failed: ${probe.failure ?? ''}`);
 
     const levels: PerfLevelResult[] = [];
     for (const level of options.levels) {
       const recorder = new WindowRecorder();
       const driver: LoadDriver =
-        options.mode === 'concurrency' ? new ConcurrencyLoad(level, send, recorder, request.tensorBytes) : new RequestRateLoad(level, send, recorder, request.tensorBytes);
-      const before = await statsSnapshot(client, modelPath);
+        options.mode === 'concurrency' ? new ConcurrencyLoad(level, request.send, recorder, request.tensorBytes) : new RequestRateLoad(level, request.send, recorder, request.tensorBytes);
+      const before = await transport.statistics(options.model, options.modelVersion);
       const measurement = await measureUntilStable(driver, recorder, { ...options, onWindow: (figures, index) => options.onWindow?.(level, figures, index) });
-      const after = before && (await statsSnapshot(client, modelPath));
+      const after = before && (await transport.statistics(options.model, options.modelVersion));
       const server = before && after ? breakdownBetween(before, after) : undefined;
       levels.push({ ...measurement, mode: options.mode, level, ...(server ? { server } : {}), ...(recorder.firstError ? { firstError: recorder.firstError } : {}) });
     }
-    return { url: options.url, model: options.model, protocol: options.protocol, shapes: request.shapes, requestBytes: request.body.byteLength, tensorBytes: request.tensorBytes, levels };
+    return { url: options.url, model: options.model, protocol: options.protocol, shapes: request.shapes, requestBytes: request.requestBytes, tensorBytes: request.tensorBytes, levels };
   } finally {
-    client.close();
-  }
-}
-
-async function statsSnapshot(client: KeepAliveClient, modelPath: string): Promise<InferenceStatsSnapshot | undefined> {
-  try {
-    const response = await client.getJson(`${modelPath}/stats`);
-    return response.status === 200 ? parseInferenceStats(response.json) : undefined;
-  } catch {
-    return undefined;
+    transport.close();
   }
 }

@@ -10,6 +10,13 @@ export interface Contender {
   /** `baseline` or `flotilla`. */
   readonly name: string;
   readonly url: string;
+  /** host:port of its gRPC API; absent when it speaks only HTTP (the baseline server). */
+  readonly grpcAddress?: string;
+}
+
+/** Whether the contender speaks every protocol the scenario's points use. */
+export function speaks(contender: Contender, scenario: Scenario): boolean {
+  return scenario.points.every((point) => point.protocol !== 'grpc' || contender.grpcAddress !== undefined);
 }
 
 export interface MeasureSettings {

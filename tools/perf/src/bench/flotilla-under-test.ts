@@ -9,6 +9,8 @@ import { FlotillaCluster, freePort, type ClusterOptions } from '@flotilla/local-
 
 export interface RunningFlotilla {
   readonly url: string;
+  /** host:port of its gRPC API. */
+  readonly grpcAddress: string;
   readonly logFile: string;
   /** pid of each service process, by service name (`gateway`, `executor:cpu`, …). */
   readonly pids: ReadonlyMap<string, number>;
@@ -21,6 +23,7 @@ export async function startFlotilla(modelRepository: string, env: NodeJS.Process
     ...cluster,
     modelRepository,
     httpPort: await freePort(),
+    grpcPort: await freePort(),
     natsPort: await freePort(),
     httpAddress: '127.0.0.1',
     env,
@@ -33,5 +36,5 @@ export async function startFlotilla(modelRepository: string, env: NodeJS.Process
     throw new Error(`${(error as Error).message}; service logs: ${logFile}`);
   }
   const pids = new Map(deployment.serviceNames().map((name) => [name, deployment.service(name).child.pid ?? -1] as const));
-  return { url: deployment.url, logFile, pids, stop: () => deployment.stop() };
+  return { url: deployment.url, grpcAddress: deployment.grpcAddress!, logFile, pids, stop: () => deployment.stop() };
 }

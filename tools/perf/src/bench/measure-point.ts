@@ -7,7 +7,7 @@ import type { LoadPoint } from './scenarios';
 
 export async function measurePoint(contender: Contender, point: LoadPoint, settings: MeasureSettings, label: string, progress: ProgressLine): Promise<PerfLevelResult> {
   const run = await runPerf({
-    url: contender.url,
+    url: point.protocol === 'grpc' ? contender.grpcAddress! : contender.url,
     model: point.model,
     protocol: point.protocol,
     mode: 'concurrency',

@@ -18,6 +18,11 @@ export interface Scenario {
   readonly metric: Metric;
   /** One load point; `scaling` has two, and its figure is the second's throughput over the first's. */
   readonly points: readonly LoadPoint[];
+  /**
+   * For a protocol the baseline server does not speak (gRPC): the scenario whose baseline figure
+   * this one is judged against — the same load over binary HTTP.
+   */
+  readonly baselineFrom?: string;
 }
 
 const MiB = 1024 * 1024;
@@ -27,6 +32,8 @@ export const SCENARIOS: readonly Scenario[] = [
   { id: 'simple_c1_binary_p50_ms', metric: 'p50_ms', points: [{ model: 'simple', protocol: 'binary', concurrency: 1 }] },
   { id: 'simple_c32_json_infer_per_s', metric: 'infer_per_s', points: [{ model: 'simple', protocol: 'json', concurrency: 32 }] },
   { id: 'simple_c32_binary_infer_per_s', metric: 'infer_per_s', points: [{ model: 'simple', protocol: 'binary', concurrency: 32 }] },
+  { id: 'simple_c1_grpc_p50_ms', metric: 'p50_ms', points: [{ model: 'simple', protocol: 'grpc', concurrency: 1 }], baselineFrom: 'simple_c1_binary_p50_ms' },
+  { id: 'simple_c32_grpc_infer_per_s', metric: 'infer_per_s', points: [{ model: 'simple', protocol: 'grpc', concurrency: 32 }], baselineFrom: 'simple_c32_binary_infer_per_s' },
   {
     id: 'matmul_c4_count2_over_count1',
     metric: 'scaling',

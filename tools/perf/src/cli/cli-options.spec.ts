@@ -24,6 +24,11 @@ describe('parseCliOptions', () => {
     expect(rate).toMatchObject({ mode: 'request-rate', levels: [200], json: true });
   });
 
+  it('speaks gRPC with --protocol grpc, on 8001 unless told another address', () => {
+    expect(parse('--model', 'm', '--protocol', 'grpc')).toMatchObject({ protocol: 'grpc', url: '127.0.0.1:8001' });
+    expect(parse('--model', 'm', '--protocol', 'grpc', '--url', 'gpu-box:9001').url).toBe('gpu-box:9001');
+  });
+
   it('reads shapes and input sizes', () => {
     const options = parse('--model', 'identity_fp32', '--input-bytes', '1048576', '--shape', 'INPUT0:1,262144', '--shape', 'OTHER:2');
     expect(options.inputBytes).toBe(1048576);
@@ -33,7 +38,7 @@ describe('parseCliOptions', () => {
   it('refuses what it cannot honour, as a CliError', () => {
     expect(() => parse()).toThrow(/--model is required/);
     expect(() => parse('--model', 'm', '--concurrency', '2', '--request-rate', '5')).toThrow(/not both/);
-    expect(() => parse('--model', 'm', '--protocol', 'grpc')).toThrow(/json or binary/);
+    expect(() => parse('--model', 'm', '--protocol', 'thrift')).toThrow(/json, binary or grpc/);
     expect(() => parse('--model', 'm', '--concurrency', '0')).toThrow(/positive/);
     expect(() => parse('--model', 'm', '--stability', '10')).toThrow(/fraction/);
     expect(() => parse('--model', 'm', '--frobnicate', '1')).toThrow(/unknown option/);

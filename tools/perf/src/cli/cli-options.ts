@@ -21,11 +21,13 @@ export interface CliOptions {
 }
 
 export const USAGE = `usage: node dist/tools/perf/src/main.js --model <name> [options]
-  --url <http://host:port>     KServe v2 HTTP endpoint (default http://127.0.0.1:8000)
+  --url <endpoint>             KServe v2 endpoint: http://host:port (default http://127.0.0.1:8000),
+                               with --protocol grpc host:port (default 127.0.0.1:8001)
   --model <name>               model to load (required); --model-version <v> to pin a version
   --concurrency <n[,n...]>     closed loop: n requests always in flight (default 1)
   --request-rate <r[,r...]>    open loop: r requests per second, whatever the latency
-  --protocol json|binary       tensor encoding (default binary, as Triton's clients)
+  --protocol json|binary|grpc  HTTP with JSON or binary tensors (default binary, as Triton's
+                               clients), or gRPC with raw tensor contents
   --input-bytes <n>            size each input to n bytes via its last variable dim (identity models)
   --shape <input>:<d1,d2,...>  explicit shape for one input (repeatable)
   --input-data random|zero     request contents (default random, seeded)
@@ -66,7 +68,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions | 'help' {
   const levels = numberList(one(mode) ?? '1', `--${mode}`);
 
   const protocol = one('protocol') ?? 'binary';
-  if (protocol !== 'json' && protocol !== 'binary') throw new CliError(`--protocol must be json or binary, got '${protocol}'`);
+  if (protocol !== 'json' && protocol !== 'binary' && protocol !== 'grpc') throw new CliError(`--protocol must be json, binary or grpc, got '${protocol}'`);
   const inputData = one('input-data') ?? 'random';
   if (inputData !== 'random' && inputData !== 'zero') throw new CliError(`--input-data must be random or zero, got '${inputData}'`);
   const inputBytes = one('input-bytes');
@@ -74,7 +76,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions | 'help' {
   if (stability >= 1) throw new CliError(`--stability is a fraction below 1 (0.1 = 10 %), got ${stability}`);
 
   return {
-    url: one('url') ?? 'http://127.0.0.1:8000',
+    url: one('url') ?? (protocol === 'grpc' ? '127.0.0.1:8001' : 'http://127.0.0.1:8000'),
     model,
     ...(one('model-version') ? { modelVersion: one('model-version') } : {}),
     protocol,

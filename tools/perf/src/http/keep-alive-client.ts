@@ -1,6 +1,7 @@
 // HTTP/1.1 with keep-alive over node:http. Not fetch(): undici's fetch costs noticeably more CPU
 // per request, and on a 2-core machine the load generator's CPU is taken from the server's.
 import { Agent, request, type ClientRequest, type IncomingHttpHeaders } from 'node:http';
+import type { InferOutcome } from '../load/infer-outcome';
 
 export interface HttpResponse {
   readonly status: number;
@@ -8,13 +9,6 @@ export interface HttpResponse {
   readonly body: Buffer;
 }
 
-export interface InferOutcome {
-  readonly status: number;
-  /** Response body size; the body itself is dropped unless the status is an error. */
-  readonly bytes: number;
-  /** The body as text for a non-2xx status, to say why a request failed. */
-  readonly errorText?: string;
-}
 
 export class KeepAliveClient {
   private readonly agent: Agent;
@@ -80,7 +74,7 @@ export class KeepAliveClient {
           bytes += chunk.byteLength;
           if (failed) errorChunks.push(chunk);
         });
-        res.on('end', () => resolve(failed ? { status, bytes, errorText: Buffer.concat(errorChunks).toString('utf8').slice(0, 500) } : { status, bytes }));
+        res.on('end', () => resolve(failed ? { ok: false, bytes, failure: `HTTP ${status}: ${Buffer.concat(errorChunks).toString('utf8').slice(0, 500)}` } : { ok: true, bytes }));
         res.on('error', reject);
       });
       this.failOnTimeout(req, 'POST', path);

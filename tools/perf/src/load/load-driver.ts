@@ -2,7 +2,7 @@
 // (closed loop, --concurrency), or requests sent on a fixed schedule whatever the server does
 // (open loop, --request-rate). Both time each request and hand the outcome to a WindowRecorder.
 import { performance } from 'node:perf_hooks';
-import type { InferOutcome } from '../http/keep-alive-client';
+import type { InferOutcome } from './infer-outcome';
 import type { WindowRecorder } from './window-recorder';
 
 /** Sends one prepared inference request. */
@@ -20,8 +20,8 @@ async function timedSend(send: SendRequest, recorder: WindowRecorder, tensorByte
   try {
     const outcome = await send();
     if (!isRunning()) return true;
-    if (outcome.status >= 200 && outcome.status < 300) recorder.recordSuccess(performance.now() - started, tensorBytes);
-    else recorder.recordError(`HTTP ${outcome.status}: ${outcome.errorText ?? ''}`);
+    if (outcome.ok) recorder.recordSuccess(performance.now() - started, tensorBytes);
+    else recorder.recordError(outcome.failure ?? 'failed');
     return true;
   } catch (error) {
     if (isRunning()) recorder.recordError((error as Error).message);

@@ -17,5 +17,5 @@ export async function runSequential(send: SendRequest, count: number, warmup = M
 
 async function expectOk(pending: ReturnType<SendRequest>): Promise<void> {
   const outcome = await pending;
-  if (outcome.status < 200 || outcome.status >= 300) throw new Error(`inference failed: HTTP ${outcome.status}: ${outcome.errorText ?? ''}`);
+  if (!outcome.ok) throw new Error(`inference failed: ${outcome.failure ?? ''}`);
 }

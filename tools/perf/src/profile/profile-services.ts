@@ -3,7 +3,8 @@
 // CPU-profile preload, applies load, profiles exactly the measured seconds, and prints each
 // process's top self-time functions and areas.
 //   node dist/tools/perf/src/profile/profile-services.js [--model simple] [--input-bytes N] [--seconds 10]
-//     [--concurrency 16] [--protocol binary] [--out /tmp/flotilla-prof]
+//     [--concurrency 16] [--protocol binary|json|grpc] [--out /tmp/flotilla-prof]
+// With --protocol grpc only Flotilla is profiled: the baseline server speaks HTTP alone.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,15 +33,17 @@ async function main(): Promise<void> {
   const env = { NODE_OPTIONS: `--require ${join(__dirname, 'cpu-profile-preload.js')}`, FLOTILLA_CPU_PROFILE_DIR: options.out };
   const repository = createBenchRepository([options.model]);
   try {
-    const baseline = await BaselineServerProcess.start(repository.dir, { env });
-    try {
-      await profileUnderLoad('baseline server', baseline.url, new Map([['baseline-server', baseline.child.pid ?? -1]]), options);
-    } finally {
-      await baseline.stop();
+    if (options.protocol !== 'grpc') {
+      const baseline = await BaselineServerProcess.start(repository.dir, { env });
+      try {
+        await profileUnderLoad('baseline server', baseline.url, new Map([['baseline-server', baseline.child.pid ?? -1]]), options);
+      } finally {
+        await baseline.stop();
+      }
     }
     const flotilla = await startFlotilla(repository.dir, env);
     try {
-      await profileUnderLoad('Flotilla', flotilla.url, flotilla.pids, options);
+      await profileUnderLoad('Flotilla', options.protocol === 'grpc' ? flotilla.grpcAddress : flotilla.url, flotilla.pids, options);
     } finally {
       await flotilla.stop();
     }
@@ -86,7 +89,7 @@ function parseFlags(argv: readonly string[]): ProfileOptions {
   const flags = new Map<string, string>();
   for (let i = 0; i < argv.length; i += 2) flags.set(argv[i].replace(/^--/, ''), argv[i + 1] ?? '');
   const protocol = flags.get('protocol') ?? 'binary';
-  if (protocol !== 'json' && protocol !== 'binary') throw new Error(`--protocol must be json or binary`);
+  if (protocol !== 'json' && protocol !== 'binary' && protocol !== 'grpc') throw new Error(`--protocol must be json, binary or grpc`);
   const inputBytes = flags.get('input-bytes');
   return {
     model: flags.get('model') ?? 'simple',

@@ -5,14 +5,20 @@ import type { ModelMetadata } from './model-metadata';
 import { resolveShape, type ShapeChoice } from './resolve-shape';
 import { tensorValues, type InputDataMode } from './tensor-data';
 
-export type WireProtocol = 'json' | 'binary';
+/** How requests travel: KServe v2 over HTTP with JSON or binary tensors, or over gRPC (raw contents). */
+export type WireProtocol = HttpWireProtocol | 'grpc';
+export type HttpWireProtocol = 'json' | 'binary';
 
-export interface RequestBodyOptions extends ShapeChoice {
-  readonly protocol: WireProtocol;
+/** What a request is made of, whatever the protocol. */
+export interface RequestOptions extends ShapeChoice {
   readonly inputData?: InputDataMode;
   readonly seed?: number;
   /** Extra request-level parameters, e.g. `{ flotilla_execution_info: true }`. */
   readonly parameters?: Readonly<Record<string, string | number | boolean>>;
+}
+
+export interface RequestBodyOptions extends RequestOptions {
+  readonly protocol: HttpWireProtocol;
 }
 
 export interface InferRequestBody {
