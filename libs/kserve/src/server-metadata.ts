@@ -1,8 +1,10 @@
 /**
- * Protocol extensions Flotilla implements, as reported by `GET /v2` (Triton lists its own in
- * core:src/server.cc). Only list an extension once its routes and semantics are really served.
+ * Protocol extensions Flotilla implements, as reported by `GET /v2` and gRPC ServerMetadata (Triton
+ * lists its own in core:src/server.cc). Only list an extension once its routes and semantics are
+ * really served: `schedule_policy` (the `priority` and `timeout` request parameters) waits for the
+ * dynamic batcher and queue policies; `model_repository` for load and unload.
  */
-export const SUPPORTED_EXTENSIONS: readonly string[] = ['binary_tensor_data', 'model_configuration', 'schedule_policy', 'statistics'];
+export const SUPPORTED_EXTENSIONS: readonly string[] = ['binary_tensor_data', 'model_configuration', 'statistics'];
 
 export interface ServerMetadata {
   readonly name: 'triton';
