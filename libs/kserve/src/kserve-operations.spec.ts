@@ -29,7 +29,10 @@ describe('KserveOperations', () => {
   it('is ready under strict readiness only when every model loaded; otherwise when the loaded ones can execute', async () => {
     expect(await ops(true).serverReady()).toBe(false);
     expect(await ops(false).serverReady()).toBe(true);
-    expect(await new KserveOperations(catalog([simple], []), { strictReadiness: false, serverVersion: '' }).serverReady()).toBe(false);
+    // A version the repository loaded but no slot can execute yet is not ready, strict or not.
+    const loadedOnly = { ...simple, versions: [{ version: 1, state: 'READY', reason: '' }] } as ModelRecord;
+    expect(await new KserveOperations(catalog([loadedOnly], []), { strictReadiness: false, serverVersion: '' }).serverReady()).toBe(false);
+    expect(await new KserveOperations(catalog([loadedOnly], [{ name: 'simple', version: 1 }]), { strictReadiness: true, serverVersion: '' }).serverReady()).toBe(true);
   });
 
   it('answers readiness of a model, and refuses a version it has never heard of', async () => {
