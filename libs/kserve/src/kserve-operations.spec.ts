@@ -2,7 +2,7 @@ import { FlotillaError, invalidArg, type ModelRecord, type SchedulerStatus } fro
 import { KserveOperations, MODEL_CONTROL_DISABLED, type FleetCatalog } from './kserve-operations';
 
 const config = (name: string) => ({ name, platform: 'onnxruntime_onnx', backend: 'onnxruntime', max_batch_size: 0, input: [], output: [] });
-const simple: ModelRecord = { name: 'simple', config: config('simple'), reason: '', versions: [{ version: 1, state: 'READY', reason: '' }, { version: 2, state: 'UNAVAILABLE', reason: 'bad file' }] } as ModelRecord;
+const simple: ModelRecord = { name: 'simple', config: config('simple'), reason: '', versions: [{ version: 1, state: 'READY', reason: '' }, { version: 2, state: 'UNAVAILABLE', reason: 'bad file' }] } as unknown as ModelRecord;
 const broken: ModelRecord = { name: 'broken', reason: 'failed to read text proto', versions: [] } as unknown as ModelRecord;
 
 function catalog(records: ModelRecord[], ready: { name: string; version: number }[]): FleetCatalog {
@@ -30,7 +30,7 @@ describe('KserveOperations', () => {
     expect(await ops(true).serverReady()).toBe(false);
     expect(await ops(false).serverReady()).toBe(true);
     // A version the repository loaded but no slot can execute yet is not ready, strict or not.
-    const loadedOnly = { ...simple, versions: [{ version: 1, state: 'READY', reason: '' }] } as ModelRecord;
+    const loadedOnly = { ...simple, versions: [{ version: 1, state: 'READY', reason: '' }] } as unknown as ModelRecord;
     expect(await new KserveOperations(catalog([loadedOnly], []), { strictReadiness: false, serverVersion: '' }).serverReady()).toBe(false);
     expect(await new KserveOperations(catalog([loadedOnly], [{ name: 'simple', version: 1 }]), { strictReadiness: true, serverVersion: '' }).serverReady()).toBe(true);
   });
