@@ -19,7 +19,7 @@ import {
   type GrpcClient,
   type InferResponseObject,
 } from './support/grpc';
-import { testRepository } from './support/repository';
+import { sleepModel, testRepository } from './support/repository';
 
 const MiB = 1024 * 1024;
 let flotilla: TestFlotilla;
@@ -29,6 +29,8 @@ let health: GrpcClient;
 beforeAll(async () => {
   const repository = testRepository({
     'broken/config.pbtxt': 'name: "broken"\nplatform: "onnxruntime_onnx"\nmax_batch_size: 8\ninput [ { name: "X" data_type: TYPE_FP32 dims: [ 4 ] ]\n',
+    // One instance that takes 1.5 s a request: something to queue behind.
+    ...sleepModel('sleeper', '{ count: 1, kind: KIND_CPU }', 1500),
   });
   flotilla = await startFlotilla({
     name: 'grpc',
@@ -93,6 +95,29 @@ describe('ModelInfer', () => {
     expect(Buffer.compare(response.raw_output_contents[0], fp32Bytes(values))).toBe(0);
     expect(response.parameters.flotilla_tensors_via).toMatchObject({ string_param: 'shared-memory' });
     expect(response.parameters.flotilla_instance).toMatchObject({ string_param: 'identity_fp32_0_0' });
+  });
+});
+
+describe('deadlines', () => {
+  const sleeperRequest = { model_name: 'sleeper', inputs: [{ name: 'INPUT0', datatype: 'FP32', shape: [1], contents: { fp32_contents: [1] } }] };
+  const queued = async () => (await http(`${flotilla.url}/v2/flotilla/slots`)).json<{ models: { name: string; queued: number; slots: { busy: boolean }[] }[] }>().models.find((m) => m.name === 'sleeper')!;
+
+  it('takes a request whose client gave up out of the scheduler’s queue at its gRPC deadline', async () => {
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    // The instance runs one and holds what it prefetched; the rest wait in the scheduler's queue.
+    const ahead = range(3).map(() => infer(sleeperRequest));
+    await sleep(300);
+    const before = (await queued()).queued;
+    const late = grpcRefusal(unaryCall(client, 'ModelInfer', sleeperRequest, new Metadata(), { deadline: Date.now() + 600 }));
+    await sleep(250);
+    expect((await queued()).queued).toBe(before + 1);
+    expect((await late).code).toBe(status.DEADLINE_EXCEEDED);
+    // The scheduler dropped it at the same deadline, long before the instance is free.
+    await sleep(150);
+    const model = await queued();
+    expect(model.slots.some((slot) => slot.busy)).toBe(true);
+    expect(model.queued).toBe(before);
+    expect((await Promise.all(ahead)).map((response) => response.model_name)).toEqual(['sleeper', 'sleeper', 'sleeper']);
   });
 });
 

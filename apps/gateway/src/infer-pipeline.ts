@@ -11,6 +11,8 @@ export interface InferTarget {
   readonly version: string;
   /** Which frontend took the request, as a span attribute. */
   readonly protocol: 'http' | 'grpc';
+  /** Epoch ms when the caller stops waiting (a gRPC deadline), so the fleet stops too. */
+  readonly deadline?: number;
 }
 
 /**
@@ -46,6 +48,7 @@ export class InferPipeline {
         inputs: request.inputs,
         outputs: request.outputs.map((output) => output.name),
         trace: trace.setSpan(parent, span),
+        deadline: target.deadline,
       });
       const parameters = executionParameters(request.parameters, result.meta.execution);
       return encode(request, { id: request.id, modelName: result.modelName, modelVersion: result.modelVersion, outputs: result.outputs, parameters });

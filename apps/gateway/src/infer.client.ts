@@ -14,6 +14,8 @@ export interface InferCall {
   readonly inputs: readonly Tensor[];
   readonly outputs: readonly string[];
   readonly trace: Context;
+  /** Epoch ms after which the caller no longer waits (a gRPC deadline); the sooner of it and --infer-timeout-ms applies. */
+  readonly deadline?: number;
 }
 
 export interface InferResult {
@@ -59,12 +61,13 @@ export class InferClient {
   }
 
   private async send(call: InferCall, inline: readonly Tensor[], inputsAt?: TensorFileRef): Promise<InferResult> {
+    const deadline = Math.min(Date.now() + this.options.inferTimeoutMs, call.deadline ?? Infinity);
     const meta: InferMeta = {
       model: call.model,
       version: call.version,
       outputs: call.outputs,
       id: call.id,
-      deadline: Date.now() + this.options.inferTimeoutMs,
+      deadline,
       ...(inputsAt ? { inputsAt } : {}),
     };
     const frame = encodeFrame(meta, inline);
@@ -79,7 +82,7 @@ export class InferClient {
     try {
       // The scheduler fails queued requests at the deadline; the extra second lets that answer,
       // which names the cause, arrive before the gateway gives up on its own.
-      reply = await this.bus.request(SUBJECTS.infer, frame, this.options.inferTimeoutMs + 1000, { trace: call.trace });
+      reply = await this.bus.request(SUBJECTS.infer, frame, Math.max(0, deadline - Date.now()) + 1000, { trace: call.trace });
     } catch (error) {
       throw describeFailure(error, call.model);
     }

@@ -13,7 +13,7 @@ import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
 import { InferPipeline } from '../infer-pipeline';
 import { InferStream } from './infer-stream';
 import { serializeWithinLimit } from './response-size';
-import { optional, unaryHandler } from './unary-handler';
+import { deadlineOf, optional, unaryHandler } from './unary-handler';
 
 /**
  * `inference.GRPCInferenceService`: each RPC decodes its message into a call on the operations
@@ -44,15 +44,21 @@ export class GrpcInferenceService {
       })),
       RepositoryModelLoad: unaryHandler((request: RepositoryModelRequestMessage) => ops.repositoryModelControl({ repository: optional(request.repository_name), model: request.model_name })),
       RepositoryModelUnload: unaryHandler((request: RepositoryModelRequestMessage) => ops.repositoryModelControl({ repository: optional(request.repository_name), model: request.model_name })),
-      ModelInfer: unaryHandler((request: ModelInferRequestMessage, metadata) => this.infer(request, metadata).then((message) => serializeWithinLimit('ModelInfer', message, this.options.grpcMaxSendBytes))),
-      ModelStreamInfer: (call: ServerDuplexStream<object, Buffer>) => new InferStream(call, (request, metadata) => this.infer(request, metadata), this.options.grpcMaxSendBytes).start(),
+      ModelInfer: unaryHandler((request: ModelInferRequestMessage, call) =>
+        this.infer(request, call.metadata, deadlineOf(call)).then((message) => serializeWithinLimit('ModelInfer', message, this.options.grpcMaxSendBytes)),
+      ),
+      ModelStreamInfer: (call: ServerDuplexStream<object, Buffer>) =>
+        new InferStream(call, (request) => this.infer(request, call.metadata, deadlineOf(call)), this.options.grpcMaxSendBytes).start(),
     };
   }
 
-  /** One inference through the path HTTP requests take, from the request's own trace context. */
-  private infer(request: ModelInferRequestMessage, metadata: Metadata) {
+  /**
+   * One inference through the path HTTP requests take, from the request's own trace context; the
+   * call's deadline goes with it, so a request its client gave up on leaves the queue then too.
+   */
+  private infer(request: ModelInferRequestMessage, metadata: Metadata, deadline: number | undefined) {
     return this.pipeline.run(
-      { model: request.model_name, version: request.model_version, protocol: 'grpc' },
+      { model: request.model_name, version: request.model_version, protocol: 'grpc', deadline },
       metadata.getMap(),
       () => decodeModelInferRequest(request),
       (decoded, response) => encodeModelInferResponse(response, decoded.outputs),

@@ -1,4 +1,4 @@
-import type { Metadata, ServerDuplexStream } from '@grpc/grpc-js';
+import type { ServerDuplexStream } from '@grpc/grpc-js';
 import { streamErrorResponse, type ModelInferRequestMessage, type ModelInferResponseMessage } from '@flotilla/kserve';
 import { INFERENCE_SERVICE, MalformedMessage, serializeResponse } from '@flotilla/kserve-grpc';
 import { serializeWithinLimit } from './response-size';
@@ -9,7 +9,7 @@ import { serializeWithinLimit } from './response-size';
  */
 const MAX_IN_FLIGHT = 256;
 
-type Infer = (request: ModelInferRequestMessage, metadata: Metadata) => Promise<ModelInferResponseMessage>;
+type Infer = (request: ModelInferRequestMessage) => Promise<ModelInferResponseMessage>;
 
 /**
  * One ModelStreamInfer call. Requests run concurrently and each answer is written as soon as it is
@@ -51,7 +51,7 @@ export class InferStream {
   private async answer(request: ModelInferRequestMessage | MalformedMessage): Promise<Buffer> {
     if (request instanceof MalformedMessage) return this.failure(request.problem, { id: '', model_name: '', model_version: '' });
     try {
-      const response = await this.infer(request, this.call.metadata);
+      const response = await this.infer(request);
       return serializeWithinLimit('ModelStreamInfer', { error_message: '', infer_response: response }, this.maxSendBytes);
     } catch (error) {
       return this.failure(error instanceof Error ? error.message : String(error), request);
