@@ -38,6 +38,11 @@ interface VersionQueue<C> {
   readonly staged: Set<string>;
   /** With a gate: busy slots granted ahead of their release; each runs a payload when it releases. */
   readonly granted: Set<string>;
+  /**
+   * With a gate: how many of its slots need grants (`needsResources` not false). At 0 the version
+   * is scheduled exactly as without a gate, prefetch included.
+   */
+  gatedSlots: number;
 }
 
 export interface SchedulerOptions {
@@ -47,9 +52,10 @@ export interface SchedulerOptions {
    */
   readonly slotDepth?: number;
   /**
-   * Rate limiting on: a slot runs a payload only once granted (its resources are free and it is
-   * next by priority), and nothing is prefetched — resources are held only while an instance
-   * executes, so work must not be bound to a slot without a grant.
+   * Rate limiting on: a slot whose group needs resources runs a payload only once granted (its
+   * resources are free and it is next by priority), and is never prefetched onto — resources are
+   * held only while an instance executes, so work must not be bound to a slot without a grant.
+   * Slots that need no resources never wait for one (see the class comment) and bypass the gate.
    */
   readonly gate?: GrantGate;
 }
@@ -59,6 +65,15 @@ export interface SchedulerOptions {
  * request executed on its own, handed to the first idle instance slot — or, when every slot is
  * busy, prefetched onto the slot with the fewest payloads while it has room. With rate limiting
  * off this is the whole decision — no round trip to the rate limiter on the request path.
+ *
+ * With a gate (rate limiting on), only slots that need resources ask for grants. A slot whose
+ * group declares no resources is scheduled as without a gate, prefetch included (prefetch only in
+ * versions where no slot needs resources, so work is never bound to a free slot ahead of a gated
+ * one that could run it now): the rate limiter would grant it the moment it was staged, whatever
+ * else waits — it takes nothing from any pool, so it can be neither blocked nor a reason to hold
+ * anyone back — and asking would only add a round trip. The rate limiter still counts its
+ * executions, from the releases it hears anyway. While the rate limiter is away, such slots keep
+ * serving and gated ones wait, with their deadlines, for it to come back.
  *
  * Ownership: a payload belongs to exactly one place at a time — a queue, a busy slot, or (after
  * `dispatch`/`fail`) the host. Nothing is dropped silently: a removed slot fails its payload, a
@@ -70,7 +85,7 @@ export class DefaultScheduler<C> {
 
   private readonly slotDepth: number;
   private readonly gate: GrantGate | undefined;
-  /** The rate limiter cannot be reached: slots that need no resources run without a grant meanwhile. */
+  /** The rate limiter cannot be reached (only news is reported; gated work waits meanwhile). */
   private rateLimiterAway = false;
 
   constructor(
@@ -79,7 +94,7 @@ export class DefaultScheduler<C> {
     options: SchedulerOptions = {},
   ) {
     this.gate = options.gate;
-    this.slotDepth = this.gate ? 1 : (options.slotDepth ?? 2);
+    this.slotDepth = options.slotDepth ?? 2;
   }
 
   /** Accepts a payload; it runs now if a slot is idle, else waits its turn. */
@@ -97,7 +112,9 @@ export class DefaultScheduler<C> {
   addSlot(model: string, version: number, ref: SlotRef): void {
     if (this.slotIndex.has(ref.slotId)) return;
     const queue = this.queueFor(model, version);
-    queue.slots.set(ref.slotId, new InstanceSlot(ref, this.slotDepth));
+    const gated = this.isGated(ref);
+    if (gated) queue.gatedSlots++;
+    queue.slots.set(ref.slotId, new InstanceSlot(ref, gated ? 1 : this.slotDepth));
     queue.idle.push(ref.slotId);
     this.slotIndex.set(ref.slotId, queue);
     this.pump(queue);
@@ -146,6 +163,7 @@ export class DefaultScheduler<C> {
     removeFrom(queue.idle, slotId);
     queue.staged.delete(slotId); // the rate limiter drops a gone slot itself
     queue.granted.delete(slotId);
+    if (this.isGated(slot.ref)) queue.gatedSlots--;
     for (const payload of slot.remove()) {
       this.effects.fail(payload, unavailable(`instance '${slot.ref.instance}' of model '${queue.model}' stopped while executing the request: ${reason}`));
     }
@@ -210,24 +228,21 @@ export class DefaultScheduler<C> {
   }
 
   /**
-   * Nothing listens where stages go (the rate limiter is down or restarting): while it is away,
-   * versions whose slots need no resources keep serving without grants; rate-limited ones wait,
-   * with their deadlines, until it is back (`rateLimiterRestarted`). Returns whether this is news.
+   * Nothing listens where stages go (the rate limiter is down or restarting). Nothing changes
+   * here: slots that need no resources never wait for it, and gated work waits, with its
+   * deadline, until it is back (`rateLimiterRestarted`). Returns whether this is news.
    */
   rateLimiterUnreachable(): boolean {
     if (!this.gate || this.rateLimiterAway) return false;
     this.rateLimiterAway = true;
-    for (const queue of this.queues.values()) {
-      for (const slotId of [...queue.staged]) if (queue.slots.get(slotId)?.ref.needsResources === false) queue.staged.delete(slotId);
-      this.pump(queue);
-    }
     return true;
   }
 
   /**
    * The rate limiter restarted and knows nothing: what this scheduler holds, for it to adopt —
-   * slots executing on a grant, and slots staged for one. Grants held for a busy slot's release
-   * came from the rate limiter that is gone, so they turn back into stages.
+   * gated slots executing on a grant, and slots staged for one. Grants held for a busy slot's
+   * release came from the rate limiter that is gone, so they turn back into stages; the report
+   * carries them, so no stage message goes out as well.
    */
   rateLimiterRestarted(): { executing: string[]; staged: string[] } {
     this.rateLimiterAway = false;
@@ -236,9 +251,7 @@ export class DefaultScheduler<C> {
     for (const queue of this.queues.values()) {
       for (const slotId of queue.granted) queue.staged.add(slotId);
       queue.granted.clear();
-      for (const slot of queue.slots.values()) if (slot.occupancy === 'busy') executing.push(slot.ref.slotId);
-      // Work the resource-free slots took while it was away is staged again; the report says so,
-      // so no stage message goes out as well.
+      for (const slot of queue.slots.values()) if (slot.occupancy === 'busy' && this.isGated(slot.ref)) executing.push(slot.ref.slotId);
       this.stageFor(queue, false);
       staged.push(...queue.staged);
     }
@@ -265,8 +278,10 @@ export class DefaultScheduler<C> {
   }
 
   private pump(queue: VersionQueue<C>): void {
-    if (this.gate && this.rateLimiterAway) this.runWithoutGrants(queue);
-    if (this.gate) return this.stageFor(queue);
+    if (this.gate && queue.gatedSlots > 0) {
+      this.runOnFreeSlots(queue);
+      return this.stageFor(queue);
+    }
     while (queue.waiting.length > 0) {
       const slot = this.nextSlot(queue);
       if (!slot) return;
@@ -280,38 +295,49 @@ export class DefaultScheduler<C> {
     this.effects.dispatch(payload, slot.ref, Math.max(0, Math.round((this.clock() - payload.enqueuedAt) * 1000)));
   }
 
-  /** While the rate limiter is away: idle slots that need no resources take waiting payloads directly. */
-  private runWithoutGrants(queue: VersionQueue<C>): void {
-    for (const slotId of [...queue.idle]) {
-      if (queue.waiting.length <= queue.granted.size) return;
-      const slot = queue.slots.get(slotId);
-      if (!slot || slot.ref.needsResources !== false || queue.staged.has(slotId)) continue;
-      removeFrom(queue.idle, slotId);
+  /**
+   * A version with gated slots: its idle slots that need no resources take waiting payloads
+   * directly, leaving one for each slot granted ahead of its release.
+   */
+  private runOnFreeSlots(queue: VersionQueue<C>): void {
+    if (queue.gatedSlots === queue.slots.size) return;
+    for (let i = 0; i < queue.idle.length && queue.waiting.length > queue.granted.size; ) {
+      const slot = queue.slots.get(queue.idle[i]);
+      if (!slot || this.isGated(slot.ref)) {
+        i++;
+        continue;
+      }
+      queue.idle.splice(i, 1);
       this.run(queue, slot);
     }
   }
 
+  /** Whether the slot runs only on grants: rate limiting is on and its group may need resources. */
+  private isGated(ref: SlotRef): boolean {
+    return this.gate !== undefined && ref.needsResources !== false;
+  }
+
   /**
-   * With a gate: one staged slot per waiting payload not yet placed (granted-ahead slots place
-   * one each), idle slots first (longest-idle first), then busy ones ahead of their release;
+   * With a gate: one staged gated slot per waiting payload not yet placed (granted-ahead slots
+   * place one each), idle slots first (longest-idle first), then busy ones ahead of their release;
    * slots staged beyond what waits are unstaged. `publish: false` stages without telling the
    * rate limiter, for a caller that reports the staged slots itself.
    */
   private stageFor(queue: VersionQueue<C>, publish = true): void {
     const gate = this.gate!;
+    if (queue.gatedSlots === 0 && queue.staged.size === 0) return;
     const covered = queue.granted.size + queue.staged.size;
     let wanted = queue.waiting.length - covered;
     if (wanted > 0) {
       const staging: string[] = [];
       const stage = (slotId: string) => {
         if (wanted === 0 || queue.staged.has(slotId) || queue.granted.has(slotId)) return;
-        if (this.rateLimiterAway && queue.slots.get(slotId)?.ref.needsResources === false) return; // runs without grants meanwhile
         queue.staged.add(slotId);
         staging.push(slotId);
         wanted--;
       };
-      for (const slotId of queue.idle) stage(slotId);
-      for (const slot of queue.slots.values()) if (slot.occupancy === 'busy' && slot.isAccepting) stage(slot.ref.slotId);
+      for (const slotId of queue.idle) if (this.isGated(queue.slots.get(slotId)!.ref)) stage(slotId);
+      for (const slot of queue.slots.values()) if (slot.occupancy === 'busy' && slot.isAccepting && this.isGated(slot.ref)) stage(slot.ref.slotId);
       if (staging.length && publish) gate.stage(staging);
       // The waiting payloads these slots now stand for start waiting for resources.
       const now = this.clock();
@@ -338,7 +364,7 @@ export class DefaultScheduler<C> {
     const k = key(model, version);
     let queue = this.queues.get(k);
     if (!queue) {
-      queue = { model, version, waiting: [], slots: new Map(), idle: [], staged: new Set(), granted: new Set() };
+      queue = { model, version, waiting: [], slots: new Map(), idle: [], staged: new Set(), granted: new Set(), gatedSlots: 0 };
       this.queues.set(k, queue);
     }
     return queue;
