@@ -9,6 +9,8 @@ import { FlotillaCluster, freePort, type ClusterOptions } from '@flotilla/local-
 
 export interface RunningFlotilla {
   readonly url: string;
+  /** Its nats-server, for measurements of the bus itself. */
+  readonly natsUrl: string;
   readonly logFile: string;
   /** pid of each service process, by service name (`gateway`, `executor:cpu`, …). */
   readonly pids: ReadonlyMap<string, number>;
@@ -33,5 +35,5 @@ export async function startFlotilla(modelRepository: string, env: NodeJS.Process
     throw new Error(`${(error as Error).message}; service logs: ${logFile}`);
   }
   const pids = new Map(deployment.serviceNames().map((name) => [name, deployment.service(name).child.pid ?? -1] as const));
-  return { url: deployment.url, logFile, pids, stop: () => deployment.stop() };
+  return { url: deployment.url, natsUrl: deployment.natsUrl, logFile, pids, stop: () => deployment.stop() };
 }
