@@ -17,7 +17,7 @@ function harness() {
     giveBack: (id) => asked.push(`give back ${id}`),
   };
   const scheduler = new DefaultScheduler<string>(
-    { dispatch: (p, slot) => dispatched.push([p.carrier, slot.instance]), fail: (p, e: FlotillaError) => failed.push(`${p.carrier}: ${e.message}`) },
+    { dispatch: (batch, slot) => dispatched.push([batch.map((p) => p.carrier).join('+'), slot.instance]), fail: (p, e: FlotillaError) => failed.push(`${p.carrier}: ${e.message}`) },
     () => now,
     { slotDepth: 2, gate },
   );

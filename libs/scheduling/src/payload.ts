@@ -33,3 +33,8 @@ export interface Payload<C> {
 
 /** The payloads one execution runs: a single request, or a dynamic batch of several. */
 export type Batch<C> = readonly Payload<C>[];
+
+/** Microseconds the payload waited in the scheduler's queue, at `now` (the scheduler's clock). */
+export function queueMicros(payload: Payload<unknown>, now: number): number {
+  return Math.max(0, Math.round((now - payload.enqueuedAt) * 1000));
+}
