@@ -140,6 +140,21 @@ describe('with --rate-limit=execution_count', () => {
     expect(view.instances.every((i) => i.state === 'idle')).toBe(true);
   });
 
+  it('runs instances that need no resources without grants, and still counts their executions', async () => {
+    const executionsOfSimple = async () => executionsOf(await rateLimiterView(), 'simple');
+    const before = await executionsOfSimple();
+    for (let i = 0; i < 5; i++) expect((await postJson(`${flotilla.url}/v2/models/simple/infer`, simpleRequest(range(16), range(16)))).status).toBe(200);
+    // The releases reach the rate limiter beside the responses, not before them: wait for them.
+    let after = await executionsOfSimple();
+    for (let tries = 0; after < before + 5 && tries < 50; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      after = await executionsOfSimple();
+    }
+    expect(after - before).toBe(5);
+    const view = await rateLimiterView();
+    expect(view.instances.filter((i) => i.model === 'simple').every((i) => i.state === 'idle')).toBe(true);
+  });
+
   it('keeps serving models that need no resources while the rate limiter is down, and the rate-limited ones once it is back', async () => {
     await flotilla.cluster.service('rate-limiter').kill('SIGKILL');
     const limited = postJson(`${flotilla.url}/v2/models/whole_pool/infer`, { inputs: [{ name: 'INPUT0', shape: [1], datatype: 'FP32', data: [1] }] });

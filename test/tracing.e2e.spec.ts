@@ -1,10 +1,21 @@
 // One inference is one trace: spans from the gateway, the scheduler and the executor, exported
 // over OTLP (as Jaeger receives them) and linked parent to child.
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { join, resolve } from 'node:path';
 import { freePort } from '@flotilla/local-cluster';
 import { http, range, simpleRequest, startFlotilla, type TestFlotilla } from './support/flotilla';
 import { createGrpcClient, Metadata, simpleRawRequest, unaryCall } from './support/grpc';
-import { testRepository } from './support/repository';
+import { linkModel, testRepository } from './support/repository';
+
+/** `simple` whose instance needs a resource: with rate limiting on, it runs only on a grant. */
+function simpleNeedingAResource(): Record<string, string> {
+  const config = readFileSync(join(resolve(__dirname, '../examples/model_repository'), 'simple', 'config.pbtxt'), 'utf8')
+    .replace(/^name:\s*"simple"/m, 'name: "simple_limited"')
+    .replace(/instance_group\s*\[\s*\{\s*count:\s*1,\s*kind:\s*KIND_CPU\s*\}\s*\]/, 'instance_group [ { count: 1, kind: KIND_CPU, rate_limiter { resources [ { name: "R", count: 1 } ] } } ]');
+  if (!config.includes('simple_limited') || !config.includes('rate_limiter')) throw new Error("cannot derive simple_limited from simple's config.pbtxt");
+  return { 'simple_limited/config.pbtxt': config };
+}
 
 interface ReceivedSpan {
   service: string;
@@ -45,18 +56,24 @@ beforeAll(async () => {
   const env = { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' };
   [flotilla, rateLimited] = await Promise.all([
     startFlotilla({ name: 'tracing', modelRepository: testRepository(), env }),
-    startFlotilla({ name: 'tracing-rate-limited', modelRepository: testRepository(), env, rateLimit: 'execution_count' }),
+    startFlotilla({ name: 'tracing-rate-limited', modelRepository: limitedRepository(), env, rateLimit: 'execution_count' }),
   ]);
 });
+
+function limitedRepository(): string {
+  const repository = testRepository(simpleNeedingAResource());
+  linkModel(repository, 'simple', 'simple_limited');
+  return repository;
+}
 
 afterAll(async () => {
   await Promise.all([flotilla?.stop(), rateLimited?.stop()]);
   receiver?.close();
 });
 
-/** Sends `simple` one request in the given trace and returns that trace's spans by name, once all three services exported theirs. */
-async function traceOf(url: string, traceId: string, names: readonly string[]): Promise<Map<string, ReceivedSpan>> {
-  const response = await http(`${url}/v2/models/simple/infer`, {
+/** Sends the model (`simple`'s inputs) one request in the given trace and returns that trace's spans by name, once all three services exported theirs. */
+async function traceOf(url: string, traceId: string, names: readonly string[], model = 'simple'): Promise<Map<string, ReceivedSpan>> {
+  const response = await http(`${url}/v2/models/${model}/infer`, {
     method: 'POST',
     headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
     body: JSON.stringify(simpleRequest(range(16), range(16))),
@@ -101,8 +118,14 @@ it('gives a gRPC request the same trace: InferRequest under the caller’s trace
 });
 
 it('with rate limiting on, shows the wait for resources as its own span inside the queue wait', async () => {
-  const byName = await traceOf(rateLimited.url, '5bf92f3577b34da6a3ce929d0e0e4737', ['InferRequest', 'queue', 'rate-limiter wait', 'compute']);
+  const byName = await traceOf(rateLimited.url, '5bf92f3577b34da6a3ce929d0e0e4737', ['InferRequest', 'queue', 'rate-limiter wait', 'compute'], 'simple_limited');
   const queue = byName.get('queue');
   expect(byName.get('rate-limiter wait')).toMatchObject({ service: 'flotilla-scheduler', parentSpanId: queue?.spanId });
   expect(byName.get('compute')).toMatchObject({ service: 'flotilla-executor', parentSpanId: queue?.spanId });
+});
+
+it('with rate limiting on, an instance that needs no resources runs without waiting for a grant', async () => {
+  const byName = await traceOf(rateLimited.url, '6bf92f3577b34da6a3ce929d0e0e4738', ['InferRequest', 'queue', 'compute']);
+  expect(byName.get('compute')).toMatchObject({ service: 'flotilla-executor', parentSpanId: byName.get('queue')?.spanId });
+  expect(byName.has('rate-limiter wait')).toBe(false);
 });

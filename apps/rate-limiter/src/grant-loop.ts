@@ -21,6 +21,9 @@ const SETTLE_MS = 1000;
  * nothing twice. Meanwhile rate-limited payloads wait in the schedulers' queues, with their
  * deadlines.
  *
+ * Slots that need no resources are never staged: the scheduler runs them directly (they could
+ * never wait), and their releases only count executions here.
+ *
  * A slot staged while it still executes (the scheduler has more work for it) is restaged the
  * moment it releases, before the next grants are chosen — as Triton's instance thread does — so
  * it keeps its turn by `executions × priority` instead of losing it to whoever waits. A slot
@@ -55,7 +58,10 @@ export class GrantLoop implements OnApplicationBootstrap {
     this.bus.subscribe(SUBJECTS.rateLimiterStage, (message) => this.stage(limiter, decodeJson<StageSlots>(message.data)));
     this.bus.subscribe(SUBJECTS.rateLimiterUnstage, (message) => this.unstage(limiter, decodeJson<UnstageSlots>(message.data)));
     this.bus.subscribe(SUBJECTS.rateLimiterGiveBack, (message) => this.settle(limiter, decodeJson<GiveBackGrant>(message.data).slotId, 'give back'));
-    this.bus.subscribe(SUBJECTS.slotReleased, (message) => this.settle(limiter, decodeJson<SlotReleased>(message.data).slotId, 'release'));
+    this.bus.subscribe(SUBJECTS.slotReleased, (message) => {
+      const { slotId, count } = decodeJson<SlotReleased>(message.data);
+      this.settle(limiter, slotId, 'release', count ?? 1);
+    });
     this.registration.onRegistered((slotIds) => {
       for (const slotId of slotIds) {
         if (this.pendingAdoption.delete(slotId)) limiter.adopt(slotId);
@@ -104,9 +110,14 @@ export class GrantLoop implements OnApplicationBootstrap {
     }
   }
 
-  /** A grant's execution finished (release) or was never used (give back): its resources return. */
-  private settle(limiter: RateLimiter, slotId: string, how: 'release' | 'give back'): void {
-    if (!limiter.has(slotId) || limiter.state(slotId) !== 'allocated') return;
+  /**
+   * A grant's execution finished (release) or was never used (give back): its resources return.
+   * A slot that needs no resources runs without grants: its release only counts executions.
+   */
+  private settle(limiter: RateLimiter, slotId: string, how: 'release' | 'give back', count = 1): void {
+    if (!limiter.has(slotId)) return;
+    if (how === 'release' && !limiter.needsResources(slotId) && limiter.state(slotId) === 'idle') return limiter.countExecutions(slotId, count);
+    if (limiter.state(slotId) !== 'allocated') return;
     if (how === 'release') limiter.release(slotId);
     else limiter.giveBack(slotId);
     if (this.restage.delete(slotId) && how === 'release') limiter.stage(slotId);

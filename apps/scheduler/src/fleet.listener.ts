@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { SlotAnnouncement } from '@flotilla/contracts';
+import { needsResources } from '@flotilla/rate-limiting';
 import { FleetView, type FleetChange } from '@flotilla/service-kit';
 import { SchedulerState } from './scheduler.state';
 
@@ -42,7 +43,7 @@ export class FleetListener implements OnApplicationBootstrap {
         instance: slot.instance,
         device: executor?.device ?? 'cpu',
         simulated: executor?.simulated ?? false,
-        needsResources: slot.rateLimiter.resources.length > 0,
+        needsResources: needsResources(slot.rateLimiter.resources),
       });
     }
     if (changes.ready.length || changes.gone.length || changes.draining.length) {

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { SpanKind, trace } from '@opentelemetry/api';
-import { FlotillaError, internal, invalidArg, peekFrameMeta, QUEUE_GROUPS, SUBJECTS, type Grants, type InferMeta, type SlotReleased } from '@flotilla/contracts';
+import { FlotillaError, internal, invalidArg, peekFrameHeader, QUEUE_GROUPS, SUBJECTS, type Grants, type InferMeta, type SlotReleased } from '@flotilla/contracts';
+import { batchKeyOf } from '@flotilla/scheduling';
 import { decodeJson, type IncomingMessage, type MessageBus } from '@flotilla/transport';
 import { InjectBus } from '@flotilla/service-kit';
 import { SCHEDULER_OPTIONS, SchedulerState, type SchedulerServiceOptions } from './scheduler.state';
@@ -47,8 +48,9 @@ export class InferIngress implements OnApplicationBootstrap {
     const replyTo = message.reply;
     if (!replyTo) return; // nobody is waiting for an answer
     let meta: InferMeta;
+    let inputs;
     try {
-      meta = peekFrameMeta<InferMeta>(message.data);
+      ({ meta, tensors: inputs } = peekFrameHeader<InferMeta>(message.data));
     } catch (error) {
       this.state.replyError(replyTo, '', '', invalidArg((error as Error).message));
       return;
@@ -61,6 +63,9 @@ export class InferIngress implements OnApplicationBootstrap {
     try {
       const version = this.state.models.resolve(meta.model, meta.version);
       span.setAttribute('triton.model_version', String(version));
+      const policy = this.state.scheduler.policyOf(meta.model);
+      // Only a batching model's requests need their shapes read: the batcher groups by them.
+      const batchKey = policy.dynamicBatching && policy.maxBatchSize > 0 ? batchKeyOf(meta.inputsAt?.tensors ?? inputs) : undefined;
       this.state.submit({
         model: meta.model,
         version,
@@ -68,6 +73,9 @@ export class InferIngress implements OnApplicationBootstrap {
         enqueuedAt: performance.timeOrigin + performance.now(),
         deadline: meta.deadline,
         carrier: { replyTo, frame: message.data, span },
+        ...batchKey,
+        ...(meta.priority ? { priority: meta.priority } : {}),
+        ...(meta.timeoutMicros ? { timeoutMicros: meta.timeoutMicros } : {}),
       });
     } catch (error) {
       span.end();

@@ -2,13 +2,14 @@ import { FlagError } from '@flotilla/service-kit';
 import { SchedulerModule } from './scheduler.module';
 
 describe('the scheduler’s flags', () => {
-  it('refuses a prefetch asked for by name with rate limiting on, where it would be ignored', () => {
-    expect(() => SchedulerModule.fromArgv(['--rate-limit', 'execution_count', '--instance-prefetch', '3'])).toThrow(FlagError);
-    expect(() => SchedulerModule.fromArgv(['--rate-limit', 'execution_count', '--instance-prefetch', '3'])).toThrow(/--instance-prefetch has no effect with --rate-limit=execution_count/);
+  it('takes a prefetch with rate limiting on (it applies to versions whose instances need no resources)', () => {
+    expect(() => SchedulerModule.fromArgv(['--rate-limit', 'execution_count', '--instance-prefetch', '3'])).not.toThrow();
+    expect(() => SchedulerModule.fromArgv(['--instance-prefetch', '3'])).not.toThrow();
   });
 
-  it('takes the prefetch without rate limiting, and rate limiting with the default one', () => {
-    expect(() => SchedulerModule.fromArgv(['--instance-prefetch', '3'])).not.toThrow();
-    expect(() => SchedulerModule.fromArgv(['--rate-limit', 'execution_count'])).not.toThrow();
+  it('refuses a prefetch outside 1…64 and an unknown rate-limit mode, naming them', () => {
+    expect(() => SchedulerModule.fromArgv(['--instance-prefetch', '0'])).toThrow(FlagError);
+    expect(() => SchedulerModule.fromArgv(['--instance-prefetch', '0'])).toThrow(/instance-prefetch/);
+    expect(() => SchedulerModule.fromArgv(['--rate-limit', 'sometimes'])).toThrow(/invalid argument for --rate-limit/);
   });
 });

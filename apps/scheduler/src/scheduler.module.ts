@@ -8,7 +8,6 @@ import {
   FleetController,
   FleetLivenessController,
   FleetView,
-  envName,
   FlagError,
   flagInt,
   flagString,
@@ -26,7 +25,8 @@ const FLAGS = [
   ...COMMON_FLAGS,
   {
     name: 'instance-prefetch',
-    description: 'payloads an instance slot may hold: 1 executing + the rest waiting at its executor (1 = no prefetch; refused with --rate-limit execution_count, which prefetches nothing)',
+    description:
+      'payloads an instance slot may hold: 1 executing + the rest waiting at its executor (1 = no prefetch; with --rate-limit execution_count, only for model versions none of whose instances need resources)',
     default: '2',
   },
   { name: 'rate-limit', description: 'off | execution_count: with execution_count, slots run payloads only when the rate limiter grants them', default: 'off' },
@@ -42,13 +42,10 @@ export class SchedulerModule {
     } catch (error) {
       throw new FlagError((error as Error).message);
     }
+    // With rate limiting on it still applies to versions whose instances need no resources (they
+    // never wait for grants); a rate-limited instance holds resources only while it executes, so
+    // nothing is prefetched onto it.
     const slotDepth = flagInt(flags, 'instance-prefetch', 1, 64);
-    // Resources are held only while an instance executes, so a rate-limited slot never prefetches:
-    // a prefetch asked for by name would be ignored, so it is refused instead.
-    const prefetchGiven = argv.some((arg) => arg.startsWith('--instance-prefetch')) || envName('instance-prefetch') in process.env;
-    if (rateLimited && prefetchGiven && slotDepth > 1) {
-      throw new FlagError('--instance-prefetch has no effect with --rate-limit=execution_count: an instance holds its resources only while it executes, so nothing is prefetched');
-    }
     const options: SchedulerServiceOptions = { slotDepth, rateLimited, schedulerId: randomBytes(4).toString('hex') };
     return {
       module: SchedulerModule,

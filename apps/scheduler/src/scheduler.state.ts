@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { ROOT_CONTEXT, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { propagation, ROOT_CONTEXT, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import {
+  encodeBatchFrame,
   encodeFrame,
   HEADERS,
   type FlotillaError,
@@ -11,7 +12,7 @@ import {
   type StatisticsSnapshot,
 } from '@flotilla/contracts';
 import { sumStatistics } from '@flotilla/execution';
-import { DefaultScheduler, ModelTable, type Payload, type SchedulerOptions, type SlotRef } from '@flotilla/scheduling';
+import { DefaultScheduler, ModelTable, queueMicros, type Batch, type Payload, type SchedulerOptions, type SlotRef } from '@flotilla/scheduling';
 import { DeadlineTimer, type MessageBus } from '@flotilla/transport';
 import { FleetView, InjectBus } from '@flotilla/service-kit';
 import { busGrantGate } from './bus-grant-gate';
@@ -58,8 +59,9 @@ export class SchedulerState implements OnApplicationShutdown {
     const schedulerOptions: SchedulerOptions = { slotDepth: options.slotDepth, ...(options.rateLimited ? { gate: busGrantGate(bus, options.schedulerId) } : {}) };
     this.scheduler = new DefaultScheduler<RequestCarrier>(
       {
-        dispatch: (payload, slot, queueMicros) => this.dispatch(payload, slot, queueMicros),
+        dispatch: (batch, slot, now) => (batch.length === 1 ? this.dispatch(batch[0], slot, now) : this.dispatchBatch(batch, slot, now)),
         fail: (payload, error) => this.fail(payload, error),
+        wakeAt: (time) => this.queueDeadlines.ensureBy(time),
       },
       undefined,
       schedulerOptions,
@@ -77,16 +79,34 @@ export class SchedulerState implements OnApplicationShutdown {
   }
 
   /** Forwards the gateway's frame unchanged to the slot's thread, which replies straight to the gateway. */
-  private dispatch(payload: Payload<RequestCarrier>, slot: SlotRef, queueMicros: number): void {
+  private dispatch(payload: Payload<RequestCarrier>, slot: SlotRef, now: number): void {
     const { span, frame, replyTo } = payload.carrier;
-    span.setAttributes({ 'flotilla.instance': slot.instance, 'flotilla.executor': slot.executorId, 'flotilla.device': slot.device });
-    if (payload.stagedAt !== undefined) recordResourceWait(span, payload.stagedAt, slot);
+    annotateDispatch(payload, slot);
     this.bus.publish(slot.subject, frame, {
       reply: replyTo,
-      headers: { [HEADERS.queueMicros]: String(queueMicros) },
+      headers: { [HEADERS.queueMicros]: String(queueMicros(payload, now)) },
       trace: trace.setSpan(ROOT_CONTEXT, span),
     });
     span.end();
+  }
+
+  /**
+   * A dynamic batch: the requests' frames, unchanged, in one batch frame to the slot's thread,
+   * which runs them as one execution and answers each request on its own reply subject.
+   */
+  private dispatchBatch(batch: Batch<RequestCarrier>, slot: SlotRef, now: number): void {
+    const formedFrom = Math.min(...batch.map((payload) => payload.enqueuedAt));
+    const size = batch.reduce((sum, payload) => sum + (payload.batchSize ?? 1), 0);
+    const entries = batch.map((payload) => {
+      const { span, frame, replyTo } = payload.carrier;
+      annotateDispatch(payload, slot);
+      recordBatchFormation(span, formedFrom, batch.length, size);
+      const context: { traceparent?: string; tracestate?: string } = {};
+      propagation.inject(trace.setSpan(ROOT_CONTEXT, span), context);
+      return { frame, replyTo, queueMicros: queueMicros(payload, now), ...context };
+    });
+    this.bus.publish(slot.subject, encodeBatchFrame(entries), { headers: { [HEADERS.batch]: String(batch.length) } });
+    for (const payload of batch) payload.carrier.span.end();
   }
 
   private fail(payload: Payload<RequestCarrier>, error: FlotillaError): void {
@@ -154,6 +174,23 @@ export class SchedulerState implements OnApplicationShutdown {
     const meta: ResultMeta = { modelName: model, modelVersion: version, error: error.toWire() };
     this.bus.publish(replyTo, encodeFrame(meta));
   }
+}
+
+/** The request's queue span says where it runs; with rate limiting on, the resource wait is its own span. */
+function annotateDispatch(payload: Payload<RequestCarrier>, slot: SlotRef): void {
+  const { span } = payload.carrier;
+  span.setAttributes({ 'flotilla.instance': slot.instance, 'flotilla.executor': slot.executorId, 'flotilla.device': slot.device });
+  if (payload.stagedAt !== undefined) recordResourceWait(span, payload.stagedAt, slot);
+}
+
+/**
+ * Dynamic batching: the batch the request joined, as its own span under its `queue` span — from
+ * when the batch's oldest request arrived to its dispatch — with the batch's size.
+ */
+function recordBatchFormation(queue: Span, formedFrom: number, requests: number, batchSize: number): void {
+  if (!queue.isRecording()) return;
+  queue.setAttribute('flotilla.batch_size', batchSize);
+  tracer.startSpan('dynamic batch', { startTime: formedFrom, attributes: { 'flotilla.batch_requests': requests, 'flotilla.batch_size': batchSize } }, trace.setSpan(ROOT_CONTEXT, queue)).end();
 }
 
 /**

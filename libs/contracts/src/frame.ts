@@ -16,7 +16,7 @@ export interface FrameHeader<M> {
   readonly tensors: readonly FrameTensor[];
 }
 
-interface FrameTensor {
+export interface FrameTensor {
   readonly name: string;
   readonly datatype: Datatype;
   readonly shape: readonly number[];
@@ -85,11 +85,16 @@ export function decodeFrame<M>(payload: Uint8Array): Frame<M> {
 
 /** Reads only the metadata, for hops that route a frame without touching its tensors. */
 export function peekFrameMeta<M>(payload: Uint8Array): M {
+  return peekFrameHeader<M>(payload).meta;
+}
+
+/** Reads the metadata and the tensors' descriptors (names, datatypes, shapes), not their bytes. */
+export function peekFrameHeader<M>(payload: Uint8Array): FrameHeader<M> {
   if (payload.byteLength < LENGTH_PREFIX) throw new FrameDecodeError(`${payload.byteLength} bytes is shorter than the length prefix`);
   const headerLength = new DataView(payload.buffer, payload.byteOffset, payload.byteLength).getUint32(0, true);
   if (LENGTH_PREFIX + headerLength > payload.byteLength) throw new FrameDecodeError(`header length ${headerLength} exceeds the payload`);
   try {
-    return (JSON.parse(Buffer.from(payload.buffer, payload.byteOffset + LENGTH_PREFIX, headerLength).toString('utf8')) as FrameHeader<M>).meta;
+    return JSON.parse(Buffer.from(payload.buffer, payload.byteOffset + LENGTH_PREFIX, headerLength).toString('utf8')) as FrameHeader<M>;
   } catch (error) {
     throw new FrameDecodeError(`header is not JSON (${(error as Error).message})`);
   }

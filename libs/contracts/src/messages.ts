@@ -25,6 +25,10 @@ export interface InferMeta {
   readonly deadline: number;
   /** Set when the inputs are in a shared-memory file rather than in the frame. */
   readonly inputsAt?: TensorFileRef;
+  /** The request's `priority` parameter (schedule_policy extension); absent or 0: the model's default level. */
+  readonly priority?: number;
+  /** The request's `timeout` parameter in microseconds (schedule_policy extension); absent or 0: the policy's. */
+  readonly timeoutMicros?: number;
 }
 
 /** Metadata of a result frame (executor or scheduler → gateway); its tensors are the outputs. */

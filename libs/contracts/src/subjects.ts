@@ -71,6 +71,8 @@ export const QUEUE_GROUPS = {
 export const HEADERS = {
   /** scheduler → slot: microseconds the request waited in the scheduler's queue. */
   queueMicros: 'Flotilla-Queue-Us',
+  /** scheduler → slot: the message is a batch frame (batch-frame.ts) of this many requests, to run as one execution. */
+  batch: 'Flotilla-Batch',
   /** On a failed control reply: the error's code (ErrorCode), so callers map failures by code, never by text. */
   errorCode: 'Flotilla-Error-Code',
 } as const;

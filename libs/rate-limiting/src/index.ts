@@ -7,3 +7,4 @@ export * from './instance-context';
 export * from './rate-limiter';
 export * from './rate-limiter-for';
 export * from './check-resource-limits';
+export * from './needs-resources';

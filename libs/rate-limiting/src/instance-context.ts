@@ -12,6 +12,9 @@ import type { DeviceName } from '@flotilla/contracts';
  * executes". An instance executes one payload at a time, so it cannot be staged again until it
  * is released; the caller restages it then if more work waits. Any other transition is a bug in
  * the caller and throws, naming the instance and its state.
+ *
+ * An instance that needs no resources never waits for a grant (the scheduler runs it directly):
+ * it stays idle, and `countExecutions` records what it ran.
  */
 export type InstanceState = 'idle' | 'staged' | 'allocated' | 'removed';
 
@@ -34,6 +37,8 @@ export class InstanceContext {
     readonly priority: number,
     /** Registration order, the tie-break between equal `scaledPriority`s. */
     readonly sequence: number,
+    /** False when its group needs nothing from any pool (see `needsResources`). */
+    readonly needsResources = true,
   ) {}
 
   get state(): InstanceState {
@@ -72,6 +77,14 @@ export class InstanceContext {
   release(): void {
     this.move('allocated', 'idle', 'release');
     this.executionCount++;
+  }
+
+  /** It needs no resources and ran `count` executions without a grant (it stays idle). */
+  countExecutions(count: number): void {
+    if (this.needsResources) throw new Error(`instance ${this.id}: needs resources, so it cannot execute without a grant`);
+    if (this.current !== 'idle') throw new Error(`instance ${this.id}: cannot count executions without a grant while ${this.current}`);
+    if (!Number.isInteger(count) || count < 1) throw new Error(`instance ${this.id}: cannot count ${count} executions`);
+    this.executionCount += count;
   }
 
   /** It is already executing with its resources (adopted after a restart): allocated without a grant. */

@@ -1,5 +1,6 @@
 import type { DeviceName, RateLimiterStatus } from '@flotilla/contracts';
 import { InstanceContext, type InstanceState } from './instance-context';
+import { needsResources } from './needs-resources';
 import { poolOf, type PoolKey } from './pool-key';
 import type { ExplicitResources } from './rate-limit-resource-option';
 import { ResourcePools, type PoolOwner } from './resource-pools';
@@ -53,7 +54,8 @@ export type RateLimiterSnapshot = Omit<RateLimiterStatus, 'rateLimit'>;
  * - model load / unload → `register(instances)` (all of a model's instances at once; throws
  *   `ResourceLimitError` with Triton's text and registers none) and `remove(id)`;
  * - the scheduler side: `stage(id)` when an idle instance has work, `unstage(id)` when that work
- *   went away before a grant, `release(id)` when its execution finished;
+ *   went away before a grant, `release(id)` when its execution finished; for an instance that
+ *   needs no resources (which never waits, so the scheduler does not ask), `countExecutions(id, n)`;
  * - after any of those, `grants()`: the ids that may execute now, in grant order. The caller
  *   dispatches one payload to each; they are `allocated` until released. It is never called
  *   implicitly, so a caller can batch several stages and releases before deciding.
@@ -111,7 +113,7 @@ export class RateLimiter {
     );
     for (const instance of instances) {
       const priority = Math.max(instance.priority, 1);
-      const context = new InstanceContext(instance.id, instance.model, instance.version, instance.device, priority, this.sequence++);
+      const context = new InstanceContext(instance.id, instance.model, instance.version, instance.device, priority, this.sequence++, needsResources(instance.resources));
       this.contexts.set(instance.id, context);
       this.owners.set(context, this.pools.owner(instance.id));
       this.resourcePools.set(instance.id, [...new Set(instance.resources.map((r) => poolOf(instance.device, r.global)))]);
@@ -163,6 +165,20 @@ export class RateLimiter {
     const context = this.contextOf(id);
     context.release();
     this.pools.releaseOwner(this.owners.get(context)!);
+  }
+
+  /**
+   * An instance that needs no resources executed `count` payloads without asking: it could never
+   * have waited (nothing it takes can run out, and it contends with nobody), so the scheduler runs
+   * such instances directly. Counted for the snapshot; it stays idle.
+   */
+  countExecutions(id: string, count = 1): void {
+    this.contextOf(id).countExecutions(count);
+  }
+
+  /** Whether the instance's group needs anything from a pool, i.e. whether it runs only on grants. */
+  needsResources(id: string): boolean {
+    return this.contextOf(id).needsResources;
   }
 
   /**

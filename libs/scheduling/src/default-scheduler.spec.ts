@@ -1,7 +1,7 @@
 import type { FlotillaError } from '@flotilla/contracts';
 import { DefaultScheduler } from './default-scheduler';
 import type { SlotRef } from './instance-slot';
-import type { Payload } from './payload';
+import { queueMicros, type Payload } from './payload';
 
 const ref = (instance: string): SlotRef => ({ slotId: `e/${instance}`, subject: `s.${instance}`, executorId: 'e', instance, device: 'cpu', simulated: false });
 
@@ -11,7 +11,7 @@ function harness(slotDepth = 1) {
   const failed: [string, string][] = [];
   const scheduler = new DefaultScheduler<string>(
     {
-      dispatch: (p, slot) => dispatched.push([p.carrier, slot.instance]),
+      dispatch: (batch, slot) => dispatched.push([batch.map((p) => p.carrier).join('+'), slot.instance]),
       fail: (p, e: FlotillaError) => failed.push([p.carrier, `${e.code}: ${e.message}`]),
     },
     () => now,
@@ -93,7 +93,7 @@ describe('DefaultScheduler', () => {
   it('reports queue time in microseconds at dispatch', () => {
     const queueTimes: number[] = [];
     let now = 0;
-    const scheduler = new DefaultScheduler<string>({ dispatch: (_p, _s, us) => queueTimes.push(us), fail: () => undefined }, () => now, { slotDepth: 1 });
+    const scheduler = new DefaultScheduler<string>({ dispatch: (batch, _s, at) => queueTimes.push(queueMicros(batch[0], at)), fail: () => undefined }, () => now, { slotDepth: 1 });
     scheduler.addSlot('m', 1, ref('a'));
     scheduler.submit({ model: 'm', version: 1, enqueuedAt: 0, deadline: 1e9, carrier: 'x' });
     scheduler.submit({ model: 'm', version: 1, enqueuedAt: 0, deadline: 1e9, carrier: 'y' });

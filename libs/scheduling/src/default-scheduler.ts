@@ -1,13 +1,24 @@
 import { FlotillaError, unavailable, type SchedulerStatus } from '@flotilla/contracts';
+import { decideBatch } from './batch-former';
 import { InstanceSlot, type SlotRef } from './instance-slot';
-import type { Payload } from './payload';
+import type { Batch, Payload } from './payload';
+import { RequestQueue } from './request-queue';
+import { DEFAULT_SCHEDULING_POLICY, type SchedulingPolicy } from './scheduling-policy';
 
 /** What the scheduler asks its host to do; the host owns the transport. */
 export interface SchedulerEffects<C> {
-  /** Send the payload to the slot. The slot stays busy until `release(slotId)`. */
-  dispatch(payload: Payload<C>, slot: SlotRef, queueMicros: number): void;
+  /**
+   * Send the batch (one request, or a dynamic batch) to the slot as one execution; `now` is the
+   * scheduler's clock, for each request's queue time. The slot stays busy until `release(slotId)`.
+   */
+  dispatch(batch: Batch<C>, slot: SlotRef, now: number): void;
   /** Answer the payload's requester with an error; the payload is gone from the scheduler. */
   fail(payload: Payload<C>, error: FlotillaError): void;
+  /**
+   * Call `expire()` no later than `time` (epoch ms): a queue timeout or a batch's delay ends then.
+   * Deadlines of submitted payloads are the host's to watch already.
+   */
+  wakeAt?(time: number): void;
 }
 
 /**
@@ -26,18 +37,26 @@ export interface GrantGate {
 interface VersionQueue<C> {
   readonly model: string;
   readonly version: number;
-  readonly waiting: Payload<C>[];
-  readonly slots: Map<string, InstanceSlot<Payload<C>>>;
+  policy: SchedulingPolicy;
+  waiting: RequestQueue<C>;
+  /** When a forming batch may stop waiting for more requests (its delay ends); absent when none waits. */
+  batchWaitUntil?: number;
+  readonly slots: Map<string, InstanceSlot<Batch<C>>>;
   /** Idle slot ids, longest-idle first: work spreads over every slot instead of piling on one. */
   readonly idle: string[];
   /**
-   * With a gate: slots that asked for a grant, one per waiting payload not yet placed. An idle
+   * With a gate: slots that asked for a grant, one per batch the waiting payloads would make. An idle
    * slot is staged first; a busy one is staged ahead (the rate limiter restages it the moment it
    * releases, as Triton's instance does, so it keeps its turn by priority).
    */
   readonly staged: Set<string>;
   /** With a gate: busy slots granted ahead of their release; each runs a payload when it releases. */
   readonly granted: Set<string>;
+  /**
+   * With a gate: how many of its slots need grants (`needsResources` not false). At 0 the version
+   * is scheduled exactly as without a gate, prefetch included.
+   */
+  gatedSlots: number;
 }
 
 export interface SchedulerOptions {
@@ -47,30 +66,51 @@ export interface SchedulerOptions {
    */
   readonly slotDepth?: number;
   /**
-   * Rate limiting on: a slot runs a payload only once granted (its resources are free and it is
-   * next by priority), and nothing is prefetched — resources are held only while an instance
-   * executes, so work must not be bound to a slot without a grant.
+   * Rate limiting on: a slot whose group needs resources runs a payload only once granted (its
+   * resources are free and it is next by priority), and is never prefetched onto — resources are
+   * held only while an instance executes, so work must not be bound to a slot without a grant.
+   * Slots that need no resources never wait for one (see the class comment) and bypass the gate.
    */
   readonly gate?: GrantGate;
 }
 
 /**
- * Triton's default scheduler (triton-spec §3.1) for every model version: one FIFO queue, each
- * request executed on its own, handed to the first idle instance slot — or, when every slot is
- * busy, prefetched onto the slot with the fewest payloads while it has room. With rate limiting
- * off this is the whole decision — no round trip to the rate limiter on the request path.
+ * Triton's schedulers for every model version: the default scheduler (triton-spec §3.1: each
+ * request executed on its own) and, for a model with `dynamic_batching`, the dynamic batcher
+ * (§3.3–3.5: batches formed by `decideBatch`, priority levels and queue policies kept by
+ * `RequestQueue`). A batch is formed when a slot can take it: an idle slot — or, when every slot
+ * is busy, the slot with the fewest batches while it has room (prefetch; with dynamic batching
+ * only a batch that cannot grow any more is prefetched, so that batches keep growing while every
+ * instance is busy). With rate limiting off this is the whole decision — no round trip to the
+ * rate limiter on the request path.
+ *
+ * `preserve_ordering`: responses leave in arrival order because the version runs one batch at a
+ * time (executors answer requesters directly, so batches running side by side could finish out
+ * of order). It costs that version its concurrency, which the docs say.
+ *
+ * With a gate (rate limiting on), only slots that need resources ask for grants. A slot whose
+ * group declares no resources is scheduled as without a gate, prefetch included (prefetch only in
+ * versions where no slot needs resources, so work is never bound to a free slot ahead of a gated
+ * one that could run it now): the rate limiter would grant it the moment it was staged, whatever
+ * else waits — it takes nothing from any pool, so it can be neither blocked nor a reason to hold
+ * anyone back — and asking would only add a round trip. The rate limiter still counts its
+ * executions, from the releases it hears anyway. While the rate limiter is away, such slots keep
+ * serving and gated ones wait, with their deadlines, for it to come back.
  *
  * Ownership: a payload belongs to exactly one place at a time — a queue, a busy slot, or (after
- * `dispatch`/`fail`) the host. Nothing is dropped silently: a removed slot fails its payload, a
- * version left without slots fails its queue, an expired deadline fails the waiting payload.
+ * `dispatch`/`fail`) the host. Nothing is dropped silently: a removed slot fails its payloads, a
+ * version left without slots fails its queue, an expired deadline or queue timeout fails the
+ * waiting payload, a full queue refuses it at once.
  */
 export class DefaultScheduler<C> {
   private readonly queues = new Map<string, VersionQueue<C>>();
   private readonly slotIndex = new Map<string, VersionQueue<C>>();
+  /** Per model: how its versions queue and batch (absent: the default scheduler's). */
+  private readonly policies = new Map<string, SchedulingPolicy>();
 
   private readonly slotDepth: number;
   private readonly gate: GrantGate | undefined;
-  /** The rate limiter cannot be reached: slots that need no resources run without a grant meanwhile. */
+  /** The rate limiter cannot be reached (only news is reported; gated work waits meanwhile). */
   private rateLimiterAway = false;
 
   constructor(
@@ -79,25 +119,58 @@ export class DefaultScheduler<C> {
     options: SchedulerOptions = {},
   ) {
     this.gate = options.gate;
-    this.slotDepth = this.gate ? 1 : (options.slotDepth ?? 2);
+    this.slotDepth = options.slotDepth ?? 2;
   }
 
-  /** Accepts a payload; it runs now if a slot is idle, else waits its turn. */
+  /**
+   * How a model's versions queue and batch, from its config (`schedulingPolicyOf`). Requests
+   * already waiting move to the new queue in their order; any the new bounds refuse fail.
+   */
+  setPolicy(model: string, policy: SchedulingPolicy): void {
+    if (this.policies.get(model) === policy) return;
+    this.policies.set(model, policy);
+    for (const queue of this.queues.values()) {
+      if (queue.model !== model) continue;
+      const waiting = queue.waiting.drain();
+      queue.policy = policy;
+      queue.waiting = new RequestQueue<C>(policy);
+      for (const payload of waiting) this.enqueue(queue, payload);
+      this.pump(queue);
+    }
+  }
+
+  /** The model's policy (the default scheduler's until `setPolicy`). */
+  policyOf(model: string): SchedulingPolicy {
+    return this.policies.get(model) ?? DEFAULT_SCHEDULING_POLICY;
+  }
+
+  /** Accepts a payload; it runs now if a slot can take it, else waits its turn. */
   submit(payload: Payload<C>): void {
     const queue = this.queues.get(key(payload.model, payload.version));
     if (!queue || !hasAcceptingSlot(queue)) {
       this.effects.fail(payload, unavailable(`model '${payload.model}' version ${payload.version} has no ready instances`));
       return;
     }
-    queue.waiting.push(payload);
-    this.pump(queue);
+    if (this.enqueue(queue, payload)) this.pump(queue);
+  }
+
+  private enqueue(queue: VersionQueue<C>, payload: Payload<C>): boolean {
+    const refused = queue.waiting.enqueue(payload);
+    if (refused) {
+      this.effects.fail(payload, refused);
+      return false;
+    }
+    if (payload.timeoutAt !== undefined) this.effects.wakeAt?.(payload.timeoutAt);
+    return true;
   }
 
   /** A slot became able to execute (its executor announced it ready). */
   addSlot(model: string, version: number, ref: SlotRef): void {
     if (this.slotIndex.has(ref.slotId)) return;
     const queue = this.queueFor(model, version);
-    queue.slots.set(ref.slotId, new InstanceSlot(ref, this.slotDepth));
+    const gated = this.isGated(ref);
+    if (gated) queue.gatedSlots++;
+    queue.slots.set(ref.slotId, new InstanceSlot(ref, gated ? 1 : this.slotDepth));
     queue.idle.push(ref.slotId);
     this.slotIndex.set(ref.slotId, queue);
     this.pump(queue);
@@ -146,33 +219,30 @@ export class DefaultScheduler<C> {
     removeFrom(queue.idle, slotId);
     queue.staged.delete(slotId); // the rate limiter drops a gone slot itself
     queue.granted.delete(slotId);
-    for (const payload of slot.remove()) {
-      this.effects.fail(payload, unavailable(`instance '${slot.ref.instance}' of model '${queue.model}' stopped while executing the request: ${reason}`));
+    if (this.isGated(slot.ref)) queue.gatedSlots--;
+    for (const batch of slot.remove()) {
+      for (const payload of batch) this.effects.fail(payload, unavailable(`instance '${slot.ref.instance}' of model '${queue.model}' stopped while executing the request: ${reason}`));
     }
     this.failWaitingIfNoSlotAccepts(queue, reason);
     if (this.gate) this.stageFor(queue);
   }
 
   /**
-   * Fails waiting payloads whose deadline has passed, and returns the earliest deadline still
-   * waiting (undefined when nothing waits), so the caller can sleep until exactly then.
+   * Applies what is due: fails waiting payloads whose deadline or queue timeout has passed (or
+   * delays them, per their level's policy), and sends batches whose delay is over. Returns the
+   * earliest time something is due next (undefined when nothing waits), so the caller can sleep
+   * until exactly then.
    */
   expire(now = this.clock()): number | undefined {
     let next: number | undefined;
     for (const queue of this.queues.values()) {
       if (queue.waiting.length === 0) continue;
-      const keep: Payload<C>[] = [];
-      for (const payload of queue.waiting) {
-        if (payload.deadline > now) {
-          keep.push(payload);
-          next = Math.min(next ?? Infinity, payload.deadline);
-        } else {
-          this.effects.fail(payload, unavailable(`request deadline expired after waiting ${now - payload.enqueuedAt} ms for an instance of model '${queue.model}'`));
-        }
-      }
-      if (keep.length === queue.waiting.length) continue;
-      queue.waiting.splice(0, queue.waiting.length, ...keep);
-      if (this.gate) this.stageFor(queue);
+      const before = queue.waiting.length;
+      const due = queue.waiting.expire(now, (payload, error) => this.effects.fail(payload, error));
+      if (queue.waiting.length !== before || (queue.batchWaitUntil !== undefined && queue.batchWaitUntil <= now)) this.pump(queue);
+      // After a pump the deadlines of what left may still be in `due`: at worst an early, idle wake-up.
+      if (queue.waiting.length === 0) continue;
+      for (const time of [due, queue.batchWaitUntil]) if (time !== undefined) next = Math.min(next ?? Infinity, time);
     }
     return next;
   }
@@ -197,37 +267,36 @@ export class DefaultScheduler<C> {
     this.useGrant(queue, slot);
   }
 
-  private useGrant(queue: VersionQueue<C>, slot: InstanceSlot<Payload<C>>): void {
+  /** A granted slot runs a batch of what waits now (a forming batch stops growing: it holds resources). */
+  private useGrant(queue: VersionQueue<C>, slot: InstanceSlot<Batch<C>>): void {
     const slotId = slot.ref.slotId;
-    if (!slot.hasRoom || queue.waiting.length === 0) {
+    const decision = decideBatch(queue.waiting, queue.policy, this.clock(), true);
+    if (!slot.hasRoom || decision.kind !== 'run') {
       this.gate!.giveBack(slotId);
       markIdle(queue, slot);
       return this.stageFor(queue);
     }
     removeFrom(queue.idle, slotId);
-    this.run(queue, slot);
+    this.run(queue, slot, decision.count);
     this.stageFor(queue);
   }
 
   /**
-   * Nothing listens where stages go (the rate limiter is down or restarting): while it is away,
-   * versions whose slots need no resources keep serving without grants; rate-limited ones wait,
-   * with their deadlines, until it is back (`rateLimiterRestarted`). Returns whether this is news.
+   * Nothing listens where stages go (the rate limiter is down or restarting). Nothing changes
+   * here: slots that need no resources never wait for it, and gated work waits, with its
+   * deadline, until it is back (`rateLimiterRestarted`). Returns whether this is news.
    */
   rateLimiterUnreachable(): boolean {
     if (!this.gate || this.rateLimiterAway) return false;
     this.rateLimiterAway = true;
-    for (const queue of this.queues.values()) {
-      for (const slotId of [...queue.staged]) if (queue.slots.get(slotId)?.ref.needsResources === false) queue.staged.delete(slotId);
-      this.pump(queue);
-    }
     return true;
   }
 
   /**
    * The rate limiter restarted and knows nothing: what this scheduler holds, for it to adopt —
-   * slots executing on a grant, and slots staged for one. Grants held for a busy slot's release
-   * came from the rate limiter that is gone, so they turn back into stages.
+   * gated slots executing on a grant, and slots staged for one. Grants held for a busy slot's
+   * release came from the rate limiter that is gone, so they turn back into stages; the report
+   * carries them, so no stage message goes out as well.
    */
   rateLimiterRestarted(): { executing: string[]; staged: string[] } {
     this.rateLimiterAway = false;
@@ -236,9 +305,7 @@ export class DefaultScheduler<C> {
     for (const queue of this.queues.values()) {
       for (const slotId of queue.granted) queue.staged.add(slotId);
       queue.granted.clear();
-      for (const slot of queue.slots.values()) if (slot.occupancy === 'busy') executing.push(slot.ref.slotId);
-      // Work the resource-free slots took while it was away is staged again; the report says so,
-      // so no stage message goes out as well.
+      for (const slot of queue.slots.values()) if (slot.occupancy === 'busy' && this.isGated(slot.ref)) executing.push(slot.ref.slotId);
       this.stageFor(queue, false);
       staged.push(...queue.staged);
     }
@@ -259,63 +326,109 @@ export class DefaultScheduler<C> {
   /** Waiting payloads would wait out their deadlines for nothing: fail them now, saying why. */
   private failWaitingIfNoSlotAccepts(queue: VersionQueue<C>, reason: string): void {
     if (hasAcceptingSlot(queue)) return;
-    for (const payload of queue.waiting.splice(0)) {
+    queue.batchWaitUntil = undefined;
+    for (const payload of queue.waiting.drain()) {
       this.effects.fail(payload, unavailable(`model '${queue.model}' version ${queue.version} has no ready instances left: ${reason}`));
     }
   }
 
   private pump(queue: VersionQueue<C>): void {
-    if (this.gate && this.rateLimiterAway) this.runWithoutGrants(queue);
-    if (this.gate) return this.stageFor(queue);
-    while (queue.waiting.length > 0) {
-      const slot = this.nextSlot(queue);
+    queue.batchWaitUntil = undefined;
+    if (this.gate && queue.gatedSlots > 0) {
+      this.runOnFreeSlots(queue);
+      return this.stageFor(queue);
+    }
+    while (queue.waiting.length > 0 && !this.ordered(queue)) {
+      const idle = queue.idle[0];
+      const batchable = this.decide(queue);
+      if (batchable === undefined) return;
+      if (idle !== undefined) {
+        queue.idle.shift();
+        this.run(queue, queue.slots.get(idle)!, batchable.count);
+        continue;
+      }
+      // Every slot is busy: prefetch, but only a batch that cannot grow any more.
+      const slot = batchable.full && !queue.policy.dynamicBatching?.preserveOrdering ? this.roomiestSlot(queue) : undefined;
       if (!slot) return;
-      this.run(queue, slot);
+      this.run(queue, slot, batchable.count);
     }
   }
 
-  private run(queue: VersionQueue<C>, slot: InstanceSlot<Payload<C>>): void {
-    const payload = queue.waiting.shift() as Payload<C>;
-    slot.assign(payload);
-    this.effects.dispatch(payload, slot.ref, Math.max(0, Math.round((this.clock() - payload.enqueuedAt) * 1000)));
+  /** The batch to run now, if any; a batch still waiting out its delay sets the wake-up. */
+  private decide(queue: VersionQueue<C>): { count: number; full: boolean } | undefined {
+    const now = this.clock();
+    const decision = decideBatch(queue.waiting, queue.policy, now);
+    if (decision.kind === 'wait') {
+      queue.batchWaitUntil = decision.until;
+      this.effects.wakeAt?.(decision.until);
+      return undefined;
+    }
+    return decision.kind === 'run' ? decision : undefined;
   }
 
-  /** While the rate limiter is away: idle slots that need no resources take waiting payloads directly. */
-  private runWithoutGrants(queue: VersionQueue<C>): void {
-    for (const slotId of [...queue.idle]) {
-      if (queue.waiting.length <= queue.granted.size) return;
-      const slot = queue.slots.get(slotId);
-      if (!slot || slot.ref.needsResources !== false || queue.staged.has(slotId)) continue;
-      removeFrom(queue.idle, slotId);
-      this.run(queue, slot);
-    }
+  /** `preserve_ordering` holds the next batch until the one running has finished. */
+  private ordered(queue: VersionQueue<C>): boolean {
+    if (!queue.policy.dynamicBatching?.preserveOrdering) return false;
+    if (queue.granted.size > 0) return true;
+    for (const slot of queue.slots.values()) if (slot.occupancy === 'busy') return true;
+    return false;
+  }
+
+  private run(queue: VersionQueue<C>, slot: InstanceSlot<Batch<C>>, count: number): void {
+    const batch = queue.waiting.take(count);
+    slot.assign(batch);
+    this.effects.dispatch(batch, slot.ref, this.clock());
   }
 
   /**
-   * With a gate: one staged slot per waiting payload not yet placed (granted-ahead slots place
-   * one each), idle slots first (longest-idle first), then busy ones ahead of their release;
-   * slots staged beyond what waits are unstaged. `publish: false` stages without telling the
-   * rate limiter, for a caller that reports the staged slots itself.
+   * A version with gated slots: its idle slots that need no resources take waiting payloads
+   * directly, leaving one for each slot granted ahead of its release.
+   */
+  private runOnFreeSlots(queue: VersionQueue<C>): void {
+    if (queue.gatedSlots === queue.slots.size) return;
+    for (let i = 0; i < queue.idle.length && queue.waiting.length > queue.granted.size && !this.ordered(queue); ) {
+      const slot = queue.slots.get(queue.idle[i]);
+      if (!slot || this.isGated(slot.ref)) {
+        i++;
+        continue;
+      }
+      const batchable = this.decide(queue);
+      if (batchable === undefined) return;
+      queue.idle.splice(i, 1);
+      this.run(queue, slot, batchable.count);
+    }
+  }
+
+  /** Whether the slot runs only on grants: rate limiting is on and its group may need resources. */
+  private isGated(ref: SlotRef): boolean {
+    return this.gate !== undefined && ref.needsResources !== false;
+  }
+
+  /**
+   * With a gate: one staged gated slot per batch the waiting payloads would make (one per payload
+   * without dynamic batching; none while a forming batch waits out its delay), less those
+   * granted ahead; idle slots first (longest-idle first), then busy ones ahead of their release;
+   * slots staged beyond what waits are unstaged. `publish: false` stages without telling the rate
+   * limiter, for a caller that reports the staged slots itself.
    */
   private stageFor(queue: VersionQueue<C>, publish = true): void {
     const gate = this.gate!;
+    if (queue.gatedSlots === 0 && queue.staged.size === 0) return;
     const covered = queue.granted.size + queue.staged.size;
-    let wanted = queue.waiting.length - covered;
+    let wanted = this.batchesWanted(queue) - covered;
     if (wanted > 0) {
       const staging: string[] = [];
       const stage = (slotId: string) => {
         if (wanted === 0 || queue.staged.has(slotId) || queue.granted.has(slotId)) return;
-        if (this.rateLimiterAway && queue.slots.get(slotId)?.ref.needsResources === false) return; // runs without grants meanwhile
         queue.staged.add(slotId);
         staging.push(slotId);
         wanted--;
       };
-      for (const slotId of queue.idle) stage(slotId);
-      for (const slot of queue.slots.values()) if (slot.occupancy === 'busy' && slot.isAccepting) stage(slot.ref.slotId);
+      for (const slotId of queue.idle) if (this.isGated(queue.slots.get(slotId)!.ref)) stage(slotId);
+      for (const slot of queue.slots.values()) if (slot.occupancy === 'busy' && slot.isAccepting && this.isGated(slot.ref)) stage(slot.ref.slotId);
       if (staging.length && publish) gate.stage(staging);
       // The waiting payloads these slots now stand for start waiting for resources.
-      const now = this.clock();
-      for (let i = covered; i < covered + staging.length; i++) queue.waiting[i].stagedAt ??= now;
+      this.stampStaged(queue, covered + staging.length);
     } else if (wanted < 0) {
       const unstaging = [...queue.staged].slice(wanted);
       for (const slotId of unstaging) queue.staged.delete(slotId);
@@ -323,11 +436,32 @@ export class DefaultScheduler<C> {
     }
   }
 
-  /** The longest-idle slot; else the slot holding the fewest payloads that still has room. */
-  private nextSlot(queue: VersionQueue<C>): InstanceSlot<Payload<C>> | undefined {
-    const idle = queue.idle.shift();
-    if (idle !== undefined) return queue.slots.get(idle);
-    let best: InstanceSlot<Payload<C>> | undefined;
+  /** How many grants the waiting payloads want: one per execution they would make. */
+  private batchesWanted(queue: VersionQueue<C>): number {
+    const waiting = queue.waiting.length;
+    if (waiting === 0) return 0;
+    const batching = queue.policy.dynamicBatching;
+    if (!batching) return waiting;
+    if (this.decide(queue) === undefined) return 0;
+    if (batching.preserveOrdering) return 1;
+    let total = 0;
+    for (const payload of queue.waiting) total += payload.batchSize ?? 1;
+    return Math.min(waiting, Math.ceil(total / Math.max(1, queue.policy.maxBatchSize)));
+  }
+
+  /** With a gate: the first `executions` batches' worth of waiting payloads wait for resources from now. */
+  private stampStaged(queue: VersionQueue<C>, executions: number): void {
+    const now = this.clock();
+    let left = queue.policy.dynamicBatching ? Infinity : executions;
+    for (const payload of queue.waiting) {
+      if (left-- <= 0) return;
+      payload.stagedAt ??= now;
+    }
+  }
+
+  /** The busy slot holding the fewest batches that still has room (prefetch), if any. */
+  private roomiestSlot(queue: VersionQueue<C>): InstanceSlot<Batch<C>> | undefined {
+    let best: InstanceSlot<Batch<C>> | undefined;
     for (const slot of queue.slots.values()) {
       if (slot.hasRoom && (!best || slot.inFlight.length < best.inFlight.length)) best = slot;
     }
@@ -338,7 +472,8 @@ export class DefaultScheduler<C> {
     const k = key(model, version);
     let queue = this.queues.get(k);
     if (!queue) {
-      queue = { model, version, waiting: [], slots: new Map(), idle: [], staged: new Set(), granted: new Set() };
+      const policy = this.policies.get(model) ?? DEFAULT_SCHEDULING_POLICY;
+      queue = { model, version, policy, waiting: new RequestQueue<C>(policy), slots: new Map(), idle: [], staged: new Set(), granted: new Set(), gatedSlots: 0 };
       this.queues.set(k, queue);
     }
     return queue;
@@ -354,7 +489,7 @@ function hasAcceptingSlot(queue: VersionQueue<unknown>): boolean {
 }
 
 /** A slot with nothing in flight that still takes work joins the idle list (once). */
-function markIdle<P>(queue: VersionQueue<P>, slot: InstanceSlot<Payload<P>>): void {
+function markIdle<P>(queue: VersionQueue<P>, slot: InstanceSlot<Batch<P>>): void {
   const slotId = slot.ref.slotId;
   if (slot.inFlight.length === 0 && slot.isAccepting && !queue.idle.includes(slotId)) queue.idle.push(slotId);
 }

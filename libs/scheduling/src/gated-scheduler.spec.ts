@@ -17,7 +17,7 @@ function harness() {
     giveBack: (id) => asked.push(`give back ${id}`),
   };
   const scheduler = new DefaultScheduler<string>(
-    { dispatch: (p, slot) => dispatched.push([p.carrier, slot.instance]), fail: (p, e: FlotillaError) => failed.push(`${p.carrier}: ${e.message}`) },
+    { dispatch: (batch, slot) => dispatched.push([batch.map((p) => p.carrier).join('+'), slot.instance]), fail: (p, e: FlotillaError) => failed.push(`${p.carrier}: ${e.message}`) },
     () => now,
     { slotDepth: 2, gate },
   );
@@ -135,29 +135,56 @@ describe('DefaultScheduler with a grant gate, timing', () => {
   });
 });
 
-describe('DefaultScheduler with a grant gate, while the rate limiter is away', () => {
+describe('DefaultScheduler with a grant gate, for slots that need no resources', () => {
   const free = (instance: string): SlotRef => ({ ...ref(instance), needsResources: false });
 
-  it('runs versions whose slots need no resources without grants, and holds the rate-limited ones', () => {
+  it('runs them without asking, prefetching as without a gate when no slot of the version needs resources', () => {
     const { scheduler, dispatched, asked, payload } = harness();
     scheduler.addSlot('m', 1, free('m_0'));
-    scheduler.addSlot('limited', 1, ref('l_0'));
-    scheduler.submit(payload('r1'));
-    scheduler.submit({ ...payload('x1'), model: 'limited' });
-    scheduler.rateLimiterUnreachable(); // its stages reached nobody
-    expect(dispatched).toEqual([['r1', 'm_0']]);
-    scheduler.submit(payload('r2'));
+    for (const id of ['r1', 'r2', 'r3']) scheduler.submit(payload(id));
+    expect(dispatched).toEqual([
+      ['r1', 'm_0'],
+      ['r2', 'm_0'], // prefetched: slotDepth 2
+    ]);
+    expect(asked).toEqual([]);
     scheduler.release('e/m_0');
+    expect(dispatched.at(-1)).toEqual(['r3', 'm_0']);
+    expect(asked).toEqual([]);
+  });
+
+  it('in a version with gated slots, prefetches nothing onto free ones, and unstages a gated slot whose work a free one took', () => {
+    const { scheduler, dispatched, asked, payload } = harness();
+    scheduler.addSlot('m', 1, free('m_0'));
+    scheduler.addSlot('m', 1, ref('m_1'));
+    scheduler.submit(payload('r1'));
+    expect(dispatched).toEqual([['r1', 'm_0']]);
+    expect(asked).toEqual([]);
+    scheduler.submit(payload('r2')); // m_0 is busy and takes no prefetch here: m_1 asks for a grant
+    expect(asked).toEqual(['stage e/m_1']);
+    scheduler.release('e/m_0'); // the free slot is back first and takes r2
     expect(dispatched).toEqual([
       ['r1', 'm_0'],
       ['r2', 'm_0'],
     ]);
-    // Back: what waits is staged again, and the busy free slot is reported as executing.
-    scheduler.submit(payload('r3'));
+    expect(asked).toEqual(['stage e/m_1', 'unstage e/m_1']);
+    scheduler.grant('e/m_1'); // crossed the unstage
+    expect(asked.at(-1)).toBe('give back e/m_1');
+    expect(dispatched).toHaveLength(2);
+  });
+
+  it('keeps serving them while the rate limiter is away, holds the gated ones, and reports only gated slots when it is back', () => {
+    const { scheduler, dispatched, asked, payload } = harness();
+    scheduler.addSlot('m', 1, free('m_0'));
+    scheduler.addSlot('limited', 1, ref('l_0'));
+    scheduler.submit({ ...payload('x1'), model: 'limited' });
+    expect(scheduler.rateLimiterUnreachable()).toBe(true); // its stage reached nobody
+    expect(scheduler.rateLimiterUnreachable()).toBe(false); // not news the second time
+    scheduler.submit(payload('r1'));
+    expect(dispatched).toEqual([['r1', 'm_0']]);
     const messagesBefore = asked.length;
-    expect(scheduler.rateLimiterRestarted()).toEqual({ executing: ['e/m_0'], staged: ['e/m_0', 'e/l_0'] });
+    expect(scheduler.rateLimiterRestarted()).toEqual({ executing: [], staged: ['e/l_0'] });
     expect(asked.length).toBe(messagesBefore); // the report carries the stages: none is sent twice
-    scheduler.release('e/m_0');
-    expect(dispatched).toHaveLength(2); // from now on it waits for a grant again
+    scheduler.grant('e/l_0');
+    expect(dispatched.at(-1)).toEqual(['x1', 'l_0']);
   });
 });

@@ -2,6 +2,8 @@
 // `npm run bench`: Flotilla against its baselines, same models, same run, same machine.
 //   (a) in-process onnxruntime-node (floors), (b) the single-process baseline server,
 //   (c) Flotilla, every service its own process, over NATS.
+// Then what rate limiting costs (bench/rate-limiting-costs.ts; `--only rate_limit` for that alone)
+// and what dynamic batching buys matmul_chain (bench/batching-gains.ts; `--only matmul_dynamic`).
 // Ends with one `ratio <scenario> <flotilla> <baseline> <ratio>` line per scenario. Targets that
 // are missed are reported as MISS; nothing here fails a build.
 import { writeFileSync } from 'node:fs';
@@ -13,6 +15,8 @@ import { cpuSnapshot, foreignCores } from './bench/foreign-load';
 import { measureScenario, speaks, type Contender, type ScenarioResult } from './bench/contenders';
 import { floorLines, measureFloors } from './bench/floors';
 import { DECISIONS_GOAL_PER_SECOND, measureRateLimiterDecisions } from './bench/rate-limiter-decisions';
+import { batchingLines, measureBatchingGains, type BatchingGains } from './bench/batching-gains';
+import { measureRateLimitingCosts, rateLimitingVerdicts, type RateLimitingCosts } from './bench/rate-limiting-costs';
 import { startFlotilla, type RunningFlotilla } from './bench/flotilla-under-test';
 import { machineInfo, machineLine } from './bench/machine-info';
 import { SCENARIOS, type Scenario } from './bench/scenarios';
@@ -73,6 +77,16 @@ async function main(): Promise<void> {
 
     // Stop the servers first: their CPU time counts as ours only once they have exited.
     await cleanup();
+    let rateLimiting: RateLimitingCosts | undefined;
+    if (options.only.length === 0 || options.only.some((part) => 'rate_limit'.includes(part))) {
+      console.log('\nrate limiting: --rate-limit=off and =execution_count side by side');
+      rateLimiting = await measureRateLimitingCosts(options, progress);
+    }
+    let batching: BatchingGains | undefined;
+    if (options.only.length === 0 || options.only.some((part) => 'matmul_dynamic'.includes(part))) {
+      console.log('\ndynamic batching: matmul_chain with and without dynamic_batching {}');
+      batching = await measureBatchingGains(options, progress);
+    }
     const cpuAtEnd = cpuSnapshot();
     const foreign = cpuAtStart && cpuAtEnd ? `${foreignCores(cpuAtStart, cpuAtEnd).toFixed(2)} cores` : 'unknown';
     console.log(`\n${machineLine()}`);
@@ -82,13 +96,15 @@ async function main(): Promise<void> {
     console.log(`  INFO matmul scaling floor (2 worker threads / 1 thread, in process): ${floors.matmulScaling.toFixed(2)}x`);
     const decisionsVerdict = decisions.perSecond >= DECISIONS_GOAL_PER_SECOND ? 'PASS' : 'MISS';
     console.log(`  ${decisionsVerdict} rate_limiter_decisions_per_s ${Math.round(decisions.perSecond)}/s  (≥ ${DECISIONS_GOAL_PER_SECOND}/s in process, on one core)`);
+    if (rateLimiting) rateLimitingVerdicts(rateLimiting).forEach((line) => console.log(`  ${line}`));
+    if (batching) batchingLines(batching).forEach((line) => console.log(`  ${line}`));
     scalingThroughputLines(scenarios, results).forEach((line) => console.log(`  ${line}`));
     protocolLines(scenarios, results).forEach((line) => console.log(`  ${line}`));
     console.log('');
     judgements.forEach((j) => console.log(ratioLine(j)));
 
     if (options.jsonOut) {
-      writeFileSync(options.jsonOut, JSON.stringify({ machine: machineInfo(), foreignLoad: foreign, options, floors, results, judgements }, null, 2));
+      writeFileSync(options.jsonOut, JSON.stringify({ machine: machineInfo(), foreignLoad: foreign, options, floors, results, judgements, rateLimiting, batching }, null, 2));
     }
   } finally {
     await cleanup();

@@ -40,7 +40,8 @@ export interface ScenarioResult {
 export async function measureScenario(contender: Contender, scenario: Scenario, settings: MeasureSettings, progress: ProgressLine): Promise<ScenarioResult> {
   if (scenario.metric === 'scaling') return measureInterleaved(contender, scenario, settings, progress);
   const points: PointResult[] = [];
-  for (const point of scenario.points) {
+  for (const scenarioPoint of scenario.points) {
+    const point = contender.name === 'flotilla' && scenarioPoint.flotillaModel ? { ...scenarioPoint, model: scenarioPoint.flotillaModel } : scenarioPoint;
     const label = `[${contender.name}] ${scenario.id} ${point.model} c=${point.concurrency}`;
     const result = await measurePoint(contender, point, settings, label, progress);
     console.log(`  ${contender.name.padEnd(8)} ${point.model} ${point.protocol} c=${point.concurrency}${point.inputBytes ? ` ${point.inputBytes / 1048576} MiB` : ''}: ${pointSummary(result)}`);

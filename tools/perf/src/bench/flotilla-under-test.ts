@@ -11,6 +11,8 @@ export interface RunningFlotilla {
   readonly url: string;
   /** host:port of its gRPC API. */
   readonly grpcAddress: string;
+  /** Its nats-server, for measurements of the bus itself. */
+  readonly natsUrl: string;
   readonly logFile: string;
   /** pid of each service process, by service name (`gateway`, `executor:cpu`, …). */
   readonly pids: ReadonlyMap<string, number>;
@@ -36,5 +38,5 @@ export async function startFlotilla(modelRepository: string, env: NodeJS.Process
     throw new Error(`${(error as Error).message}; service logs: ${logFile}`);
   }
   const pids = new Map(deployment.serviceNames().map((name) => [name, deployment.service(name).child.pid ?? -1] as const));
-  return { url: deployment.url, grpcAddress: deployment.grpcAddress!, logFile, pids, stop: () => deployment.stop() };
+  return { url: deployment.url, grpcAddress: deployment.grpcAddress!, natsUrl: deployment.natsUrl, logFile, pids, stop: () => deployment.stop() };
 }

@@ -1,7 +1,7 @@
 // What `npm run bench` measures, on every contender (the baseline server and Flotilla), with the
 // figure each scenario is judged on.
 import type { WireProtocol } from '../request/infer-request-body';
-import { MATMUL_COUNT1, MATMUL_COUNT2 } from './bench-repository';
+import { MATMUL_COUNT1, MATMUL_COUNT2, SIMPLE_DYNAMIC } from './bench-repository';
 
 export type Metric = 'p50_ms' | 'infer_per_s' | 'mb_per_s' | 'scaling';
 
@@ -10,6 +10,11 @@ export interface LoadPoint {
   readonly protocol: WireProtocol;
   readonly concurrency: number;
   readonly inputBytes?: number;
+  /**
+   * The model Flotilla runs instead of `model`: a variant with a feature of Flotilla's on (dynamic
+   * batching), measured against the baseline server running `model` plainly.
+   */
+  readonly flotillaModel?: string;
 }
 
 export interface Scenario {
@@ -34,6 +39,8 @@ export const SCENARIOS: readonly Scenario[] = [
   { id: 'simple_c32_binary_infer_per_s', metric: 'infer_per_s', points: [{ model: 'simple', protocol: 'binary', concurrency: 32 }] },
   { id: 'simple_c1_grpc_p50_ms', metric: 'p50_ms', points: [{ model: 'simple', protocol: 'grpc', concurrency: 1 }], baselineFrom: 'simple_c1_binary_p50_ms' },
   { id: 'simple_c32_grpc_infer_per_s', metric: 'infer_per_s', points: [{ model: 'simple', protocol: 'grpc', concurrency: 32 }], baselineFrom: 'simple_c32_binary_infer_per_s' },
+  // Flotilla batching `simple` (dynamic_batching {}) against the baseline server running each request alone.
+  { id: 'simple_dynamic_c32_binary_infer_per_s', metric: 'infer_per_s', points: [{ model: 'simple', flotillaModel: SIMPLE_DYNAMIC, protocol: 'binary', concurrency: 32 }] },
   {
     id: 'matmul_c4_count2_over_count1',
     metric: 'scaling',

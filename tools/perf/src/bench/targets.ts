@@ -18,6 +18,7 @@ export interface Judgement {
 const RULES: readonly { readonly prefix: string; readonly target: string; readonly pass: (flotilla: number, baseline: number, ratio: number) => boolean }[] = [
   { prefix: 'simple_c1_', target: 'p50 ≤ 2.5× baseline', pass: (_f, _b, ratio) => ratio <= 2.5 },
   { prefix: 'simple_c32_', target: 'throughput ≥ 0.6× baseline', pass: (_f, _b, ratio) => ratio >= 0.6 },
+  { prefix: 'simple_dynamic_c32_', target: 'batched throughput ≥ 1.0× baseline unbatched', pass: (_f, _b, ratio) => ratio >= 1.0 },
   {
     prefix: 'matmul_c4_count2_over_count1',
     target: 'count2/count1 ≥ 1.8× and ≥ baseline scaling − 5 %',

@@ -1,0 +1,106 @@
+// What rate limiting costs (issue 9's figures), measured in one run against baselines from the
+// same run: two deployments side by side on one repository, `--rate-limit=off` and
+// `--rate-limit=execution_count --rate-limit-resource EXCLUSIVE:1`, measured alternately.
+//  1. `simple` c=1 p50, on against off. `simple` needs no resources, so with rate limiting on it
+//     runs without grants; the goal is to add less than one NATS round trip, measured here too.
+//  2. `simple_exclusive` c=1 p50 (simple needing the one EXCLUSIVE): what a model that does need
+//     resources pays for its stage and grant — about one round trip, by construction.
+//  3. matmul_chain c=4 in the rate-limited deployment: two instances that each need the whole
+//     EXCLUSIVE (so they run one at a time) against one instance that needs nothing; the goal is
+//     within 5 %: holding resources must cost no throughput beyond the serialisation it asks for.
+import { mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ProgressLine } from '../cli/progress-line';
+import { createBenchRepository, MATMUL_COUNT1 } from './bench-repository';
+import type { MeasureSettings } from './contenders';
+import { startFlotilla, type RunningFlotilla } from './flotilla-under-test';
+import { measurePoint } from './measure-point';
+import { measureNatsRoundTrip } from './nats-round-trip';
+
+const MATMUL_EXCLUSIVE = 'matmul_chain_exclusive';
+const SIMPLE_EXCLUSIVE = 'simple_exclusive';
+const EXCLUSIVE_GROUP = 'rate_limiter { resources [ { name: "EXCLUSIVE", count: 1 } ] }';
+
+export interface RateLimitingCosts {
+  /** One NATS request/reply between two processes, on the rate-limited deployment's nats-server. */
+  readonly roundTrip: { readonly p50Ms: number; readonly p90Ms: number };
+  /** `simple` c=1 p50 per round, ms. */
+  readonly simpleOff: readonly number[];
+  readonly simpleOn: readonly number[];
+  /** `simple_exclusive` c=1 p50 per round, ms, with rate limiting on. */
+  readonly simpleExclusiveOn: readonly number[];
+  /** matmul_chain c=4 infer/s per round: two exclusive instances, one unlimited instance. */
+  readonly exclusivePair: readonly number[];
+  readonly unlimitedSingle: readonly number[];
+}
+
+export async function measureRateLimitingCosts(settings: MeasureSettings, progress: ProgressLine, rounds = 3, log: (line: string) => void = console.log): Promise<RateLimitingCosts> {
+  const repository = createBenchRepository(['simple', 'matmul_chain', MATMUL_COUNT1]);
+  deriveExclusive(repository.dir, 'matmul_chain', MATMUL_EXCLUSIVE);
+  deriveExclusive(repository.dir, 'simple', SIMPLE_EXCLUSIVE);
+  let off: RunningFlotilla | undefined;
+  let on: RunningFlotilla | undefined;
+  try {
+    [off, on] = await Promise.all([
+      startFlotilla(repository.dir),
+      startFlotilla(repository.dir, {}, { rateLimit: 'execution_count', rateLimitResources: ['EXCLUSIVE:1'] }),
+    ]);
+    const roundTrip = await measureNatsRoundTrip(on.natsUrl);
+    log(`  one NATS round trip between two processes: p50 ${roundTrip.p50Ms.toFixed(3)} ms, p90 ${roundTrip.p90Ms.toFixed(3)} ms`);
+    const p50 = async (deployment: RunningFlotilla, model: string, label: string) =>
+      (await measurePoint({ name: label, url: deployment.url }, { model, protocol: 'binary', concurrency: 1 }, settings, label, progress)).figures.latency.p50Ms;
+    const infers = async (model: string, label: string) => (await measurePoint({ name: label, url: on!.url }, { model, protocol: 'binary', concurrency: 4 }, settings, label, progress)).figures.throughput;
+    const costs = { roundTrip, simpleOff: [] as number[], simpleOn: [] as number[], simpleExclusiveOn: [] as number[], exclusivePair: [] as number[], unlimitedSingle: [] as number[] };
+    for (let round = 1; round <= rounds; round++) {
+      // Alternate who goes first: the VM's speed drifts, and should not always favour one side.
+      const pair = round % 2 === 1 ? (['off', 'on'] as const) : (['on', 'off'] as const);
+      for (const side of pair) {
+        if (side === 'off') costs.simpleOff.push(await p50(off, 'simple', 'simple c=1 rate-limit off'));
+        else costs.simpleOn.push(await p50(on, 'simple', 'simple c=1 rate-limit on'));
+      }
+      costs.simpleExclusiveOn.push(await p50(on, SIMPLE_EXCLUSIVE, 'simple_exclusive c=1 rate-limit on'));
+      log(`  round ${round}: simple c=1 p50 ${costs.simpleOff.at(-1)!.toFixed(3)} ms off, ${costs.simpleOn.at(-1)!.toFixed(3)} ms on; simple_exclusive ${costs.simpleExclusiveOn.at(-1)!.toFixed(3)} ms on`);
+    }
+    for (let round = 1; round <= rounds; round++) {
+      if (round % 2 === 1) {
+        costs.exclusivePair.push(await infers(MATMUL_EXCLUSIVE, 'two exclusive instances'));
+        costs.unlimitedSingle.push(await infers(MATMUL_COUNT1, 'one unlimited instance'));
+      } else {
+        costs.unlimitedSingle.push(await infers(MATMUL_COUNT1, 'one unlimited instance'));
+        costs.exclusivePair.push(await infers(MATMUL_EXCLUSIVE, 'two exclusive instances'));
+      }
+      log(`  round ${round}: matmul_chain c=4 ${costs.exclusivePair.at(-1)!.toFixed(1)} infer/s two exclusive, ${costs.unlimitedSingle.at(-1)!.toFixed(1)} one unlimited`);
+    }
+    return costs;
+  } finally {
+    progress.clear();
+    await Promise.allSettled([off?.stop(), on?.stop()]);
+    repository.remove();
+  }
+}
+
+/** The verdict lines: added latency against the round trip, and the throughput ratio. */
+export function rateLimitingVerdicts(costs: RateLimitingCosts): string[] {
+  const added = median(costs.simpleOn) - median(costs.simpleOff);
+  const gated = median(costs.simpleExclusiveOn) - median(costs.simpleOff);
+  const ratio = median(costs.exclusivePair) / median(costs.unlimitedSingle);
+  const roundTrip = costs.roundTrip.p50Ms;
+  return [
+    `${verdict(added < roundTrip)} rate_limit_added_p50_ms ${added.toFixed(3)}  (simple c=1, medians ${median(costs.simpleOn).toFixed(3)} on vs ${median(costs.simpleOff).toFixed(3)} off; goal < one NATS round trip, ${roundTrip.toFixed(3)} ms this run)`,
+    `INFO rate_limit_added_p50_ms_needing_resources ${gated.toFixed(3)}  (simple_exclusive on vs simple off: a stage and a grant, ${(gated / roundTrip).toFixed(2)} round trips)`,
+    `${verdict(Math.abs(1 - ratio) <= 0.05)} rate_limit_exclusive_pair_vs_unlimited ${ratio.toFixed(3)}  (matmul_chain c=4, medians ${median(costs.exclusivePair).toFixed(1)} vs ${median(costs.unlimitedSingle).toFixed(1)} infer/s; goal within 5 %)`,
+  ];
+}
+
+/** The model with its instance group needing the one EXCLUSIVE there is, under a new name. */
+function deriveExclusive(dir: string, source: string, name: string): void {
+  const text = readFileSync(join(dir, source, 'config.pbtxt'), 'utf8');
+  const config = text.replace(/^name:\s*"[^"]*"/m, `name: "${name}"`).replace(/(instance_group\s*\[\s*\{[^}]*?kind:\s*KIND_CPU)/, `$1, ${EXCLUSIVE_GROUP}`);
+  if (!config.includes('EXCLUSIVE') || !config.includes(`"${name}"`)) throw new Error(`cannot derive ${name} from ${source}'s config.pbtxt: its name or instance_group moved on`);
+  mkdirSync(join(dir, name, '1'), { recursive: true });
+  writeFileSync(join(dir, name, 'config.pbtxt'), config);
+  symlinkSync(realpathSync(join(dir, source, '1', 'model.onnx')), join(dir, name, '1', 'model.onnx'));
+}
+
+export const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const verdict = (pass: boolean) => (pass ? 'PASS' : 'MISS');
