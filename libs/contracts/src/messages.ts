@@ -240,6 +240,11 @@ export interface ModelRecord {
   readonly versions: readonly ModelVersionRecord[];
   /** Why the model as a whole is unavailable (bad config), empty when it loaded. */
   readonly reason: string;
+  /**
+   * Settings the config writes that Flotilla accepts without acting on, one sentence each naming
+   * the field (logged at load, and sent with `GET /v2/models/<m>/config`); absent when none.
+   */
+  readonly warnings?: readonly string[];
 }
 
 export interface RepositorySnapshot {
