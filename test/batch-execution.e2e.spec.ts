@@ -37,6 +37,8 @@ interface Slot {
   readonly subject: string;
   /** The latest statistics its thread reported. */
   stats(): SlotStatistics | undefined;
+  /** Every compute span report its thread sent (the thread reports them: the slot is started with reportSpans). */
+  readonly spanReports: ThreadMessage[];
 }
 
 /** The executor's serving thread for one model, as SlotLoader starts it (ServingConfig spelled out: apps are not imported here). */
@@ -44,6 +46,7 @@ async function startSlot(model: string, tensors: object, spec: Partial<SlotSpec>
   const lane = workers.length + 1;
   const subject = SUBJECTS.slotExecute('e2e-batch', lane);
   let latest: SlotStatistics | undefined;
+  const spanReports: ThreadMessage[] = [];
   const worker = await SlotWorker.start(
     {
       slotId: `e2e-batch/${model}/1/${model}_0`,
@@ -70,15 +73,16 @@ async function startSlot(model: string, tensors: object, spec: Partial<SlotSpec>
         tensors,
         statsIntervalMs: 10,
         releaseBatch: 1,
-        reportSpans: false,
+        reportSpans: true,
       },
       onMessage: (message: ThreadMessage) => {
         if (message.kind === 'stats') latest = message.stats as SlotStatistics;
+        else spanReports.push(message);
       },
     },
   );
   workers.push(worker);
-  return { subject, stats: () => latest };
+  return { subject, stats: () => latest, spanReports };
 }
 
 const simpleTensors = {
@@ -93,6 +97,8 @@ const simpleTensors = {
 
 let inbox = 0;
 const nextInbox = () => `_INBOX.e2e-batch.${++inbox}`;
+/** A distinct parent span per request, so that each compute span's parent can be told apart. */
+const traceparentOf = (n: number) => `00-4bf92f3577b34da6a3ce929d0e0e4736-${n.toString(16).padStart(16, '0')}-01`;
 
 /** A gateway frame for `model`, as the gateway builds it. */
 function requestFrame(model: string, inputs: Tensor[], options: { outputs?: string[]; id?: string; deadline?: number } = {}): Uint8Array {
@@ -113,7 +119,7 @@ async function runAlone(slot: Slot, frame: Uint8Array): Promise<ResultMeta & { t
 
 /** Sends the frames as one batch frame and returns the replies, in request order. */
 async function runBatched(slot: Slot, frames: Uint8Array[], queueMicros: number[] = frames.map(() => 0)) {
-  const entries: BatchEntry[] = frames.map((frame, i) => ({ frame, replyTo: nextInbox(), queueMicros: queueMicros[i] }));
+  const entries: BatchEntry[] = frames.map((frame, i) => ({ frame, replyTo: nextInbox(), queueMicros: queueMicros[i], traceparent: traceparentOf(inbox) }));
   client.publish(slot.subject, encodeBatchFrame(entries), { headers: { [HEADERS.batch]: String(entries.length) } });
   const messages = await Promise.all(entries.map((entry) => waitForReply(entry.replyTo)));
   return messages.map((message) => {
@@ -178,6 +184,13 @@ describe('simple (ONNX Runtime) with batch frames', () => {
     expect(stats.computeInput.count).toBe(3);
     expect(stats.computeOutput.count).toBe(3);
     await vi.waitFor(() => expect(releases.filter((r) => r.slotId === 'e2e-batch/simple/1/simple_0')).toEqual([{ slotId: 'e2e-batch/simple/1/simple_0', executorId: 'e2e-batch', count: 1 }]));
+    // One message with a compute span per request, each under that request's own trace context.
+    expect(slot.spanReports).toHaveLength(1);
+    expect(slot.spanReports[0]).toMatchObject({ kind: 'batch-spans' });
+    const spans = slot.spanReports[0].spans as { traceHeaders: Record<string, string>; batchSize: number; batchRequests: number; error?: string }[];
+    expect(spans.map((span) => [span.traceHeaders.traceparent, span.batchSize, span.batchRequests, span.error])).toEqual(
+      [0, 1, 2].map((i) => [traceparentOf(inbox - 2 + i), 6, 3, undefined]),
+    );
 
     expect(batched.map((reply) => reply.error)).toEqual([undefined, undefined, undefined]);
     expect(batched.map((reply) => reply.tensors.map((t) => [t.name, t.shape]))).toEqual([

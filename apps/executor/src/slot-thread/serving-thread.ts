@@ -64,8 +64,9 @@ async function serveWith(runner: ModelRunner): Promise<void> {
     try {
       outcome = await executor.executeBatch(message.data);
     } catch (error) {
-      // The batch frame itself is unreadable, so no request in it can be told; the slot is still free.
-      console.error(`slot ${config.slotId}: dropped an unreadable batch frame: ${(error as Error)?.message ?? error}`);
+      // Only a batch frame that cannot be read gets here (every request's own failure is its own
+      // error reply): no request in it can be told. The slot is free again all the same.
+      console.error(`slot ${config.slotId}: dropped a batch frame it could not read: ${(error as Error)?.message ?? error}`);
     }
     for (const answer of outcome?.replies ?? []) if (answer.replyTo) bus.publish(answer.replyTo, answer.reply);
     const finished = releases.finished();
