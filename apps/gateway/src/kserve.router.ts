@@ -4,6 +4,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { dataTypeToDatatype, modelMetadata, type ModelConfig } from '@flotilla/model-config';
 import { invalidArg, notFound, type ExecutionStamp, type ModelRecord } from '@flotilla/contracts';
 import {
+  configWarningsHeaders,
   decodeInferRequest,
   encodeInferResponse,
   errorBody,
@@ -63,8 +64,10 @@ export class KserveRouter {
         const record = await this.catalog.get(route.model);
         return json(200, modelMetadata(configOf(record), versionsOf(record, route.version)));
       }
-      case 'model-config':
-        return json(200, configOf(await this.catalog.get(route.model)));
+      case 'model-config': {
+        const record = await this.catalog.get(route.model);
+        return json(200, configOf(record), configWarningsHeaders(record.warnings));
+      }
       case 'model-ready':
         return (await this.modelReady(route.model, route.version)) ? empty(200) : json(400, { error: 'Model version not ready' });
       case 'model-infer':
@@ -189,4 +192,8 @@ function repositoryIndexRows(record: ModelRecord): { name: string; version?: str
 }
 
 const empty = (status: number): HttpReply => ({ status, headers: {}, body: [] });
-const json = (status: number, value: unknown): HttpReply => ({ status, headers: JSON_TYPE, body: [Buffer.from(JSON.stringify(value))] });
+const json = (status: number, value: unknown, headers: Record<string, string> = {}): HttpReply => ({
+  status,
+  headers: { ...JSON_TYPE, ...headers },
+  body: [Buffer.from(JSON.stringify(value))],
+});

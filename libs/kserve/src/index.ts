@@ -9,3 +9,5 @@ export { serverMetadata, SUPPORTED_EXTENSIONS, type ServerMetadata } from './ser
 export { bytesToJsonDataText } from './bytes-to-json-data';
 export { jsonDataToBytes } from './json-data-to-bytes';
 export { fromBfloat16Bits, fromFloat16Bits, toBfloat16Bits, toFloat16Bits } from './minifloat';
+export { CONFIG_WARNINGS_HEADER, configWarningsHeaders } from './config-warnings-header';
+export { refuseSequenceParameters } from './sequence-parameters';

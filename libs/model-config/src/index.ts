@@ -11,3 +11,4 @@ export { selectVersions, parseVersionDirName } from './versions';
 export { modelMetadata, type ModelMetadata } from './model-metadata';
 export { getParameter } from './parameters';
 export { instanceSignature } from './instance-signature';
+export { unhonouredSettingWarnings } from './unhonoured-settings';
