@@ -2,6 +2,8 @@
 // request going through the same services (real nats-server, scheduler, executor running ONNX
 // Runtime) as HTTP requests, and answering as HTTP does.
 import type { ClientDuplexStream } from '@grpc/grpc-js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { INFERENCE_SERVICE, HEALTH_SERVICE } from '@flotilla/kserve-grpc';
 import { http, postJson, range, simpleRequest, startFlotilla, type TestFlotilla } from './support/flotilla';
 import {
@@ -19,7 +21,7 @@ import {
   type GrpcClient,
   type InferResponseObject,
 } from './support/grpc';
-import { sleepModel, testRepository } from './support/repository';
+import { linkModel, sleepModel, testRepository } from './support/repository';
 
 const MiB = 1024 * 1024;
 let flotilla: TestFlotilla;
@@ -31,7 +33,10 @@ beforeAll(async () => {
     'broken/config.pbtxt': 'name: "broken"\nplatform: "onnxruntime_onnx"\nmax_batch_size: 8\ninput [ { name: "X" data_type: TYPE_FP32 dims: [ 4 ] ]\n',
     // One instance that takes 1.5 s a request: something to queue behind.
     ...sleepModel('sleeper', '{ count: 1, kind: KIND_CPU }', 1500),
+    // `simple` with a setting Flotilla accepts without acting on: its config carries a warning.
+    'tagged/config.pbtxt': `${readFileSync(join(__dirname, '../examples/model_repository/simple/config.pbtxt'), 'utf8').replace('name: "simple"', 'name: "tagged"')}metric_tags { key: "team" value: "vision" }\n`,
   });
+  linkModel(repository, 'simple', 'tagged');
   flotilla = await startFlotilla({
     name: 'grpc',
     modelRepository: repository,
@@ -339,6 +344,19 @@ describe('health, metadata, config, statistics and repository: the same answers 
     expect(asHttpShows(config, viaHttp)).toEqual(viaHttp);
   });
 
+  it('ModelConfig sends the config’s warnings as HTTP does, under the same name, in the response metadata', async () => {
+    const viaHttp = await http(`${flotilla.url}/v2/models/tagged/config`);
+    const warnings = viaHttp.headers.get('flotilla-config-warnings');
+    expect(JSON.parse(warnings ?? '[]')).toEqual(["metric_tags 'team' is accepted but has no effect: there is no metrics endpoint to tag"]);
+    const metadataOf = (name: string) =>
+      new Promise<Metadata>((resolve, reject) => {
+        const call = client.ModelConfig({ name }, (error: Error | null) => error && reject(error)) as NodeJS.EventEmitter;
+        call.on('metadata', resolve);
+      });
+    expect((await metadataOf('tagged')).get('flotilla-config-warnings')).toEqual([warnings]);
+    expect((await metadataOf('simple')).get('flotilla-config-warnings')).toEqual([]);
+  });
+
   it('ModelStatistics', async () => {
     await infer(simpleRawRequest(a, b));
     const viaGrpc = await unaryCall<{ model_stats: { name: string; version: string; inference_count: string }[] }>(client, 'ModelStatistics', {});
@@ -357,9 +375,9 @@ describe('health, metadata, config, statistics and repository: the same answers 
     expect(models).toEqual(viaHttp.map((row) => ({ version: '', ...row })));
     expect(models.find((row) => row.name === 'broken')?.state).toBe('UNAVAILABLE');
     const ready = await unaryCall<typeof models extends infer T ? { models: T } : never>(client, 'RepositoryIndex', { ready: true });
-    expect(ready.models.map((row) => row.name).sort()).toEqual(['identity_fp32', 'matmul_chain', 'simple', 'sleeper']);
+    expect(ready.models.map((row) => row.name).sort()).toEqual(['identity_fp32', 'matmul_chain', 'simple', 'sleeper', 'tagged']);
     const readyViaHttp = (await postJson(`${flotilla.url}/v2/repository/index`, { ready: true })).json<{ name: string }[]>();
-    expect(readyViaHttp.map((row) => row.name).sort()).toEqual(['identity_fp32', 'matmul_chain', 'simple', 'sleeper']);
+    expect(readyViaHttp.map((row) => row.name).sort()).toEqual(['identity_fp32', 'matmul_chain', 'simple', 'sleeper', 'tagged']);
     const named = await grpcRefusal(unaryCall(client, 'RepositoryIndex', { repository_name: 'other' }));
     expect([named.code, named.details]).toEqual([status.UNIMPLEMENTED, "'repository_name' specification is not supported"]);
   });

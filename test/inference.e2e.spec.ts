@@ -1,19 +1,29 @@
 // The request path end to end: HTTP → gateway → NATS → scheduler → executor (ONNX Runtime in a
 // worker thread) → straight back to the gateway, with every service a real process.
 import { http, matmulRequest, postJson, range, simpleRequest, startFlotilla, type TestFlotilla } from './support/flotilla';
-import { readdirSync } from 'node:fs';
-import { testRepository } from './support/repository';
+import { readdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { linkModel, testRepository } from './support/repository';
 
 /** The gateway's request files in /dev/shm; each lives only while its request does. */
 const tensorFiles = () => readdirSync('/dev/shm').filter((name) => name.startsWith('flotilla-tensors-'));
 
 let flotilla: TestFlotilla;
 
+/** `simple`'s config under another name, with more settings. */
+const simpleAs = (name: string, extra: string) =>
+  readFileSync(resolve(__dirname, '../examples/model_repository/simple/config.pbtxt'), 'utf8').replace('name: "simple"', `name: "${name}"`) + extra;
+
 beforeAll(async () => {
   const repository = testRepository({
     // A broken model must be reported and must not stop the others from loading.
     'broken/config.pbtxt': 'name: "broken"\nplatform: "onnxruntime_onnx"\nmax_batch_size: 8\ninput [ { name: "X" data_type: TYPE_FP32 dims: [ 4 ] ]\n',
+    // No setting accepted but ignored: one that only loses an effect warns, one that cannot be honoured is refused.
+    'cached/config.pbtxt': simpleAs('cached', 'response_cache { enable: true }\n'),
+    'decoupled/config.pbtxt': simpleAs('decoupled', 'model_transaction_policy { decoupled: true }\n'),
   });
+  linkModel(repository, 'simple', 'cached');
+  linkModel(repository, 'simple', 'decoupled');
   flotilla = await startFlotilla({ name: 'inference', modelRepository: repository, strictReadiness: false });
 });
 
@@ -128,8 +138,8 @@ describe("Triton's statistics extension", () => {
     version: string;
     inference_count: number;
     execution_count: number;
-    inference_stats: { success: Stat; fail: Stat; queue: Stat; compute_infer: Stat };
-    batch_stats: { batch_size: number; compute_infer: Stat }[];
+    inference_stats: { success: Stat; fail: Stat; queue: Stat; compute_input: Stat; compute_infer: Stat; compute_output: Stat };
+    batch_stats: { batch_size: number; compute_input: Stat; compute_infer: Stat; compute_output: Stat }[];
   }
   const statsOf = async (path: string) => (await http(`${flotilla.url}${path}`)).json<{ model_stats: ModelStats[] }>().model_stats;
 
@@ -155,10 +165,17 @@ describe("Triton's statistics extension", () => {
     expect(after.inference_stats.queue.count).toBe(after.inference_stats.success.count);
     expect(after.inference_stats.compute_infer.ns).toBeGreaterThan(before.inference_stats.compute_infer.ns);
     expect(after.batch_stats.find((batch) => batch.batch_size === 1)?.compute_infer.count).toBeGreaterThanOrEqual(3);
+    // The slot's thread times reading the inputs and encoding the reply apart from the run.
+    for (const phase of ['compute_input', 'compute_output'] as const) {
+      expect(after.inference_stats[phase].count).toBe(after.inference_stats.success.count);
+      expect(after.inference_stats[phase].ns).toBeGreaterThan(before.inference_stats[phase].ns);
+    }
+    const ones = after.batch_stats.find((batch) => batch.batch_size === 1)!;
+    expect(ones.compute_input.count).toBe(ones.compute_infer.count);
   });
 
   it('lists every ready model version, and names what is not available', async () => {
-    expect((await statsOf('/v2/models/stats')).map((entry) => entry.name).sort()).toEqual(['identity_fp32', 'matmul_chain', 'simple']);
+    expect((await statsOf('/v2/models/stats')).map((entry) => entry.name).sort()).toEqual(['cached', 'identity_fp32', 'matmul_chain', 'simple']);
     const unknown = await http(`${flotilla.url}/v2/models/broken/stats`);
     expect(unknown.status).toBe(400);
     expect(unknown.json()).toEqual({ error: "requested model 'broken' is not available" });
@@ -208,7 +225,34 @@ describe('model repository', () => {
     const broken = index.find((row) => row.name === 'broken');
     expect(broken?.state).toBe('UNAVAILABLE');
     expect(broken?.reason).toMatch(/failed to read text proto from .*broken\/config.pbtxt.*:4:/);
-    expect(index.filter((row) => row.state === 'READY').map((row) => row.name).sort()).toEqual(['identity_fp32', 'matmul_chain', 'simple']);
+    expect(index.filter((row) => row.state === 'READY').map((row) => row.name).sort()).toEqual(['cached', 'identity_fp32', 'matmul_chain', 'simple']);
+  });
+
+  it('refuses at load a setting it cannot honour, naming it', async () => {
+    const index = (await http(`${flotilla.url}/v2/repository/index`, { method: 'POST' })).json<{ name: string; state: string; reason: string }[]>();
+    expect(index.find((row) => row.name === 'decoupled')).toMatchObject({
+      state: 'UNAVAILABLE',
+      reason: "model_transaction_policy.decoupled is not supported by Flotilla for model 'decoupled': every request gets exactly one response; decoupled models are not supported",
+    });
+  });
+
+  it('loads a setting that only loses its effect with a warning in the load log and on GET /config, leaving the JSON Triton\'s', async () => {
+    const cached = await http(`${flotilla.url}/v2/models/cached/config`);
+    expect(cached.status).toBe(200);
+    const warning = 'response_cache.enable is accepted but has no effect: there is no response cache; every request is computed';
+    expect(JSON.parse(cached.headers.get('flotilla-config-warnings') ?? '[]')).toEqual([warning]);
+    expect(cached.json()).toMatchObject({ name: 'cached', response_cache: { enable: true } });
+    expect(cached.json()).not.toHaveProperty('flotilla_warnings');
+    expect((await http(`${flotilla.url}/v2/models/simple/config`)).headers.has('flotilla-config-warnings')).toBe(false);
+    expect(readFileSync(flotilla.logFile, 'utf8')).toContain(`model 'cached': ${warning}`);
+    // It still serves, computing every request.
+    expect((await postJson(`${flotilla.url}/v2/models/cached/infer`, simpleRequest(a, b))).status).toBe(200);
+  });
+
+  it('refuses a request that names a sequence with a 400 naming the parameter', async () => {
+    const response = await postJson(`${flotilla.url}/v2/models/simple/infer`, simpleRequest(a, b, { id: 's1', parameters: { sequence_id: 42, sequence_start: true } }));
+    expect(response.status).toBe(400);
+    expect(response.json<{ error: string }>().error).toBe("[request id: s1] parameter 'sequence_id' is not supported: Flotilla has no sequence batcher, so requests cannot belong to a sequence");
   });
 
   it('is not ready under strict readiness while a model failed, but serves the others', async () => {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { IncomingHttpHeaders } from 'node:http';
 import {
+  configWarningsHeaders,
   decodeInferRequest,
   encodeInferResponse,
   errorBody,
@@ -57,8 +58,10 @@ export class KserveRouter {
         return json(200, ops.serverMetadata());
       case 'model-metadata':
         return json(200, await ops.modelMetadata(route.model, route.version));
-      case 'model-config':
-        return json(200, await ops.modelConfig(route.model, route.version));
+      case 'model-config': {
+        const { config, warnings } = await ops.modelConfig(route.model, route.version);
+        return json(200, config, configWarningsHeaders(warnings));
+      }
       case 'model-ready':
         return (await ops.modelReady(route.model, route.version)) ? empty(200) : json(400, { error: 'Model version not ready' });
       case 'model-infer':
@@ -98,4 +101,8 @@ export class KserveRouter {
 }
 
 const empty = (status: number): HttpReply => ({ status, headers: {}, body: [] });
-const json = (status: number, value: unknown): HttpReply => ({ status, headers: JSON_TYPE, body: [Buffer.from(JSON.stringify(value))] });
+const json = (status: number, value: unknown, headers: Record<string, string> = {}): HttpReply => ({
+  status,
+  headers: { ...JSON_TYPE, ...headers },
+  body: [Buffer.from(JSON.stringify(value))],
+});

@@ -82,5 +82,6 @@ export class RepositoryService implements OnApplicationBootstrap {
     }
     const versions = model.versions.map((v) => (v.state === 'READY' ? `${v.version}` : `${v.version} (UNAVAILABLE: ${v.reason})`));
     this.logger.log(`model '${model.name}' loaded (${where}), versions ${versions.join(', ')}`);
+    for (const warning of model.warnings ?? []) this.logger.warn(`model '${model.name}': ${warning}`);
   }
 }

@@ -54,6 +54,11 @@ export interface ExecutionStamp {
   readonly computeEndMs: number;
   /** How the tensors travelled between gateway and executor. */
   readonly tensorsVia: 'frame' | 'shared-memory';
+  /**
+   * Present when the request ran in one execution with others (dynamic batching): how many
+   * requests, and the execution's batch size (the sum of their rows). Absent for a lone run.
+   */
+  readonly batch?: { readonly requests: number; readonly size: number };
 }
 
 // ---- Executors and slots ----------------------------------------------------------------------
@@ -102,20 +107,38 @@ export interface DurationStat {
   readonly ns: number;
 }
 
-/** Cumulative per-slot counters, summed per model version for `GET /v2/models/<m>/stats`. */
+/**
+ * Cumulative per-slot counters, summed per model version for `GET /v2/models/<m>/stats`. Counted
+ * as Triton counts them: `success`, `fail`, `queue` and the three compute durations once per
+ * request (every request of a batch is charged its execution's compute durations); inferences
+ * and executions, and `batches`, once per execution.
+ */
 export interface SlotStatistics {
   readonly success: DurationStat;
   readonly fail: DurationStat;
   readonly queue: DurationStat;
+  /** Reading, checking and joining the inputs, from the payload's arrival to the model's run. */
+  readonly computeInput: DurationStat;
+  /** The model's run. */
   readonly computeInfer: DurationStat;
+  /** Cutting the outputs per request and encoding the replies. */
+  readonly computeOutput: DurationStat;
   /** Inferences: a batch of n counts n. */
   readonly inferenceCount: number;
   /** Executions: a batch counts 1. */
   readonly executionCount: number;
   /** Epoch ms of the last finished request, 0 when none. */
   readonly lastInference: number;
-  /** Per executed batch size: executions and their compute time. */
-  readonly batches: Readonly<Record<string, DurationStat>>;
+  /** Per executed batch size (the sum of its requests' rows): executions and their compute durations. */
+  readonly batches: Readonly<Record<string, BatchStatistics>>;
+}
+
+/** The executions at one batch size: how many, and their summed compute durations in nanoseconds. */
+export interface BatchStatistics {
+  readonly count: number;
+  readonly computeInputNs: number;
+  readonly computeInferNs: number;
+  readonly computeOutputNs: number;
 }
 
 /**
@@ -221,6 +244,11 @@ export interface ModelRecord {
   readonly versions: readonly ModelVersionRecord[];
   /** Why the model as a whole is unavailable (bad config), empty when it loaded. */
   readonly reason: string;
+  /**
+   * Settings the config writes that Flotilla accepts without acting on, one sentence each naming
+   * the field (logged at load, and sent with `GET /v2/models/<m>/config`); absent when none.
+   */
+  readonly warnings?: readonly string[];
 }
 
 export interface RepositorySnapshot {

@@ -1,32 +1,61 @@
 import { SlotStatisticsRecorder, sumStatistics } from './statistics';
 
+const compute = (inputNs: number, inferNs: number, outputNs: number) => ({ inputNs, inferNs, outputNs });
+
 describe('slot statistics', () => {
   it("counts successes, failures, inferences and executions as Triton's statistics do", () => {
     const recorder = new SlotStatisticsRecorder();
-    recorder.recordSuccess(1, 1000, 5000, 10);
-    recorder.recordSuccess(8, 0, 9000, 20);
+    recorder.recordExecution(1, compute(100, 5000, 200));
+    recorder.recordSuccess(1000, compute(100, 5000, 200), 10);
+    recorder.recordExecution(8, compute(0, 9000, 0));
+    recorder.recordSuccess(0, compute(0, 9000, 0), 20);
     recorder.recordFailure(300, 30);
     expect(recorder.snapshot()).toEqual({
-      success: { count: 2, ns: 15000 },
+      success: { count: 2, ns: 15300 },
       fail: { count: 1, ns: 300 },
       queue: { count: 2, ns: 1000 },
+      computeInput: { count: 2, ns: 100 },
       computeInfer: { count: 2, ns: 14000 },
+      computeOutput: { count: 2, ns: 200 },
       inferenceCount: 9,
       executionCount: 2,
       lastInference: 30,
-      batches: { '1': { count: 1, ns: 5000 }, '8': { count: 1, ns: 9000 } },
+      batches: {
+        '1': { count: 1, computeInputNs: 100, computeInferNs: 5000, computeOutputNs: 200 },
+        '8': { count: 1, computeInputNs: 0, computeInferNs: 9000, computeOutputNs: 0 },
+      },
     });
+  });
+
+  it('counts a batch of three requests (rows 1 + 2 + 3) as 6 inferences, 1 execution and 3 successes, each with its own queue time', () => {
+    const recorder = new SlotStatisticsRecorder();
+    const shared = compute(10, 600, 20);
+    recorder.recordExecution(6, shared);
+    for (const queueNs of [1000, 2000, 3000]) recorder.recordSuccess(queueNs, shared, 5);
+    const stats = recorder.snapshot();
+    expect(stats).toMatchObject({ inferenceCount: 6, executionCount: 1, success: { count: 3 }, queue: { count: 3, ns: 6000 }, fail: { count: 0 } });
+    // Each request is charged its execution's compute, as Triton does; the batch row counts it once.
+    expect(stats.computeInfer).toEqual({ count: 3, ns: 1800 });
+    expect(stats.batches).toEqual({ '6': { count: 1, computeInputNs: 10, computeInferNs: 600, computeOutputNs: 20 } });
   });
 
   it('sums slots, batch sizes included, keeping the latest inference time', () => {
     const a = new SlotStatisticsRecorder();
     const b = new SlotStatisticsRecorder();
-    a.recordSuccess(1, 10, 20, 5);
-    b.recordSuccess(1, 30, 40, 7);
-    b.recordSuccess(2, 0, 50, 6);
+    a.recordExecution(1, compute(1, 20, 2));
+    a.recordSuccess(10, compute(1, 20, 2), 5);
+    b.recordExecution(1, compute(3, 40, 4));
+    b.recordSuccess(30, compute(3, 40, 4), 7);
+    b.recordExecution(2, compute(0, 50, 0));
+    b.recordSuccess(0, compute(0, 50, 0), 6);
     const total = sumStatistics([a.snapshot(), b.snapshot()]);
-    expect(total.success).toEqual({ count: 3, ns: 150 });
-    expect(total.batches).toEqual({ '1': { count: 2, ns: 60 }, '2': { count: 1, ns: 50 } });
+    expect(total.success).toEqual({ count: 3, ns: 160 });
+    expect(total.computeInput).toEqual({ count: 3, ns: 4 });
+    expect(total.computeOutput).toEqual({ count: 3, ns: 6 });
+    expect(total.batches).toEqual({
+      '1': { count: 2, computeInputNs: 4, computeInferNs: 60, computeOutputNs: 6 },
+      '2': { count: 1, computeInputNs: 0, computeInferNs: 50, computeOutputNs: 0 },
+    });
     expect(total.lastInference).toBe(7);
     expect(sumStatistics([]).executionCount).toBe(0);
   });

@@ -13,7 +13,7 @@ const slot = (instance: string, overrides: Partial<SlotAnnouncement> = {}): Slot
   passive: false,
   rateLimiter: { resources: [], priority: 1 },
   state: 'ready',
-  stats: { success: none, fail: none, queue: none, computeInfer: none, inferenceCount: 0, executionCount: 0, lastInference: 0, batches: {} },
+  stats: { success: none, fail: none, queue: none, computeInput: none, computeInfer: none, computeOutput: none, inferenceCount: 0, executionCount: 0, lastInference: 0, batches: {} },
   ...overrides,
 });
 

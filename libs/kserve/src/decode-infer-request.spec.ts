@@ -240,3 +240,23 @@ describe('decodeInferRequest: raw binary request', () => {
     expectInvalid(() => raw(new Uint8Array(size), opts), message);
   });
 });
+
+describe('decodeInferRequest: sequence parameters', () => {
+  const request = (parameters: Record<string, unknown>, id?: string) =>
+    jsonBody({ ...(id ? { id } : {}), parameters, inputs: [{ name: 'INPUT0', shape: [1], datatype: 'INT32', data: [1] }] });
+
+  it.each([
+    ['sequence_id', { sequence_id: 7 }],
+    ['sequence_id', { sequence_id: 'session-a' }],
+    ['sequence_start', { sequence_start: true }],
+    ['sequence_end', { sequence_end: true }],
+  ])('refuses %s with a 400 naming it, rather than running the request as if stateless', (name, parameters) => {
+    expectInvalid(() => decodeInferRequest(request(parameters), undefined), `parameter '${name}' is not supported: Flotilla has no sequence batcher`);
+  });
+
+  it("prefixes the request's id, and lets Triton's 'no sequence' values through", () => {
+    expectInvalid(() => decodeInferRequest(request({ sequence_id: 3 }, 'r9'), undefined), /^\[request id: r9\] parameter 'sequence_id'/);
+    expect(decodeInferRequest(request({ sequence_id: 0, sequence_start: false, sequence_end: false }), undefined).parameters).toEqual({ sequence_id: 0, sequence_start: false, sequence_end: false });
+    expect(decodeInferRequest(request({ sequence_id: '' }), undefined).inputs).toHaveLength(1);
+  });
+});

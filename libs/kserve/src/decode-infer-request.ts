@@ -9,6 +9,7 @@ import { decodeRawBinaryRequest, type RawInputModel } from './raw-binary-request
 import { parseRequestJson } from './parse-request-json';
 import { decodeRequestInput } from './request-input';
 import { parseRequestedOutputs } from './requested-outputs';
+import { refuseSequenceParameters } from './sequence-parameters';
 
 export interface DecodeInferRequestOptions {
   /** The model's only input, for raw binary requests; leave undefined when it has several. */
@@ -40,6 +41,7 @@ export function decodeInferRequest(body: Buffer, headerLength: number | undefine
 
 function decodeJsonRequest(json: JsonObject, id: string | undefined, binaryTail: BinaryTail): InferRequest {
   const parameters = parseParameters(json.parameters, 'the request');
+  refuseSequenceParameters(parameters);
   const binaryDataOutput = booleanParameter(parameters, 'binary_data_output', 'the request') ?? false;
   if (!Array.isArray(json.inputs)) throw invalidArg("the request has no 'inputs' array");
 

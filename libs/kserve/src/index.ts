@@ -15,3 +15,5 @@ export { modelStatistics } from './model-statistics';
 export { parseRepositoryIndexBody } from './repository-index-body';
 export { repositoryIndexRows, type RepositoryIndexRow } from './repository-index';
 export * from './grpc';
+export { CONFIG_WARNINGS_HEADER, configWarningsHeaders } from './config-warnings-header';
+export { refuseSequenceParameters } from './sequence-parameters';

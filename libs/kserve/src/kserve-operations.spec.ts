@@ -43,7 +43,7 @@ describe('KserveOperations', () => {
   });
 
   it('serves a config for a ready version only', async () => {
-    expect(await ops().modelConfig('simple', '1')).toMatchObject({ name: 'simple' });
+    expect(await ops().modelConfig('simple', '1')).toEqual({ config: expect.objectContaining({ name: 'simple' }), warnings: [] });
     expect((await refusal(ops().modelConfig('simple', '2'))).code).toBe('NOT_FOUND');
     expect((await refusal(ops().modelConfig('broken', undefined))).message).toBe("model 'broken' is not available: failed to read text proto");
   });

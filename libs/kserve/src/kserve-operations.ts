@@ -70,11 +70,14 @@ export class KserveOperations {
     return modelMetadata(configOf(record), readyVersions(record, version));
   }
 
-  /** The normalised config (one per model: every version shares it); a named version must be ready. */
-  async modelConfig(model: string, version: string | undefined): Promise<ModelConfig> {
+  /**
+   * The normalised config (one per model: every version shares it; a named version must be ready),
+   * and the settings in it Flotilla accepted without acting on, for the frontend to pass on.
+   */
+  async modelConfig(model: string, version: string | undefined): Promise<{ config: ModelConfig; warnings: readonly string[] }> {
     const record = await this.catalog.get(model);
     readyVersions(record, version);
-    return configOf(record);
+    return { config: configOf(record), warnings: record.warnings ?? [] };
   }
 
   async modelReady(model: string, version: string | undefined): Promise<boolean> {

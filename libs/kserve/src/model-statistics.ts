@@ -1,13 +1,15 @@
-import { invalidArg, type DurationStat, type ModelRecord, type SlotStatistics, type StatisticsSnapshot } from '@flotilla/contracts';
+import { invalidArg, type BatchStatistics, type DurationStat, type ModelRecord, type SlotStatistics, type StatisticsSnapshot } from '@flotilla/contracts';
 
 const NONE: DurationStat = { count: 0, ns: 0 };
 
 /**
  * Triton's statistics extension (`GET /v2/models[/<m>[/versions/<v>]]/stats`): one entry per READY
  * model version, from the per-slot counters the executors announce (so figures lag by up to one
- * heartbeat). Flotilla measures compute as one span — input conversion, run and output conversion
- * in the slot's thread — and reports it all as `compute_infer`; `compute_input`/`compute_output`
- * carry the counts with 0 ns. There is no response cache, so cache hits and misses are 0.
+ * heartbeat). `compute_input` is the slot thread's time from a payload's arrival to the model's
+ * run (reading, checking and, for a batch, joining the inputs), `compute_infer` the run, and
+ * `compute_output` cutting the outputs per request and encoding the replies. `batch_stats` has one
+ * row per executed batch size, counting executions. There is no response cache, so cache hits and
+ * misses are 0.
  */
 export function modelStatistics(records: readonly ModelRecord[], snapshot: StatisticsSnapshot, model?: string, version?: string) {
   const selected = model === undefined ? records : records.filter((record) => record.name === model);
@@ -23,8 +25,7 @@ export function modelStatistics(records: readonly ModelRecord[], snapshot: Stati
 }
 
 function tritonEntry(name: string, version: number, stats: SlotStatistics | undefined) {
-  const s = stats ?? { success: NONE, fail: NONE, queue: NONE, computeInfer: NONE, inferenceCount: 0, executionCount: 0, lastInference: 0, batches: {} };
-  const countsOnly = (stat: DurationStat): DurationStat => ({ count: stat.count, ns: 0 });
+  const s = stats ?? { success: NONE, fail: NONE, queue: NONE, computeInput: NONE, computeInfer: NONE, computeOutput: NONE, inferenceCount: 0, executionCount: 0, lastInference: 0, batches: {} };
   return {
     name,
     version: String(version),
@@ -35,16 +36,25 @@ function tritonEntry(name: string, version: number, stats: SlotStatistics | unde
       success: s.success,
       fail: s.fail,
       queue: s.queue,
-      compute_input: countsOnly(s.computeInfer),
+      compute_input: s.computeInput,
       compute_infer: s.computeInfer,
-      compute_output: countsOnly(s.computeInfer),
+      compute_output: s.computeOutput,
       cache_hit: NONE,
       cache_miss: NONE,
     },
     response_stats: {},
     batch_stats: Object.entries(s.batches)
-      .map(([size, stat]) => ({ batch_size: Number(size), compute_input: countsOnly(stat), compute_infer: stat, compute_output: countsOnly(stat) }))
+      .map(([size, stat]) => batchRow(Number(size), stat))
       .sort((a, b) => a.batch_size - b.batch_size),
     memory_usage: [],
+  };
+}
+
+function batchRow(batchSize: number, stat: BatchStatistics) {
+  return {
+    batch_size: batchSize,
+    compute_input: { count: stat.count, ns: stat.computeInputNs },
+    compute_infer: { count: stat.count, ns: stat.computeInferNs },
+    compute_output: { count: stat.count, ns: stat.computeOutputNs },
   };
 }

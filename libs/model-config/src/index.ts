@@ -13,3 +13,4 @@ export { getParameter } from './parameters';
 export { instanceSignature } from './instance-signature';
 export { MODEL_CONFIG_SCHEMA } from './model-config.schema';
 export type { FieldSchema, MessageSchema, ValueSchema } from './pbtxt/schema';
+export { unhonouredSettingWarnings } from './unhonoured-settings';

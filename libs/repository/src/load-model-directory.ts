@@ -8,6 +8,7 @@ import {
   parseModelConfig,
   parseVersionDirName,
   selectVersions,
+  unhonouredSettingWarnings,
   validateModelConfig,
   type ModelConfig,
 } from '@flotilla/model-config';
@@ -29,12 +30,13 @@ export async function loadModelDirectory(repository: string, name: string, env: 
     const versionDirs = await listVersionDirs(dir);
     const firstVersionFiles = versionDirs.length > 0 ? await readdir(join(dir, String(versionDirs[0]))) : [];
     let config = await readConfig(join(dir, 'config.pbtxt'));
+    const warnings = unhonouredSettingWarnings(config); // as written: normalisation's defaults do not warn
     config = completeBackendFields(config, { modelName: name, versionDirFiles: firstVersionFiles });
     config = normalizeModelConfig(config, { gpus: [...env.gpus] });
     validateModelConfig(config, { gpus: [...env.gpus] });
     const selected = selectVersions(config.version_policy, versionDirs, name);
     const versions = await Promise.all(selected.map((version) => loadVersion(dir, version, config)));
-    return { name, config: modelConfigToJson(config), versions, reason: '' };
+    return { name, config: modelConfigToJson(config), versions, reason: '', ...(warnings.length > 0 ? { warnings } : {}) };
   } catch (error) {
     return { name, versions: [], reason: error instanceof Error ? error.message : String(error) };
   }

@@ -49,6 +49,19 @@ describe('PayloadExecutor', () => {
     expect(stats.success.count).toBe(1);
     expect(stats.queue.ns).toBe(250_000);
     expect(stats.batches['1'].count).toBe(1);
+    expect(stats.computeInput.count).toBe(1);
+    expect(stats.computeOutput.count).toBe(1);
+    expect(stats.success.ns).toBeGreaterThanOrEqual(250_000 + stats.computeInfer.ns);
+  });
+
+  it("answers a request past its deadline with Triton's timeout error, without running the model", async () => {
+    const executor = new PayloadExecutor(doubler(true), config, 1 << 20);
+    const expired = encodeFrame<InferMeta>({ model: 'double', version: '', outputs: [], deadline: Date.now() - 1 }, [
+      { name: 'X', datatype: 'FP32', shape: [1, 2], data: new Uint8Array(8) },
+    ]);
+    const reply = decodeFrame<ResultMeta>((await executor.execute(expired, 0)).reply);
+    expect(reply.meta.error).toEqual({ code: 'UNAVAILABLE', message: 'Request timeout expired' });
+    expect(executor.stats.snapshot()).toMatchObject({ fail: { count: 1 }, executionCount: 0 });
   });
 
   it("answers a wrong shape with the validation's error, without running the model", async () => {
@@ -73,6 +86,8 @@ describe('PayloadExecutor', () => {
     const executor = new PayloadExecutor(doubler(), config, 64);
     const tooBig = decodeFrame<ResultMeta>((await executor.execute(request([1, 2]), 0)).reply);
     expect(tooBig.meta.error?.message).toMatch(/exceeds the NATS server's max_payload of 64 bytes/);
+    // The model ran (one execution), but the request failed: a failure, and not also a success.
+    expect(executor.stats.snapshot()).toMatchObject({ success: { count: 0 }, fail: { count: 1 }, executionCount: 1, inferenceCount: 1 });
     const roomy = new PayloadExecutor(doubler(), config, 1 << 20);
     roomy.instance = 'double_1';
     expect(decodeFrame<ResultMeta>((await roomy.execute(request([1, 2]), 0)).reply).meta.execution?.instance).toBe('double_1');

@@ -1,20 +1,14 @@
-// What a slot's serving thread does with one payload: read the inputs (from the frame, or from the
-// gateway's shared-memory file), check them against the model, run the model, and build the one
-// reply the gateway gets — outputs, or an error that names the problem. Free of NATS and of the
-// thread plumbing, so that both stay thin.
-import {
-  decodeFrame,
-  encodeFrame,
-  FlotillaError,
-  internal,
-  invalidArg,
-  type ExecutionStamp,
-  type InferMeta,
-  type ResultMeta,
-} from '@flotilla/contracts';
+// What a slot's serving thread does with one payload — a lone request, or a batch of requests
+// (batch-execution.ts) — read the inputs (from the frame, or from the gateway's shared-memory
+// file), check them against the model, run the model, and build the reply each requester gets:
+// outputs, or an error that names the problem. Free of NATS and of the thread plumbing, so that
+// both stay thin.
+import { decodeFrame, type ExecutionStamp, type InferMeta } from '@flotilla/contracts';
 import type { ModelRunner } from '@flotilla/backends';
-import { SlotStatisticsRecorder, validateInferInputs } from '@flotilla/execution';
-import { readTensorFile, writeTensorFile } from '@flotilla/tensor-files';
+import { refuseExpiredRequest, SlotStatisticsRecorder, validateInferInputs } from '@flotilla/execution';
+import { readTensorFile } from '@flotilla/tensor-files';
+import { executeBatch, type BatchOutcome, type ExecutingSlot } from './batch-execution';
+import { asFlotillaError, epochNowMs, ReplyEncoder } from './reply-encoder';
 import type { ServingConfig } from './serving-protocol';
 
 export interface PayloadOutcome {
@@ -27,37 +21,40 @@ export interface PayloadOutcome {
   readonly error?: string;
 }
 
-const epochNowMs = () => performance.timeOrigin + performance.now();
-
-export class PayloadExecutor {
+export class PayloadExecutor implements ExecutingSlot {
   /** Triton-style statistics of every payload this slot handled. */
   readonly stats = new SlotStatisticsRecorder();
+  readonly replies: ReplyEncoder;
   /** Triton's instance name; changes when a reused slot is renamed. */
   instance: string;
 
   constructor(
-    private readonly runner: ModelRunner,
-    private readonly config: ServingConfig,
-    private readonly maxPayload: number,
+    readonly runner: ModelRunner,
+    readonly config: ServingConfig,
+    maxPayload: number,
   ) {
     this.instance = config.instance;
+    this.replies = new ReplyEncoder(maxPayload);
   }
 
-  /** Never rejects: every failure becomes an error reply. */
+  /** A lone request (a gateway frame). Never rejects: every failure becomes an error reply. */
   async execute(data: Uint8Array, queueMicros: number): Promise<PayloadOutcome> {
     const startMs = epochNowMs();
     const version = String(this.config.modelVersion);
     let model = '';
+    let ranBatch: number | undefined; // set once the model has run: then it was an execution
+    let computeStartMs = startMs;
+    let computeEndMs = startMs;
     try {
       const frame = decodeFrame<InferMeta>(data);
       model = frame.meta.model;
+      refuseExpiredRequest(frame.meta.deadline, Date.now());
       const inputs = frame.meta.inputsAt ? readTensorFile(frame.meta.inputsAt) : frame.tensors;
       validateInferInputs(this.config.tensors, inputs, frame.meta.outputs, frame.meta.id);
-      const computeStartMs = epochNowMs();
+      computeStartMs = epochNowMs();
       const outputs = await this.runner.run(inputs, frame.meta.outputs.length > 0 ? frame.meta.outputs : this.runner.outputNames);
-      const computeEndMs = epochNowMs();
-      const batchSize = this.config.tensors.max_batch_size > 0 ? (inputs[0]?.shape[0] ?? 1) : 1;
-      this.stats.recordSuccess(batchSize, queueMicros * 1000, (computeEndMs - computeStartMs) * 1e6, Date.now());
+      computeEndMs = epochNowMs();
+      ranBatch = this.config.tensors.max_batch_size > 0 ? (inputs[0]?.shape[0] ?? 1) : 1;
       const execution: ExecutionStamp = {
         executorId: this.config.executorId,
         device: this.config.device,
@@ -68,22 +65,31 @@ export class PayloadExecutor {
         computeEndMs,
         tensorsVia: frame.meta.inputsAt ? 'shared-memory' : 'frame',
       };
-      // Inputs that came through shared memory mean the gateway shares it: answer the same way.
-      const reply = frame.meta.inputsAt
-        ? encodeFrame<ResultMeta>({ modelName: model, modelVersion: version, execution, outputsAt: writeTensorFile(`${frame.meta.inputsAt.path}.out`, outputs) })
-        : this.checkedSize(encodeFrame<ResultMeta>({ modelName: model, modelVersion: version, execution }, outputs));
-      return { reply, model, startMs, endMs: epochNowMs() };
+      const reply = this.replies.outputs(model, version, execution, outputs, frame.meta.inputsAt);
+      const endMs = epochNowMs();
+      const compute = { inputNs: (computeStartMs - startMs) * 1e6, inferNs: (computeEndMs - computeStartMs) * 1e6, outputNs: (endMs - computeEndMs) * 1e6 };
+      this.stats.recordExecution(ranBatch, compute);
+      this.stats.recordSuccess(queueMicros * 1000, compute, Date.now());
+      return { reply, model, startMs, endMs };
     } catch (error) {
-      const failure = error instanceof FlotillaError ? error : internal(`execution failed: ${(error as Error)?.message ?? error}`);
-      this.stats.recordFailure(queueMicros * 1000 + (epochNowMs() - startMs) * 1e6, Date.now());
-      const reply = encodeFrame<ResultMeta>({ modelName: model, modelVersion: version, error: failure.toWire() });
-      return { reply, model, startMs, endMs: epochNowMs(), error: failure.message };
+      const failure = asFlotillaError(error);
+      const endMs = epochNowMs();
+      // A reply that could not be sent (too large for NATS) still cost an execution; the request
+      // itself failed, and counts only as a failure.
+      if (ranBatch !== undefined) {
+        this.stats.recordExecution(ranBatch, { inputNs: (computeStartMs - startMs) * 1e6, inferNs: (computeEndMs - computeStartMs) * 1e6, outputNs: (endMs - computeEndMs) * 1e6 });
+      }
+      this.stats.recordFailure(queueMicros * 1000 + (endMs - startMs) * 1e6, Date.now());
+      return { reply: this.replies.error(model, version, failure), model, startMs, endMs, error: failure.message };
     }
   }
 
-  /** NATS would refuse a reply over max_payload; refuse it here, with the reason, instead. */
-  private checkedSize(reply: Uint8Array): Uint8Array {
-    if (reply.byteLength <= this.maxPayload) return reply;
-    throw invalidArg(`response of ${reply.byteLength} bytes exceeds the NATS server's max_payload of ${this.maxPayload} bytes; request fewer or smaller outputs, or raise max_payload`);
+  /**
+   * A batch frame: its requests run as one execution (or a few, when some cannot be joined), each
+   * answered on its own. Never rejects for a request's failure; rejects only when the batch frame
+   * itself cannot be read, since then no request can be told.
+   */
+  executeBatch(data: Uint8Array): Promise<BatchOutcome> {
+    return executeBatch(this, data);
   }
 }

@@ -37,18 +37,32 @@ export interface StatisticsReport extends ThreadMessage {
   readonly stats: SlotStatistics;
 }
 
-/**
- * thread → main: one payload's compute span, for the executor's tracer to record (a worker
- * thread has no OpenTelemetry SDK of its own). Sent only when ServingConfig.reportSpans is set.
- */
-export interface SpanReport extends ThreadMessage {
-  readonly kind: 'span';
-  /** The scheduler's trace headers (`traceparent`, `tracestate`) as the payload carried them. */
+/** One request's compute span, as the thread measured it. */
+export interface ComputeSpan {
+  /** The request's trace headers (`traceparent`, `tracestate`): the scheduler's `queue` span for it. */
   readonly traceHeaders: Readonly<Record<string, string>>;
   readonly startMs: number;
   readonly endMs: number;
   readonly model: string;
   readonly error?: string;
+  /** Set for a request of a batch frame: the batch size of the execution it ran in, if it got that far. */
+  readonly batchSize?: number;
+  /** Set for a request of a batch frame: how many requests the batch frame carried. */
+  readonly batchRequests?: number;
 }
 
-export type FromServingThread = StatisticsReport | SpanReport;
+/**
+ * thread → main: one payload's compute span, for the executor's tracer to record (a worker
+ * thread has no OpenTelemetry SDK of its own). Sent only when ServingConfig.reportSpans is set.
+ */
+export interface SpanReport extends ThreadMessage, ComputeSpan {
+  readonly kind: 'span';
+}
+
+/** thread → main: a batch frame's compute spans, one per request, in one message (one wake-up). */
+export interface BatchSpansReport extends ThreadMessage {
+  readonly kind: 'batch-spans';
+  readonly spans: readonly ComputeSpan[];
+}
+
+export type FromServingThread = StatisticsReport | SpanReport | BatchSpansReport;

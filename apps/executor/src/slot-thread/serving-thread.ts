@@ -1,7 +1,9 @@
 // Entry point of one slot's worker thread in the executor (the thread script SlotLoader gives
 // SlotWorker). It takes its payloads from NATS itself, not from the main thread: it subscribes to
 // the slot's own subject, runs payloads one at a time in arrival order, publishes each reply straight to the
-// gateway's inbox, then releases it to the scheduler (in batches when busy: ReleaseBatcher). The
+// gateway's inbox, then releases it to the scheduler (in batches when busy: ReleaseBatcher). A
+// payload is a lone request, or a batch frame of several (Flotilla-Batch header) run as one
+// execution, each request answered on its own reply subject. The
 // executor's main thread never touches a payload; it loads, renames and closes slots, and
 // announces them.
 //
@@ -15,6 +17,7 @@
 import { HEADERS, SUBJECTS, type SlotReleased } from '@flotilla/contracts';
 import { SlotThreadContext, type ModelRunner, type ThreadMessage } from '@flotilla/backends';
 import { encodeJson, MessageBus, type IncomingMessage } from '@flotilla/transport';
+import type { BatchOutcome } from './batch-execution';
 import { PayloadExecutor } from './payload-executor';
 import { ReleaseBatcher } from './release-batcher';
 import type { FromServingThread, RenameInstance, ServingConfig } from './serving-protocol';
@@ -54,11 +57,41 @@ async function serveWith(runner: ModelRunner): Promise<void> {
       send({ kind: 'span', traceHeaders, startMs: outcome.startMs, endMs: outcome.endMs, model: outcome.model, ...(outcome.error ? { error: outcome.error } : {}) });
     }
   };
+  // A batch frame (dynamic batching): one execution, each request answered on its own reply
+  // subject in request order, then one release — the scheduler holds the batch as one payload.
+  const runBatch = async (message: IncomingMessage) => {
+    let outcome: BatchOutcome | undefined;
+    try {
+      outcome = await executor.executeBatch(message.data);
+    } catch (error) {
+      // Only a batch frame that cannot be read gets here (every request's own failure is its own
+      // error reply): no request in it can be told. The slot is free again all the same.
+      console.error(`slot ${config.slotId}: dropped a batch frame it could not read: ${(error as Error)?.message ?? error}`);
+    }
+    for (const answer of outcome?.replies ?? []) if (answer.replyTo) bus.publish(answer.replyTo, answer.reply);
+    const finished = releases.finished();
+    if (finished > 0) release(finished);
+    stats.changed();
+    if (config.reportSpans && outcome) {
+      const batchRequests = outcome.replies.length;
+      const spans = outcome.replies.map(({ traceHeaders, startMs, endMs, model, error, batchSize }) => ({
+        traceHeaders,
+        startMs,
+        endMs,
+        model,
+        batchRequests,
+        ...(batchSize !== undefined ? { batchSize } : {}),
+        ...(error ? { error } : {}),
+      }));
+      send({ kind: 'batch-spans', spans });
+    }
+  };
   const subscription = bus.subscribe(config.subject, (message) => {
     releases.received();
     // run() answers every failure of the model itself; what lands here is NATS failing to
     // publish, and the next payload must still run.
-    tail = tail.then(() => run(message)).catch((error: unknown) => console.error(`slot ${config.slotId}: could not answer a payload: ${String(error)}`));
+    const execute = message.header(HEADERS.batch) === undefined ? run : runBatch;
+    tail = tail.then(() => execute(message)).catch((error: unknown) => console.error(`slot ${config.slotId}: could not answer a payload: ${String(error)}`));
   });
   // The server must know the subscription before the slot is announced ready, or the scheduler's
   // first payloads could go to a subject nobody listens on yet.

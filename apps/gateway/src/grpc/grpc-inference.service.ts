@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Metadata, ServerDuplexStream, UntypedServiceImplementation } from '@grpc/grpc-js';
+import { Metadata, type ServerDuplexStream, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import {
+  configWarningsHeaders,
   decodeModelInferRequest,
   encodeModelInferResponse,
   KserveOperations,
@@ -36,7 +37,13 @@ export class GrpcInferenceService {
       ModelReady: unaryHandler(async (request: ModelRequestMessage) => ({ ready: await ops.modelReady(request.name, optional(request.version)) })),
       ServerMetadata: unaryHandler(() => ops.serverMetadata()),
       ModelMetadata: unaryHandler((request: ModelRequestMessage) => ops.modelMetadata(request.name, optional(request.version))),
-      ModelConfig: unaryHandler(async (request: ModelRequestMessage) => ({ config: await ops.modelConfig(request.name, optional(request.version)) })),
+      ModelConfig: unaryHandler(async (request: ModelRequestMessage, call) => {
+        const { config, warnings } = await ops.modelConfig(request.name, optional(request.version));
+        // What HTTP sends as a response header goes in the response's metadata, under the same name.
+        const headers = configWarningsHeaders(warnings);
+        if (Object.keys(headers).length > 0) call.sendMetadata(asMetadata(headers));
+        return { config };
+      }),
       // An empty name is every model, as in Triton.
       ModelStatistics: unaryHandler((request: ModelRequestMessage) => ops.modelStatistics(optional(request.name), optional(request.version))),
       RepositoryIndex: unaryHandler(async (request: RepositoryIndexRequestMessage) => ({
@@ -64,4 +71,11 @@ export class GrpcInferenceService {
       (decoded, response) => encodeModelInferResponse(response, decoded.outputs),
     );
   }
+}
+
+/** HTTP-style headers as gRPC metadata (keys lower-cased, as gRPC requires). */
+function asMetadata(headers: Record<string, string>): Metadata {
+  const metadata = new Metadata();
+  for (const [key, value] of Object.entries(headers)) metadata.set(key.toLowerCase(), value);
+  return metadata;
 }

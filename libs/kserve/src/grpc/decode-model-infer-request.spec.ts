@@ -126,6 +126,13 @@ describe('decodeModelInferRequest', () => {
     expect(refusal(request({ parameters: { none: {} } })).message).toContain("parameter 'none' of the request has no value");
   });
 
+  it('refuses sequence parameters as HTTP does, and lets their "no sequence" values through', () => {
+    expect(refusal(request({ id: 's', parameters: { sequence_id: { parameter_choice: 'uint64_param', uint64_param: '42' } } })).message).toBe(
+      "[request id: s] parameter 'sequence_id' is not supported: Flotilla has no sequence batcher, so requests cannot belong to a sequence",
+    );
+    expect(decodeModelInferRequest(request({ parameters: { sequence_start: { parameter_choice: 'bool_param', bool_param: false } } })).parameters).toEqual({ sequence_start: false });
+  });
+
   it('refuses parameters of HTTP’s binary extension and of features Flotilla lacks, by name', () => {
     const flag = { parameter_choice: 'bool_param' as const, bool_param: true };
     expect(refusal(request({ parameters: { binary_data_output: flag } })).message).toContain("parameter 'binary_data_output' of the request belongs to HTTP's binary tensor extension");

@@ -4,6 +4,7 @@ import { describeJsonValue } from '../json-values';
 import type { InferRequest, RequestedOutput } from '../infer-request';
 import { assertUniqueNames, refuseHttpOnlyParameters, refuseUnsupportedInputParameters, refuseUnsupportedOutputParameters } from '../parameter-rules';
 import { rawInputTensor } from '../raw-tensor';
+import { refuseSequenceParameters } from '../sequence-parameters';
 import { validateShape } from '../tensor-shape';
 import type { InferInputTensorMessage, InferRequestedOutputTensorMessage, ModelInferRequestMessage } from './grpc-messages';
 import { inferParametersToScalars } from './infer-parameters';
@@ -20,6 +21,7 @@ export function decodeModelInferRequest(message: ModelInferRequestMessage): Infe
   try {
     const parameters = inferParametersToScalars(message.parameters, 'the request');
     refuseHttpOnlyParameters(parameters, ['binary_data_output'], 'the request');
+    refuseSequenceParameters(parameters);
     const raw = message.raw_input_contents;
     if (raw.length > 0 && raw.length !== message.inputs.length) {
       throw invalidArg(`the request has ${raw.length} raw_input_contents for ${message.inputs.length} inputs: give one per input, in input order, or none`);
