@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { executionParameters, type InferRequest, type InferResponse } from '@flotilla/kserve';
+import { executionParameters, scheduleParameters, type InferRequest, type InferResponse } from '@flotilla/kserve';
 import { InferClient } from './infer.client';
 
 const tracer = trace.getTracer('flotilla-gateway');
@@ -49,6 +49,7 @@ export class InferPipeline {
         outputs: request.outputs.map((output) => output.name),
         trace: trace.setSpan(parent, span),
         deadline: target.deadline,
+        ...scheduleParameters(request.parameters),
       });
       const parameters = executionParameters(request.parameters, result.meta.execution);
       return encode(request, { id: request.id, modelName: result.modelName, modelVersion: result.modelVersion, outputs: result.outputs, parameters });

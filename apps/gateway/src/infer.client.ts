@@ -16,6 +16,9 @@ export interface InferCall {
   readonly trace: Context;
   /** Epoch ms after which the caller no longer waits (a gRPC deadline); the sooner of it and --infer-timeout-ms applies. */
   readonly deadline?: number;
+  /** The schedule_policy parameters, for the scheduler's queues. */
+  readonly priority?: number;
+  readonly timeoutMicros?: number;
 }
 
 export interface InferResult {
@@ -69,6 +72,8 @@ export class InferClient {
       id: call.id,
       deadline,
       ...(inputsAt ? { inputsAt } : {}),
+      ...(call.priority ? { priority: call.priority } : {}),
+      ...(call.timeoutMicros ? { timeoutMicros: call.timeoutMicros } : {}),
     };
     const frame = encodeFrame(meta, inline);
     if (frame.byteLength > this.bus.maxPayload) {

@@ -17,5 +17,7 @@ export function executionParameters(requestParameters: Record<string, unknown>, 
     flotilla_compute_start_ms: execution.computeStartMs,
     flotilla_compute_end_ms: execution.computeEndMs,
     flotilla_tensors_via: execution.tensorsVia,
+    // Dynamic batching: the execution's requests and batch size (absent for a lone run).
+    ...(execution.batch ? { flotilla_batch_requests: execution.batch.requests, flotilla_batch_size: execution.batch.size } : {}),
   };
 }

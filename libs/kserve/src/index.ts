@@ -17,3 +17,4 @@ export { repositoryIndexRows, type RepositoryIndexRow } from './repository-index
 export * from './grpc';
 export { CONFIG_WARNINGS_HEADER, configWarningsHeaders } from './config-warnings-header';
 export { refuseSequenceParameters } from './sequence-parameters';
+export { scheduleParameters, type ScheduleParameters } from './schedule-parameters';

@@ -65,6 +65,6 @@ describe('KserveOperations', () => {
   });
 
   it('reports the server as triton, with the extensions that work', () => {
-    expect(ops().serverMetadata()).toEqual({ name: 'triton', version: '9.9', extensions: ['binary_tensor_data', 'model_configuration', 'statistics'] });
+    expect(ops().serverMetadata()).toEqual({ name: 'triton', version: '9.9', extensions: ['binary_tensor_data', 'model_configuration', 'schedule_policy', 'statistics'] });
   });
 });

@@ -1,10 +1,11 @@
 /**
  * Protocol extensions Flotilla implements, as reported by `GET /v2` and gRPC ServerMetadata (Triton
  * lists its own in core:src/server.cc). Only list an extension once its routes and semantics are
- * really served: `schedule_policy` (the `priority` and `timeout` request parameters) waits for the
- * dynamic batcher and queue policies; `model_repository` for load and unload.
+ * really served: `schedule_policy` is the `priority` and `timeout` request parameters, honoured by
+ * the dynamic batcher's queues (and `timeout` by the default scheduler's); `model_repository`
+ * waits for load and unload.
  */
-export const SUPPORTED_EXTENSIONS: readonly string[] = ['binary_tensor_data', 'model_configuration', 'statistics'];
+export const SUPPORTED_EXTENSIONS: readonly string[] = ['binary_tensor_data', 'model_configuration', 'schedule_policy', 'statistics'];
 
 export interface ServerMetadata {
   readonly name: 'triton';

@@ -127,3 +127,27 @@ describe('DefaultScheduler with dynamic batching', () => {
     expect(dispatched).toEqual([['r1+r2+r3', 'm_0']]);
   });
 });
+
+describe('DefaultScheduler prefetch under queue policies', () => {
+  it('prefetches nothing with priority levels or a bounded queue, nor a request with a queue timeout', () => {
+    for (const policy of [
+      batching({ priorityLevels: 2, defaultPriorityLevel: 1, queuePolicies: [NO_POLICY, NO_POLICY] }, [1]),
+      batching({ queuePolicies: [{ ...NO_POLICY, maxQueueSize: 4 }] }, [1]),
+      batching({ queuePolicies: [{ ...NO_POLICY, defaultTimeoutMicros: 1_000_000 }] }, [1]),
+    ]) {
+      const { scheduler, dispatched, submit } = harness(policy);
+      scheduler.addSlot('m', 1, ref('m_0'));
+      submit('r1');
+      submit('r2');
+      expect(dispatched).toEqual([['r1', 'm_0']]);
+    }
+    const { scheduler, dispatched, submit } = harness(batching({}, [1]));
+    scheduler.addSlot('m', 1, ref('m_0'));
+    submit('r1');
+    submit('r2');
+    expect(dispatched).toEqual([
+      ['r1', 'm_0'],
+      ['r2', 'm_0'],
+    ]);
+  });
+});

@@ -348,7 +348,7 @@ export class DefaultScheduler<C> {
         continue;
       }
       // Every slot is busy: prefetch, but only a batch that cannot grow any more.
-      const slot = batchable.full && !queue.policy.dynamicBatching?.preserveOrdering ? this.roomiestSlot(queue) : undefined;
+      const slot = batchable.full && mayPrefetch(queue, batchable.count) ? this.roomiestSlot(queue) : undefined;
       if (!slot) return;
       this.run(queue, slot, batchable.count);
     }
@@ -486,6 +486,23 @@ const key = (model: string, version: number) => `${model}\u0000${version}`;
 function hasAcceptingSlot(queue: VersionQueue<unknown>): boolean {
   for (const slot of queue.slots.values()) if (slot.isAccepting) return true;
   return false;
+}
+
+/**
+ * Whether the next `count` payloads may wait at a busy slot's executor instead of in the queue. As
+ * in Triton, not with priority levels or bounded queues (a prefetched request would keep its place
+ * ahead of a later, more urgent one, and leave room in a queue that is meant to be full), nor for
+ * a request with a queue timeout (it would no longer time out while it waits), nor with
+ * `preserve_ordering`.
+ */
+function mayPrefetch(queue: VersionQueue<unknown>, count: number): boolean {
+  const policy = queue.policy;
+  if (policy.dynamicBatching?.preserveOrdering || policy.priorityLevels > 0 || policy.queuePolicies.some((level) => level.maxQueueSize > 0)) return false;
+  for (const payload of queue.waiting) {
+    if (count-- <= 0) return true;
+    if (payload.timeoutAt !== undefined) return false;
+  }
+  return true;
 }
 
 /** A slot with nothing in flight that still takes work joins the idle list (once). */
