@@ -120,6 +120,17 @@ describe('priority levels and queue policies', () => {
     expect((await Promise.all([blocker, waiting])).map((r) => r.status)).toEqual([200, 200]);
   });
 
+  it('validates a request at the gateway, before it could take a queue place', async () => {
+    const blocker = infer('sleep_bounded', sleepRequest(0));
+    await pause(30);
+    const waiting = infer('sleep_bounded', sleepRequest(1)); // the queue is full from here
+    await pause(30);
+    const malformed = await infer('sleep_bounded', { inputs: [{ name: 'INPUT0', shape: [2], datatype: 'FP32', data: [1, 2] }] });
+    expect(malformed.status).toBe(400); // not 503: it never reached the full queue
+    expect(malformed.json<{ error: string }>().error).toMatch(/INPUT0/);
+    expect((await Promise.all([blocker, waiting])).map((r) => r.status)).toEqual([200, 200]);
+  });
+
   it('rejects a request whose queue timeout passed, with Triton’s text', async () => {
     const blocker = infer('sleep_timeout', sleepRequest(0));
     await pause(30);

@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationShutdown } from '@nestjs/common';
 import { SUBJECTS, type ModelRecord, type SlotAnnouncement } from '@flotilla/contracts';
 import type { ModelConfig } from '@flotilla/model-config';
-import { planSlots, reconcileInstances } from '@flotilla/execution';
+import { modelSignatureOf, planSlots, reconcileInstances } from '@flotilla/execution';
 import { EXECUTOR_OPTIONS, type ExecutorOptions } from './executor.options';
-import { tensorsOf } from './model-tensors';
 import { SlotEntry } from './slot-entry';
 import { SlotLoader } from './slot-loader';
 import { SlotRetirement } from './slot-retirement';
@@ -44,7 +43,7 @@ export class SlotTable implements BeforeApplicationShutdown, OnApplicationShutdo
    */
   sync(models: readonly ModelRecord[]): void {
     const plans = planSlots(this.options.executorId, this.options.device, models);
-    const tensors = new Map(models.filter((m) => m.config).map((m) => [m.name, tensorsOf(m.config as unknown as ModelConfig)]));
+    const tensors = new Map(models.filter((m) => m.config).map((m) => [m.name, modelSignatureOf(m.config as unknown as ModelConfig)]));
     const { reused, created, removed } = reconcileInstances([...this.slots.values()], plans);
     for (const entry of removed) void this.retire(entry);
     for (const { existing, desired } of reused) {

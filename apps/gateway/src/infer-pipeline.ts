@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { ModelRecord } from '@flotilla/contracts';
+import { modelSignatureOf, validateInferInputs, type ModelSignature } from '@flotilla/execution';
 import { executionParameters, scheduleParameters, type InferRequest, type InferResponse } from '@flotilla/kserve';
+import type { ModelConfig } from '@flotilla/model-config';
 import { InferClient } from './infer.client';
+import { ModelCatalog } from './model-catalog';
 
 const tracer = trace.getTracer('flotilla-gateway');
 
@@ -20,11 +24,22 @@ export interface InferTarget {
  * wire request into the shared InferRequest, and an `encode` for the response; everything between
  * is here, once: the `InferRequest` span (root of the request's trace, or child of the caller's
  * `traceparent`, from HTTP headers or gRPC metadata alike), decoding inside it so malformed
- * requests show in traces, the trip through the fleet, and the response parameters.
+ * requests show in traces, validation against the model's config, the trip through the fleet, and
+ * the response parameters.
+ *
+ * Validation happens here, before the first hop (input names, datatypes, shapes, batch size, byte
+ * sizes, requested outputs; Triton's texts): a bad request costs no queue place, and can never
+ * fail a batch it would have joined. Slots check again, cheaply, as a guard.
  */
 @Injectable()
 export class InferPipeline {
-  constructor(private readonly client: InferClient) {}
+  /** Per model record (replaced whenever the model changes): its signature, computed once. */
+  private readonly signatures = new WeakMap<ModelRecord, ModelSignature>();
+
+  constructor(
+    private readonly client: InferClient,
+    private readonly catalog: ModelCatalog,
+  ) {}
 
   async run<T>(
     target: InferTarget,
@@ -41,6 +56,7 @@ export class InferPipeline {
     try {
       const request = await decode();
       if (request.id) span.setAttribute('triton.request_id', request.id);
+      await this.validate(target.model, request);
       const result = await this.client.infer({
         model: target.model,
         version: target.version,
@@ -59,5 +75,21 @@ export class InferPipeline {
     } finally {
       span.end();
     }
+  }
+
+  private async validate(model: string, request: InferRequest): Promise<void> {
+    const record = await this.catalog.get(model);
+    if (!record.config) return; // a model whose config could not be read: the scheduler answers why
+    let signature = this.signatures.get(record);
+    if (!signature) {
+      signature = modelSignatureOf(record.config as unknown as ModelConfig);
+      this.signatures.set(record, signature);
+    }
+    validateInferInputs(
+      signature,
+      request.inputs,
+      request.outputs.map((output) => output.name),
+      request.id,
+    );
   }
 }

@@ -6,3 +6,4 @@ export * from './statistics-delta';
 export * from './batch-tensors';
 export * from './execution-groups';
 export * from './request-deadline';
+export * from './model-signature-of';

@@ -1,8 +1,11 @@
 import { dataTypeToDatatype, type ModelConfig } from '@flotilla/model-config';
-import type { ModelSignature } from '@flotilla/execution';
+import type { ModelSignature } from './validate-inputs';
 
-/** What a slot's thread validates requests against: the config's tensors, in the wire's datatypes. */
-export function tensorsOf(config: ModelConfig): ModelSignature {
+/**
+ * What requests are validated against: the config's tensors, in the wire's datatypes. The gateway
+ * checks every request with it before the first hop, and each slot's thread again (a cheap guard).
+ */
+export function modelSignatureOf(config: ModelConfig): ModelSignature {
   return {
     name: config.name,
     max_batch_size: config.max_batch_size,
