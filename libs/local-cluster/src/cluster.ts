@@ -13,6 +13,8 @@ export interface ClusterOptions {
   readonly modelRepository: string;
   readonly httpPort: number;
   readonly natsPort: number;
+  /** nats-server's HTTP monitoring port (benchmarks count messages with it); none by default. */
+  readonly natsMonitorPort?: number;
   readonly httpAddress?: string;
   /** The gateway's gRPC port (binding the HTTP address); without one the gateway serves no gRPC. */
   readonly grpcPort?: number;
@@ -52,7 +54,7 @@ export class FlotillaCluster {
   static async start(options: ClusterOptions): Promise<FlotillaCluster> {
     const log = options.log ?? (() => undefined);
     options.progress?.(`nats-server on port ${options.natsPort}`);
-    const nats = await startNatsServer(options.natsPort, (line) => log('nats', line));
+    const nats = await startNatsServer(options.natsPort, (line) => log('nats', line), options.natsMonitorPort);
     const cluster = new FlotillaCluster(options, nats);
     try {
       for (const name of ['model-repository', 'scheduler', 'rate-limiter'] as const) cluster.startService(name);
@@ -72,6 +74,11 @@ export class FlotillaCluster {
   /** host:port of the gRPC API, when the cluster serves one. */
   get grpcAddress(): string | undefined {
     return this.options.grpcPort === undefined ? undefined : `127.0.0.1:${this.options.grpcPort}`;
+  }
+
+  /** nats-server's monitoring endpoint, with `natsMonitorPort`. */
+  get natsMonitorUrl(): string | undefined {
+    return this.nats.monitorUrl;
   }
 
   get natsUrl(): string {

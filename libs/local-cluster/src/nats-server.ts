@@ -19,6 +19,8 @@ export interface NatsServerProcess {
   readonly url: string;
   readonly port: number;
   readonly child: ChildProcess;
+  /** nats-server's HTTP monitoring endpoint (`/varz`: message counts), when one was asked for. */
+  readonly monitorUrl?: string;
 }
 
 /**
@@ -26,14 +28,15 @@ export interface NatsServerProcess {
  * 1 MiB would refuse a 1 MiB tensor once framed); tensors past the limit are refused with a
  * clear error by the gateway and executors, never dropped.
  */
-export async function startNatsServer(port: number, log: (line: string) => void): Promise<NatsServerProcess> {
+export async function startNatsServer(port: number, log: (line: string) => void, monitorPort?: number): Promise<NatsServerProcess> {
   const binary = findNatsServer();
   if (!binary) throw new Error("nats-server is not installed: run 'npm start' as root to install Debian's nats-server, or 'apt-get install nats-server'");
   // Checked first: a server already on the port would answer our readiness probe in place of ours.
   if (await canConnect(port)) throw new Error(`port ${port} is already in use: pick another with --nats-port`);
   const dir = mkdtempSync(join(tmpdir(), 'flotilla-nats-'));
   const config = join(dir, 'nats.conf');
-  writeFileSync(config, [`listen: 127.0.0.1:${port}`, 'max_payload: 8MB', 'max_pending: 64MB', 'write_deadline: "10s"', ''].join('\n'));
+  const monitor = monitorPort === undefined ? [] : [`http: 127.0.0.1:${monitorPort}`];
+  writeFileSync(config, [`listen: 127.0.0.1:${port}`, 'max_payload: 8MB', 'max_pending: 64MB', 'write_deadline: "10s"', ...monitor, ''].join('\n'));
   // One Go scheduler thread unless the caller chose otherwise. At Flotilla's message rates one
   // thread is far from busy, and with more, each message hops between OS threads: measured at
   // matmul_chain c=4 on 2 cores, GOMAXPROCS=1 cut nats-server's wake-ups per request from ~18 to
@@ -43,7 +46,7 @@ export async function startNatsServer(port: number, log: (line: string) => void)
   child.stdout?.on('data', (chunk: Buffer) => chunk.toString().split('\n').filter(Boolean).forEach(log));
   child.stderr?.on('data', (chunk: Buffer) => chunk.toString().split('\n').filter(Boolean).forEach(log));
   await waitForPort(port, 10_000, () => child.exitCode !== null);
-  return { url: `nats://127.0.0.1:${port}`, port, child };
+  return { url: `nats://127.0.0.1:${port}`, port, child, ...(monitorPort === undefined ? {} : { monitorUrl: `http://127.0.0.1:${monitorPort}` }) };
 }
 
 export async function waitForPort(port: number, timeoutMs: number, failed: () => boolean = () => false): Promise<void> {

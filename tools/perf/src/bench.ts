@@ -13,6 +13,7 @@ import { parseBenchOptions } from './bench/bench-options';
 import { createBenchRepository } from './bench/bench-repository';
 import { cpuSnapshot, foreignCores } from './bench/foreign-load';
 import { measureScenario, speaks, type Contender, type ScenarioResult } from './bench/contenders';
+import { countMessages, messagesLine, type MessageCounts } from './bench/messages-per-request';
 import { floorLines, measureFloors } from './bench/floors';
 import { DECISIONS_GOAL_PER_SECOND, measureRateLimiterDecisions } from './bench/rate-limiter-decisions';
 import { batchingLines, measureBatchingGains, type BatchingGains } from './bench/batching-gains';
@@ -60,13 +61,23 @@ async function main(): Promise<void> {
 
     const progress = new ProgressLine();
     const judgements: Judgement[] = [];
+    const messageCounts: { scenario: string; counts: MessageCounts }[] = [];
     const results: Record<string, ScenarioResult[]> = {};
     for (const [index, scenario] of scenarios.entries()) {
       console.log(`\n${scenario.id}`);
       // Alternate who goes first: load from other processes drifts, and should not always favour one side.
       const order = (index % 2 === 0 ? contenders : [...contenders].reverse()).filter((contender) => speaks(contender, scenario));
       const measured: ScenarioResult[] = [];
-      for (const contender of order) measured.push(await measureScenario(contender, scenario, options, progress));
+      for (const contender of order) {
+        if (contender.name !== 'flotilla' || !COUNTED_SCENARIOS.includes(scenario.id)) {
+          measured.push(await measureScenario(contender, scenario, options, progress));
+          continue;
+        }
+        const point = scenario.points[0];
+        const { result, counts } = await countMessages(flotilla.natsMonitorUrl, flotilla.url, point.flotillaModel ?? point.model, () => measureScenario(contender, scenario, options, progress));
+        measured.push(result);
+        messageCounts.push({ scenario: scenario.id, counts });
+      }
       results[scenario.id] = measured;
       const figureOf = (name: string) => measured.find((r) => r.contender === name)?.figure;
       // The baseline server speaks only HTTP: a gRPC scenario is judged against its binary HTTP figure.
@@ -98,18 +109,22 @@ async function main(): Promise<void> {
     console.log(`  ${decisionsVerdict} rate_limiter_decisions_per_s ${Math.round(decisions.perSecond)}/s  (≥ ${DECISIONS_GOAL_PER_SECOND}/s in process, on one core)`);
     if (rateLimiting) rateLimitingVerdicts(rateLimiting).forEach((line) => console.log(`  ${line}`));
     if (batching) batchingLines(batching).forEach((line) => console.log(`  ${line}`));
+    messageCounts.forEach(({ scenario, counts }) => console.log(`  ${messagesLine(scenario, counts)}`));
     scalingThroughputLines(scenarios, results).forEach((line) => console.log(`  ${line}`));
     protocolLines(scenarios, results).forEach((line) => console.log(`  ${line}`));
     console.log('');
     judgements.forEach((j) => console.log(ratioLine(j)));
 
     if (options.jsonOut) {
-      writeFileSync(options.jsonOut, JSON.stringify({ machine: machineInfo(), foreignLoad: foreign, options, floors, results, judgements, rateLimiting, batching }, null, 2));
+      writeFileSync(options.jsonOut, JSON.stringify({ machine: machineInfo(), foreignLoad: foreign, options, floors, results, judgements, rateLimiting, batching, messageCounts }, null, 2));
     }
   } finally {
     await cleanup();
   }
 }
+
+/** Scenarios whose NATS messages per request are counted (Flotilla's side): one request at a time, 32 at once, and batched. */
+const COUNTED_SCENARIOS = ['simple_c1_binary_p50_ms', 'simple_c32_binary_infer_per_s', 'simple_dynamic_c32_binary_infer_per_s'];
 
 /**
  * A scaling ratio divides by the contender's own count-1 throughput, so a contender whose single

@@ -13,6 +13,8 @@ export interface RunningFlotilla {
   readonly grpcAddress: string;
   /** Its nats-server, for measurements of the bus itself. */
   readonly natsUrl: string;
+  /** nats-server's monitoring endpoint (`/varz`), for messages per request. */
+  readonly natsMonitorUrl: string;
   readonly logFile: string;
   /** pid of each service process, by service name (`gateway`, `executor:cpu`, …). */
   readonly pids: ReadonlyMap<string, number>;
@@ -27,6 +29,7 @@ export async function startFlotilla(modelRepository: string, env: NodeJS.Process
     httpPort: await freePort(),
     grpcPort: await freePort(),
     natsPort: await freePort(),
+    natsMonitorPort: await freePort(),
     httpAddress: '127.0.0.1',
     env,
     log: (service, line) => appendFileSync(logFile, `${service.padEnd(16)} ${line}\n`),
@@ -38,5 +41,5 @@ export async function startFlotilla(modelRepository: string, env: NodeJS.Process
     throw new Error(`${(error as Error).message}; service logs: ${logFile}`);
   }
   const pids = new Map(deployment.serviceNames().map((name) => [name, deployment.service(name).child.pid ?? -1] as const));
-  return { url: deployment.url, grpcAddress: deployment.grpcAddress!, natsUrl: deployment.natsUrl, logFile, pids, stop: () => deployment.stop() };
+  return { url: deployment.url, grpcAddress: deployment.grpcAddress!, natsUrl: deployment.natsUrl, natsMonitorUrl: deployment.natsMonitorUrl!, logFile, pids, stop: () => deployment.stop() };
 }
