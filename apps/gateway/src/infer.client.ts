@@ -5,6 +5,7 @@ import { readTensorFile, removeTensorFile, writeTensorFile } from '@flotilla/ten
 import { busError, NoRespondersError, type MessageBus } from '@flotilla/transport';
 import { InjectBus } from '@flotilla/service-kit';
 import { GATEWAY_OPTIONS, type GatewayOptions } from './gateway.options';
+import { RequestCoalescer } from './request-coalescer';
 import { SharedMemoryRoute } from './shared-memory-route';
 
 export interface InferCall {
@@ -35,11 +36,15 @@ export interface InferResult {
  */
 @Injectable()
 export class InferClient {
+  private readonly toScheduler: RequestCoalescer;
+
   constructor(
     @InjectBus() private readonly bus: MessageBus,
     @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
     private readonly sharedMemory: SharedMemoryRoute,
-  ) {}
+  ) {
+    this.toScheduler = new RequestCoalescer(bus, SUBJECTS.infer);
+  }
 
   async infer(call: InferCall): Promise<InferResult> {
     const inputBytes = call.inputs.reduce((sum, tensor) => sum + tensor.data.byteLength, 0);
@@ -87,7 +92,7 @@ export class InferClient {
     try {
       // The scheduler fails queued requests at the deadline; the extra second lets that answer,
       // which names the cause, arrive before the gateway gives up on its own.
-      reply = await this.bus.request(SUBJECTS.infer, frame, Math.max(0, deadline - Date.now()) + 1000, { trace: call.trace });
+      reply = await this.toScheduler.request(frame, Math.max(0, deadline - Date.now()) + 1000, call.trace);
     } catch (error) {
       throw describeFailure(error, call.model);
     }

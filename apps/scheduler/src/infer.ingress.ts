@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { SpanKind, trace } from '@opentelemetry/api';
-import { FlotillaError, internal, invalidArg, peekFrameHeader, QUEUE_GROUPS, SUBJECTS, type Grants, type InferMeta, type SlotReleased } from '@flotilla/contracts';
+import { SpanKind, trace, type Context } from '@opentelemetry/api';
+import { decodeBatchFrame, FlotillaError, HEADERS, internal, invalidArg, peekFrameHeader, QUEUE_GROUPS, SUBJECTS, type BatchedRequest, type Grants, type InferMeta, type SlotReleased } from '@flotilla/contracts';
 import { batchKeyOf } from '@flotilla/scheduling';
+import { extractTraceContext } from '@flotilla/telemetry';
 import { decodeJson, type IncomingMessage, type MessageBus } from '@flotilla/transport';
 import { InjectBus } from '@flotilla/service-kit';
 import { SCHEDULER_OPTIONS, SchedulerState, type SchedulerServiceOptions } from './scheduler.state';
@@ -27,7 +28,14 @@ export class InferIngress implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.bus.subscribe(SUBJECTS.infer, (message) => this.admit(message), { queue: QUEUE_GROUPS.scheduler });
+    this.bus.subscribe(
+      SUBJECTS.infer,
+      (message) => {
+        if (message.header(HEADERS.batch) !== undefined) this.admitCoalesced(message);
+        else if (message.reply) this.admit(message.data, message.reply, message.traceContext());
+      },
+      { queue: QUEUE_GROUPS.scheduler },
+    );
     this.bus.subscribe(SUBJECTS.slotReleased, (message) => {
       const { slotId, count } = decodeJson<SlotReleased>(message.data);
       this.state.scheduler.release(slotId, count ?? 1);
@@ -44,13 +52,27 @@ export class InferIngress implements OnApplicationBootstrap {
     }
   }
 
-  private admit(message: IncomingMessage): void {
-    const replyTo = message.reply;
-    if (!replyTo) return; // nobody is waiting for an answer
+  /** Requests a gateway sent in one message (its RequestCoalescer): each admitted on its own. */
+  private admitCoalesced(message: IncomingMessage): void {
+    let requests: { request: BatchedRequest; frame: Uint8Array }[];
+    try {
+      requests = decodeBatchFrame(message.data);
+    } catch (error) {
+      // Nobody can be told: the gateway's requests time out, and this says why.
+      this.logger.error(`a coalesced message from a gateway could not be read: ${(error as Error).message}`);
+      return;
+    }
+    for (const { request, frame } of requests) {
+      const parent = extractTraceContext((name) => (name === 'traceparent' ? request.traceparent : name === 'tracestate' ? request.tracestate : undefined));
+      this.admit(frame, request.replyTo, parent);
+    }
+  }
+
+  private admit(data: Uint8Array, replyTo: string, parent: Context): void {
     let meta: InferMeta;
     let inputs;
     try {
-      ({ meta, tensors: inputs } = peekFrameHeader<InferMeta>(message.data));
+      ({ meta, tensors: inputs } = peekFrameHeader<InferMeta>(data));
     } catch (error) {
       this.state.replyError(replyTo, '', '', invalidArg((error as Error).message));
       return;
@@ -58,7 +80,7 @@ export class InferIngress implements OnApplicationBootstrap {
     const span = tracer.startSpan(
       'queue',
       { kind: SpanKind.CONSUMER, attributes: { 'triton.model_name': meta.model, 'triton.request_id': meta.id ?? '', 'messaging.system': 'nats', 'messaging.destination.name': SUBJECTS.infer } },
-      message.traceContext(),
+      parent,
     );
     try {
       const version = this.state.models.resolve(meta.model, meta.version);
@@ -72,7 +94,7 @@ export class InferIngress implements OnApplicationBootstrap {
         requestId: meta.id,
         enqueuedAt: performance.timeOrigin + performance.now(),
         deadline: meta.deadline,
-        carrier: { replyTo, frame: message.data, span },
+        carrier: { replyTo, frame: data, span },
         ...batchKey,
         ...(meta.priority ? { priority: meta.priority } : {}),
         ...(meta.timeoutMicros ? { timeoutMicros: meta.timeoutMicros } : {}),

@@ -79,6 +79,19 @@ export class MessageBus {
     return answer;
   }
 
+  /**
+   * A reply subject and the answer that will come to it, for a request the caller sends itself —
+   * inside a message that carries several (see `replyGroup`).
+   */
+  openReply(timeoutMs: number): { reply: string; answer: Promise<IncomingMessage> } {
+    return this.inbox.open(timeoutMs);
+  }
+
+  /** The reply subject for a message carrying the requests opened with these replies: no responders there fails them all. */
+  replyGroup(replies: readonly string[], timeoutMs: number): string {
+    return this.inbox.openGroup(replies, timeoutMs);
+  }
+
   subscribe(subject: string, handler: (message: IncomingMessage) => void, options: SubscribeOptions = {}): Subscription {
     return this.connection.subscribe(subject, {
       queue: options.queue,

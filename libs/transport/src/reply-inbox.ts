@@ -7,6 +7,8 @@ interface Waiter {
   reject(error: Error): void;
   deadline: number;
   timeoutMs: number;
+  /** A group's reply subject (`openGroup`): only a no-responders status means anything there, and it expires silently. */
+  group?: true;
 }
 
 export class NoRespondersError extends Error {
@@ -48,6 +50,27 @@ export class ReplyInbox {
     return { reply: `${this.prefix}.${token}`, answer };
   }
 
+  /**
+   * A reply subject for one message that carries several requests opened here (each with its own
+   * reply subject inside the message): answers come to those, but when nothing listens where the
+   * message goes, NATS' no-responders status comes here, and fails every one of them at once.
+   */
+  openGroup(replies: readonly string[], timeoutMs: number): string {
+    this.subscription ??= this.connection.subscribe(`${this.prefix}.*`, { callback: (_error, msg) => this.deliver(msg) });
+    const token = (++this.sequence).toString(36);
+    const fail = (error: Error) => {
+      for (const reply of replies) {
+        const member = reply.slice(this.prefix.length + 1);
+        const waiter = this.waiting.get(member);
+        if (!waiter) continue;
+        this.waiting.delete(member);
+        waiter.reject(error);
+      }
+    };
+    this.waiting.set(token, { resolve: () => undefined, reject: fail, deadline: Date.now() + timeoutMs, timeoutMs, group: true });
+    return `${this.prefix}.${token}`;
+  }
+
   close(): void {
     this.deadlines.stop();
     for (const waiter of this.waiting.values()) waiter.reject(new Error('connection closing'));
@@ -73,7 +96,7 @@ export class ReplyInbox {
         continue;
       }
       this.waiting.delete(token);
-      waiter.reject(new RequestTimeoutError(waiter.timeoutMs));
+      if (!waiter.group) waiter.reject(new RequestTimeoutError(waiter.timeoutMs)); // its members time out on their own
     }
     return next;
   }
