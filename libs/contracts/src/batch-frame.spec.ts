@@ -1,4 +1,4 @@
-import { decodeBatchFrame, encodeBatchFrame } from './batch-frame';
+import { coalesceReplies, decodeBatchFrame, encodeBatchFrame } from './batch-frame';
 import { decodeFrame, encodeFrame } from './frame';
 
 describe('batch frames', () => {
@@ -24,5 +24,26 @@ describe('batch frames', () => {
     expect(() => decodeBatchFrame(Buffer.concat([batch, Buffer.from([0])]))).toThrow(/1 trailing bytes after the batch's last request/);
     expect(() => decodeBatchFrame(encodeBatchFrame([]))).toThrow(/lists no requests/);
     expect(() => decodeBatchFrame(new Uint8Array(2))).toThrow(/shorter than the length prefix/);
+  });
+});
+
+describe('coalesceReplies', () => {
+  const reply = (replyTo: string, bytes = 10) => ({ replyTo, reply: new Uint8Array(bytes).fill(replyTo.length) });
+
+  it('sends replies to one inbox as one batch frame on its coalesced subject, in request order, and lone ones as they are', () => {
+    const messages = coalesceReplies([reply('_INBOX.a.coalescing.1'), reply('_INBOX.b.coalescing.7'), reply('_INBOX.a.coalescing.2'), reply('_INBOX.x.1'), reply('_INBOX.x.2')], 1 << 20);
+    expect(messages.map((m) => [m.subject, m.coalesced])).toEqual([
+      ['_INBOX.a.coalescing.coalesced', 2],
+      ['_INBOX.b.coalescing.7', undefined],
+      ['_INBOX.x.1', undefined], // an inbox that does not coalesce gets each reply on its own
+      ['_INBOX.x.2', undefined],
+    ]);
+    expect(decodeBatchFrame(messages[0].data).map((entry) => entry.request.replyTo)).toEqual(['_INBOX.a.coalescing.1', '_INBOX.a.coalescing.2']);
+  });
+
+  it('never builds a message above max_payload', () => {
+    const messages = coalesceReplies([reply('_INBOX.a.coalescing.1', 600), reply('_INBOX.a.coalescing.2', 600), reply('_INBOX.a.coalescing.3', 600)], 1500);
+    expect(messages.map((m) => m.coalesced ?? 1)).toEqual([2, 1]);
+    expect(messages.every((m) => m.data.byteLength <= 1500)).toBe(true);
   });
 });

@@ -86,3 +86,65 @@ export function decodeBatchFrame(payload: Uint8Array): { request: BatchedRequest
   if (offset !== payload.byteLength) throw new FrameDecodeError(`${payload.byteLength - offset} trailing bytes after the batch's last request`);
   return requests;
 }
+
+/** One reply a slot sends: the result frame and the requester's reply subject. */
+export interface OutgoingReply {
+  readonly replyTo: string;
+  readonly reply: Uint8Array;
+}
+
+/** One message on the bus: where, what, and whether it is a coalesced batch of replies. */
+export interface OutgoingMessage {
+  readonly subject: string;
+  readonly data: Uint8Array;
+  readonly coalesced?: number;
+}
+
+/**
+ * The last token of a reply inbox that takes coalesced replies (a gateway's ReplyInbox): its reply
+ * subjects are `<inbox>.<token>`, and several replies may come together on `<inbox>.coalesced`.
+ * Any other reply subject only ever gets its own reply.
+ */
+export const COALESCING_INBOX_MARK = 'coalescing';
+/** The subject, under such an inbox, that several replies to it travel on together. */
+export const COALESCED_REPLY_TOKEN = 'coalesced';
+
+/**
+ * The replies of one execution as the fewest messages: replies to the same coalescing reply inbox
+ * (the same gateway) go as one batch frame to `<inbox>.coalesced`, which the inbox takes apart
+ * (ReplyInbox), as long as it fits `maxPayload`; a lone reply, one too large to share, or one to
+ * an inbox that does not coalesce goes on its own, as before. Entries keep request order.
+ */
+export function coalesceReplies(replies: readonly OutgoingReply[], maxPayload: number): OutgoingMessage[] {
+  const byInbox = new Map<string, OutgoingReply[]>();
+  for (const reply of replies) {
+    const cut = reply.replyTo.lastIndexOf('.');
+    const inbox = reply.replyTo.endsWith(`.${COALESCING_INBOX_MARK}`, cut) ? reply.replyTo.slice(0, cut) : reply.replyTo;
+    const group = byInbox.get(inbox);
+    if (group) group.push(reply);
+    else byInbox.set(inbox, [reply]);
+  }
+  const messages: OutgoingMessage[] = [];
+  for (const [inbox, group] of byInbox) {
+    let batch: OutgoingReply[] = [];
+    let bytes = 0;
+    const flush = () => {
+      if (batch.length === 1) messages.push({ subject: batch[0].replyTo, data: batch[0].reply });
+      else if (batch.length > 1) {
+        const data = encodeBatchFrame(batch.map(({ replyTo, reply }) => ({ frame: reply, replyTo, queueMicros: 0 })));
+        messages.push({ subject: `${inbox}.${COALESCED_REPLY_TOKEN}`, data, coalesced: batch.length });
+      }
+      batch = [];
+      bytes = 0;
+    };
+    for (const reply of group) {
+      // Room for the batch header's entry too (reply subject and numbers, ~100 bytes).
+      const size = reply.reply.byteLength + reply.replyTo.length + 128;
+      if (bytes + size > maxPayload) flush();
+      batch.push(reply);
+      bytes += size;
+    }
+    flush();
+  }
+  return messages;
+}

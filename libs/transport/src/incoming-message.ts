@@ -12,6 +12,11 @@ export interface IncomingMessage {
   traceContext(): Context;
 }
 
+/** A message that arrived inside another (a coalesced reply): bytes and subject, no headers. */
+export function plainMessage(subject: string, data: Uint8Array): IncomingMessage {
+  return { subject, data, header: () => undefined, traceContext: () => extractTraceContext(() => undefined) };
+}
+
 export function incoming(msg: Msg): IncomingMessage {
   const header = (name: string) => (msg.headers ? msg.headers.get(name) || undefined : undefined);
   return {

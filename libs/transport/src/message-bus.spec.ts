@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { coalesceReplies, HEADERS } from '@flotilla/contracts';
 import { MessageBus } from './message-bus';
 import { busError } from './errors';
 
@@ -50,5 +51,22 @@ describe('MessageBus', () => {
     bus.subscribe('silent', () => undefined);
     const error = await bus.request('silent', new Uint8Array(1), 200).catch((e) => e);
     expect(busError(error, 'asking a silent one').message).toBe('asking a silent one: no answer before the deadline');
+  });
+
+  it('takes several replies that came in one coalesced message to their own requests', async () => {
+    const first = bus.openReply(5000);
+    const second = bus.openReply(5000);
+    const [message] = coalesceReplies(
+      [
+        { replyTo: first.reply, reply: new Uint8Array([1]) },
+        { replyTo: second.reply, reply: new Uint8Array([2, 2]) },
+      ],
+      bus.maxPayload,
+    );
+    expect(message.coalesced).toBe(2);
+    bus.publish(message.subject, message.data, { headers: { [HEADERS.batch]: '2' } });
+    const answers = await Promise.all([first.answer, second.answer]);
+    expect(answers.map((answer) => [...answer.data])).toEqual([[1], [2, 2]]);
+    expect(answers.map((answer) => answer.subject)).toEqual([first.reply, second.reply]);
   });
 });

@@ -1,6 +1,7 @@
 import { createInbox, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { COALESCED_REPLY_TOKEN, COALESCING_INBOX_MARK, decodeBatchFrame, HEADERS } from '@flotilla/contracts';
 import { DeadlineTimer } from './deadline-timer';
-import { incoming, type IncomingMessage } from './incoming-message';
+import { incoming, plainMessage, type IncomingMessage } from './incoming-message';
 
 interface Waiter {
   resolve(message: IncomingMessage): void;
@@ -33,7 +34,8 @@ export class RequestTimeoutError extends Error {
  * costs a map entry; one timer, armed for the earliest deadline, expires them all.
  */
 export class ReplyInbox {
-  private readonly prefix = createInbox();
+  /** Marked as taking coalesced replies: a slot may answer several of its requests in one message. */
+  private readonly prefix = `${createInbox()}.${COALESCING_INBOX_MARK}`;
   private readonly waiting = new Map<string, Waiter>();
   private subscription?: Subscription;
   private readonly deadlines = new DeadlineTimer((now) => this.expire(now));
@@ -79,12 +81,30 @@ export class ReplyInbox {
 
   private deliver(msg: Msg): void {
     const token = msg.subject.slice(this.prefix.length + 1);
+    if (token === COALESCED_REPLY_TOKEN && msg.headers?.get(HEADERS.batch)) return this.deliverCoalesced(msg);
     const waiter = this.waiting.get(token);
     if (!waiter) return; // late reply to a request that already timed out
     this.waiting.delete(token);
     // The server answers a request nobody subscribes to with an empty 503 status message.
     if (msg.data.byteLength === 0 && msg.headers?.code === 503) waiter.reject(new NoRespondersError(msg.subject));
     else waiter.resolve(incoming(msg));
+  }
+
+  /** Several replies in one message (a slot's `coalesceReplies`): each goes to its own request. */
+  private deliverCoalesced(msg: Msg): void {
+    let replies;
+    try {
+      replies = decodeBatchFrame(msg.data);
+    } catch {
+      return; // unreadable: its requests time out, as for a reply lost on the way
+    }
+    for (const { request, frame } of replies) {
+      const token = request.replyTo.slice(this.prefix.length + 1);
+      const waiter = this.waiting.get(token);
+      if (!waiter || !request.replyTo.startsWith(this.prefix)) continue;
+      this.waiting.delete(token);
+      waiter.resolve(plainMessage(request.replyTo, frame));
+    }
   }
 
   /** Times out every request past its deadline; returns the earliest deadline still pending. */

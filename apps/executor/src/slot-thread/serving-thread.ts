@@ -14,7 +14,7 @@
 //
 // Lifecycle messages are SlotWorker's (ready / load-failed / close, through SlotThreadContext);
 // see serving-protocol.ts for the rest.
-import { HEADERS, SUBJECTS, type SlotReleased } from '@flotilla/contracts';
+import { coalesceReplies, HEADERS, SUBJECTS, type SlotReleased } from '@flotilla/contracts';
 import { SlotThreadContext, type ModelRunner, type ThreadMessage } from '@flotilla/backends';
 import { encodeJson, MessageBus, type IncomingMessage } from '@flotilla/transport';
 import type { BatchOutcome } from './batch-execution';
@@ -68,7 +68,11 @@ async function serveWith(runner: ModelRunner): Promise<void> {
       // error reply): no request in it can be told. The slot is free again all the same.
       console.error(`slot ${config.slotId}: dropped a batch frame it could not read: ${(error as Error)?.message ?? error}`);
     }
-    for (const answer of outcome?.replies ?? []) if (answer.replyTo) bus.publish(answer.replyTo, answer.reply);
+    // Replies to the same gateway travel as one message: one wake-up there per batch, not per request.
+    const answers = (outcome?.replies ?? []).filter((answer) => answer.replyTo);
+    for (const message of coalesceReplies(answers, bus.maxPayload)) {
+      bus.publish(message.subject, message.data, message.coalesced ? { headers: { [HEADERS.batch]: String(message.coalesced) } } : {});
+    }
     const finished = releases.finished();
     if (finished > 0) release(finished);
     stats.changed();
