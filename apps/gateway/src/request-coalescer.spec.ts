@@ -23,18 +23,18 @@ const bytes = (text: string) => new TextEncoder().encode(text);
 const text = (data: Uint8Array) => new TextDecoder().decode(data);
 
 describe('RequestCoalescer', () => {
-  it('sends the requests of one turn as one batch message, and each answer reaches its own request', async () => {
+  it('sends the first request of a turn at once and the rest of the turn as one batch message, each answer reaching its own request', async () => {
     const received: IncomingMessage[] = [];
     bus.subscribe('coalesce.batch', (message) => {
       received.push(message);
+      if (message.header(HEADERS.batch) === undefined) return bus.publish(message.reply!, bytes(`answer to ${text(message.data)}`));
       for (const { request, frame } of decodeBatchFrame(message.data)) bus.publish(request.replyTo, bytes(`answer to ${text(frame)}`));
     });
     await bus.flush();
     const coalescer = new RequestCoalescer(bus, 'coalesce.batch');
-    const answers = await Promise.all(['a', 'b', 'c'].map((name) => coalescer.request(bytes(name), 5000, ROOT_CONTEXT)));
-    expect(answers.map((answer) => text(answer.data))).toEqual(['answer to a', 'answer to b', 'answer to c']);
-    expect(received).toHaveLength(1);
-    expect(received[0].header(HEADERS.batch)).toBe('3');
+    const answers = await Promise.all(['a', 'b', 'c', 'd'].map((name) => coalescer.request(bytes(name), 5000, ROOT_CONTEXT)));
+    expect(answers.map((answer) => text(answer.data))).toEqual(['answer to a', 'answer to b', 'answer to c', 'answer to d']);
+    expect(received.map((message) => message.header(HEADERS.batch) ?? 'alone')).toEqual(['alone', '3']);
   });
 
   it('sends a lone request as a plain message with its own reply subject', async () => {
@@ -49,10 +49,10 @@ describe('RequestCoalescer', () => {
     expect(received[0].header(HEADERS.batch)).toBeUndefined();
   });
 
-  it('fails every request of a batch at once when nothing listens', async () => {
+  it('fails every request, batched or not, at once when nothing listens', async () => {
     const coalescer = new RequestCoalescer(bus, 'coalesce.nobody');
-    const outcomes = await Promise.allSettled(['a', 'b'].map((name) => coalescer.request(bytes(name), 60_000, ROOT_CONTEXT)));
-    expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected']);
+    const outcomes = await Promise.allSettled(['a', 'b', 'c'].map((name) => coalescer.request(bytes(name), 60_000, ROOT_CONTEXT)));
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected', 'rejected']);
     for (const outcome of outcomes) expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(NoRespondersError);
   });
 });

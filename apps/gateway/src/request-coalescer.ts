@@ -15,9 +15,9 @@ interface Outgoing {
  * Inference requests that leave this gateway in the same event-loop turn travel to the scheduler
  * as one message (a batch frame, `Flotilla-Batch`), so the hop's per-message cost — a publish
  * here, a delivery and a wake-up at the scheduler, nats-server's own work — is paid per turn, not
- * per request. Under load many requests finish reading their bodies in one turn (one poll phase);
- * at one request at a time there is nothing to coalesce and the frame goes alone, as before, one
- * `setImmediate` later.
+ * per request. Under load many requests finish reading their bodies in one turn (one poll phase).
+ * The first request of a turn goes at once, alone, as it always did — so a lone request waits for
+ * nothing — and the ones after it in the same turn go together at the turn's end (`setImmediate`).
  *
  * Each request keeps its own reply subject, so its answer still comes straight from the executor
  * that ran it; when no scheduler listens, NATS' no-responders status comes to the batch's group
@@ -27,7 +27,8 @@ interface Outgoing {
 export class RequestCoalescer {
   private pending: Outgoing[] = [];
   private pendingBytes = 0;
-  private scheduled = false;
+  /** A request already went this turn: the next ones wait for the turn's end, together. */
+  private turnStarted = false;
 
   constructor(
     private readonly bus: MessageBus,
@@ -36,14 +37,16 @@ export class RequestCoalescer {
 
   request(frame: Uint8Array, timeoutMs: number, trace: Context): Promise<IncomingMessage> {
     const { reply, answer } = this.bus.openReply(timeoutMs);
+    if (!this.turnStarted) {
+      this.turnStarted = true;
+      setImmediate(() => this.flush());
+      this.bus.publish(this.subject, frame, { reply, trace });
+      return answer;
+    }
     const size = frame.byteLength + HEADER_ALLOWANCE_PER_REQUEST;
     if (this.pending.length > 0 && this.pendingBytes + size > this.bus.maxPayload) this.flush();
     this.pending.push({ entry: { frame, replyTo: reply, queueMicros: 0, ...traceHeaders(trace) }, trace, timeoutMs });
     this.pendingBytes += size;
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
-    }
     return answer;
   }
 
@@ -51,7 +54,7 @@ export class RequestCoalescer {
     const batch = this.pending;
     this.pending = [];
     this.pendingBytes = 0;
-    this.scheduled = false;
+    this.turnStarted = false;
     if (batch.length === 0) return;
     if (batch.length === 1) {
       const [{ entry, trace }] = batch;
