@@ -72,6 +72,7 @@ async function startSlot(model: string, tensors: object, spec: Partial<SlotSpec>
         instance: `${model}_0`,
         tensors,
         statsIntervalMs: 10,
+        releaseSubject: SUBJECTS.slotReleased,
         releaseBatch: 1,
         reportSpans: true,
       },

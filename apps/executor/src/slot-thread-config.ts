@@ -1,6 +1,8 @@
 // What a slot's serving thread is started with: the backends' SlotSpec (which model, how to run
 // it) and the executor's ServingConfig (where to listen, what to report).
 import type { SlotSpec } from '@flotilla/backends';
+import { SUBJECTS } from '@flotilla/contracts';
+import { needsResources } from '@flotilla/rate-limiting';
 import type { ExecutorOptions } from './executor.options';
 import type { SlotEntry } from './slot-entry';
 import type { ServingConfig } from './slot-thread/serving-protocol';
@@ -36,6 +38,7 @@ export function servingConfigOf(entry: SlotEntry, options: ExecutorOptions, repo
     instance: plan.instance,
     tensors: entry.tensors,
     statsIntervalMs: options.heartbeatMs,
+    releaseSubject: needsResources(plan.rateLimiter.resources) ? SUBJECTS.slotReleasedGated : SUBJECTS.slotReleased,
     releaseBatch: options.releaseBatch,
     reportSpans,
   };

@@ -22,7 +22,8 @@ const SETTLE_MS = 1000;
  * deadlines.
  *
  * Slots that need no resources are never staged: the scheduler runs them directly (they could
- * never wait), and their releases only count executions here.
+ * never wait), and their releases go only to the scheduler (`SUBJECTS.slotReleased`): this
+ * process hears only the releases of slots that hold resources (`slotReleasedGated`).
  *
  * A slot staged while it still executes (the scheduler has more work for it) is restaged the
  * moment it releases, before the next grants are chosen — as Triton's instance thread does — so
@@ -58,10 +59,7 @@ export class GrantLoop implements OnApplicationBootstrap {
     this.bus.subscribe(SUBJECTS.rateLimiterStage, (message) => this.stage(limiter, decodeJson<StageSlots>(message.data)));
     this.bus.subscribe(SUBJECTS.rateLimiterUnstage, (message) => this.unstage(limiter, decodeJson<UnstageSlots>(message.data)));
     this.bus.subscribe(SUBJECTS.rateLimiterGiveBack, (message) => this.settle(limiter, decodeJson<GiveBackGrant>(message.data).slotId, 'give back'));
-    this.bus.subscribe(SUBJECTS.slotReleased, (message) => {
-      const { slotId, count } = decodeJson<SlotReleased>(message.data);
-      this.settle(limiter, slotId, 'release', count ?? 1);
-    });
+    this.bus.subscribe(SUBJECTS.slotReleasedGated, (message) => this.settle(limiter, decodeJson<SlotReleased>(message.data).slotId, 'release'));
     this.registration.onRegistered((slotIds) => {
       for (const slotId of slotIds) {
         if (this.pendingAdoption.delete(slotId)) limiter.adopt(slotId);
@@ -110,14 +108,9 @@ export class GrantLoop implements OnApplicationBootstrap {
     }
   }
 
-  /**
-   * A grant's execution finished (release) or was never used (give back): its resources return.
-   * A slot that needs no resources runs without grants: its release only counts executions.
-   */
-  private settle(limiter: RateLimiter, slotId: string, how: 'release' | 'give back', count = 1): void {
-    if (!limiter.has(slotId)) return;
-    if (how === 'release' && !limiter.needsResources(slotId) && limiter.state(slotId) === 'idle') return limiter.countExecutions(slotId, count);
-    if (limiter.state(slotId) !== 'allocated') return;
+  /** A grant's execution finished (release) or was never used (give back): its resources return. */
+  private settle(limiter: RateLimiter, slotId: string, how: 'release' | 'give back'): void {
+    if (!limiter.has(slotId) || limiter.state(slotId) !== 'allocated') return;
     if (how === 'release') limiter.release(slotId);
     else limiter.giveBack(slotId);
     if (this.restage.delete(slotId) && how === 'release') limiter.stage(slotId);

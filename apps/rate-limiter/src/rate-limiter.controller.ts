@@ -42,8 +42,14 @@ export class RateLimiterController implements OnApplicationBootstrap {
 
   @MessagePattern(SUBJECTS.rateLimiterStatus, { queue: QUEUE_GROUPS.rateLimiter })
   status(): RateLimiterStatus {
-    if (!this.limiter) return { rateLimit: this.mode, pools: [], staged: [], instances: [] };
-    return { rateLimit: this.mode, ...this.limiter.snapshot() };
+    const limiter = this.limiter;
+    if (!limiter) return { rateLimit: this.mode, pools: [], staged: [], instances: [] };
+    const snapshot = limiter.snapshot();
+    // Instances that need no resources run without grants: their executions are the ones their
+    // executors report in beats (at most a beat old), not counted here.
+    const reported = Object.fromEntries(this.fleet.executors().flatMap((executor) => executor.slots.map((slot) => [slot.slotId, slot.stats.executionCount])));
+    const instances = snapshot.instances.map((instance) => (limiter.needsResources(instance.id) ? instance : { ...instance, executions: reported[instance.id] ?? 0 }));
+    return { rateLimit: this.mode, ...snapshot, instances };
   }
 
   @MessagePattern(SUBJECTS.registrySnapshot, { queue: QUEUE_GROUPS.rateLimiter })

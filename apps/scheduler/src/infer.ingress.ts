@@ -36,10 +36,12 @@ export class InferIngress implements OnApplicationBootstrap {
       },
       { queue: QUEUE_GROUPS.scheduler },
     );
-    this.bus.subscribe(SUBJECTS.slotReleased, (message) => {
-      const { slotId, count } = decodeJson<SlotReleased>(message.data);
-      this.state.scheduler.release(slotId, count ?? 1);
-    });
+    for (const subject of [SUBJECTS.slotReleased, SUBJECTS.slotReleasedGated]) {
+      this.bus.subscribe(subject, (message) => {
+        const { slotId, count } = decodeJson<SlotReleased>(message.data);
+        this.state.scheduler.release(slotId, count ?? 1);
+      });
+    }
     if (this.options.rateLimited) {
       this.bus.subscribe(SUBJECTS.rateLimiterGrant(this.options.schedulerId), (message) => {
         for (const slotId of decodeJson<Grants>(message.data).slots) this.state.scheduler.grant(slotId);

@@ -17,10 +17,16 @@ export const SUBJECTS = {
    */
   slotExecute: (executorId: string, lane: number) => `flotilla.executor.${executorId}.slot.${lane}`,
   /**
-   * executor → scheduler (and, with rate limiting on, the rate limiter): a slot finished its
-   * payload (JSON SlotReleased). One publish both hear: the slot is free and its resources return.
+   * executor → scheduler: a slot whose group needs no rate-limiter resources finished its payload
+   * (JSON SlotReleased). The rate limiter does not hear it: such a slot never waits for a grant,
+   * and its execution count reaches the rate limiter in beats, so no release wakes it.
    */
   slotReleased: 'flotilla.slot.released',
+  /**
+   * executor → scheduler and (rate limiting on) rate limiter: a slot whose group needs resources
+   * finished its payload. One publish both hear: the slot is free and its resources return.
+   */
+  slotReleasedGated: 'flotilla.slot.released.gated',
   /** Rate limiting on, scheduler → rate limiter: these idle slots have work (JSON StageSlots). Hot path. */
   rateLimiterStage: 'flotilla.rate-limiter.stage',
   /** Rate limiting on, scheduler → rate limiter: these staged slots no longer have work (JSON UnstageSlots). Hot path. */

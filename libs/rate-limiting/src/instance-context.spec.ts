@@ -75,13 +75,3 @@ describe('InstanceContext', () => {
   });
 });
 
-describe('InstanceContext that needs no resources', () => {
-  it('counts executions without a grant while idle, and refuses bad counts', () => {
-    const instance = new InstanceContext('f_0', 'f', 1, 'cpu', 2, 0, false);
-    instance.countExecutions(2);
-    expect([instance.state, instance.executions, instance.scaledPriority]).toEqual(['idle', 2, 4]);
-    expect(() => instance.countExecutions(0)).toThrow('instance f_0: cannot count 0 executions');
-    instance.stage(0);
-    expect(() => instance.countExecutions(1)).toThrow('instance f_0: cannot count executions without a grant while staged');
-  });
-});

@@ -14,7 +14,7 @@ import type { DeviceName } from '@flotilla/contracts';
  * the caller and throws, naming the instance and its state.
  *
  * An instance that needs no resources never waits for a grant (the scheduler runs it directly):
- * it stays idle, and `countExecutions` records what it ran.
+ * it stays idle here.
  */
 export type InstanceState = 'idle' | 'staged' | 'allocated' | 'removed';
 
@@ -77,14 +77,6 @@ export class InstanceContext {
   release(): void {
     this.move('allocated', 'idle', 'release');
     this.executionCount++;
-  }
-
-  /** It needs no resources and ran `count` executions without a grant (it stays idle). */
-  countExecutions(count: number): void {
-    if (this.needsResources) throw new Error(`instance ${this.id}: needs resources, so it cannot execute without a grant`);
-    if (this.current !== 'idle') throw new Error(`instance ${this.id}: cannot count executions without a grant while ${this.current}`);
-    if (!Number.isInteger(count) || count < 1) throw new Error(`instance ${this.id}: cannot count ${count} executions`);
-    this.executionCount += count;
   }
 
   /** It is already executing with its resources (adopted after a restart): allocated without a grant. */

@@ -441,22 +441,10 @@ describe('RateLimiter.adopt (after a restart)', () => {
   });
 });
 
-describe('RateLimiter.countExecutions (instances that need no resources)', () => {
-  it('counts executions the scheduler ran without asking, leaving the instance idle and the order unchanged', () => {
+describe('RateLimiter.needsResources', () => {
+  it('tells instances that need something from a pool from those that need nothing (no resources, or counts of 0)', () => {
     const limiter = new RateLimiter();
     limiter.register([instance('free_0', []), instance('zero_0', [R('R', 0)]), instance('busy_0', [R('R')], 2)]);
     expect([limiter.needsResources('free_0'), limiter.needsResources('zero_0'), limiter.needsResources('busy_0')]).toEqual([false, false, true]);
-    limiter.countExecutions('free_0', 3);
-    limiter.countExecutions('zero_0');
-    const byId = new Map(limiter.snapshot().instances.map((i) => [i.id, i]));
-    expect([byId.get('free_0')!.executions, byId.get('free_0')!.state, byId.get('zero_0')!.executions]).toEqual([3, 'idle', 1]);
-    limiter.stage('busy_0');
-    expect(limiter.grants()).toEqual(['busy_0']);
-  });
-
-  it('refuses to count an execution without a grant for an instance that needs resources', () => {
-    const limiter = new RateLimiter();
-    limiter.register([instance('busy_0', [R('R')])]);
-    expect(() => limiter.countExecutions('busy_0')).toThrow('instance busy_0: needs resources, so it cannot execute without a grant');
   });
 });

@@ -54,8 +54,8 @@ export type RateLimiterSnapshot = Omit<RateLimiterStatus, 'rateLimit'>;
  * - model load / unload → `register(instances)` (all of a model's instances at once; throws
  *   `ResourceLimitError` with Triton's text and registers none) and `remove(id)`;
  * - the scheduler side: `stage(id)` when an idle instance has work, `unstage(id)` when that work
- *   went away before a grant, `release(id)` when its execution finished; for an instance that
- *   needs no resources (which never waits, so the scheduler does not ask), `countExecutions(id, n)`;
+ *   went away before a grant, `release(id)` when its execution finished (an instance that needs
+ *   no resources never waits, so the scheduler does not ask for it: see `needsResources`);
  * - after any of those, `grants()`: the ids that may execute now, in grant order. The caller
  *   dispatches one payload to each; they are `allocated` until released. It is never called
  *   implicitly, so a caller can batch several stages and releases before deciding.
@@ -168,15 +168,11 @@ export class RateLimiter {
   }
 
   /**
-   * An instance that needs no resources executed `count` payloads without asking: it could never
-   * have waited (nothing it takes can run out, and it contends with nobody), so the scheduler runs
-   * such instances directly. Counted for the snapshot; it stays idle.
+   * Whether the instance's group needs anything from a pool, i.e. whether it runs only on grants.
+   * One that needs nothing could never wait (nothing it takes can run out, and it contends with
+   * nobody), so the scheduler runs it directly and it stays idle here, with no executions counted:
+   * its executor reports them.
    */
-  countExecutions(id: string, count = 1): void {
-    this.contextOf(id).countExecutions(count);
-  }
-
-  /** Whether the instance's group needs anything from a pool, i.e. whether it runs only on grants. */
   needsResources(id: string): boolean {
     return this.contextOf(id).needsResources;
   }

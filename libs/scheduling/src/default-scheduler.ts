@@ -93,8 +93,8 @@ export interface SchedulerOptions {
  * versions where no slot needs resources, so work is never bound to a free slot ahead of a gated
  * one that could run it now): the rate limiter would grant it the moment it was staged, whatever
  * else waits — it takes nothing from any pool, so it can be neither blocked nor a reason to hold
- * anyone back — and asking would only add a round trip. The rate limiter still counts its
- * executions, from the releases it hears anyway. While the rate limiter is away, such slots keep
+ * anyone back — and asking would only add a round trip. Its releases do not even reach the rate
+ * limiter (their executors report its executions in beats). While the rate limiter is away, such slots keep
  * serving and gated ones wait, with their deadlines, for it to come back.
  *
  * Ownership: a payload belongs to exactly one place at a time — a queue, a busy slot, or (after

@@ -26,7 +26,7 @@ const config = (tensors: ServingConfig['tensors']): ServingConfig => ({
   instance: `${tensors.name}_0`,
   tensors,
   statsIntervalMs: 500,
-  releaseBatch: 2,
+  releaseSubject: 'flotilla.slot.released', releaseBatch: 2,
   reportSpans: false,
 });
 

@@ -16,7 +16,7 @@ const config: ServingConfig = {
   instance: 'double_0',
   tensors: { name: 'double', max_batch_size: 4, input: [{ name: 'X', datatype: 'FP32', dims: [2] }], output: [{ name: 'Y' }] },
   statsIntervalMs: 500,
-  releaseBatch: 2,
+  releaseSubject: 'flotilla.slot.released', releaseBatch: 2,
   reportSpans: false,
 };
 

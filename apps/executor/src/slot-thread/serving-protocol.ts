@@ -19,6 +19,8 @@ export interface ServingConfig {
   readonly tensors: ModelSignature;
   /** The most often the thread reports statistics; the executor announces them in heartbeats. */
   readonly statsIntervalMs: number;
+  /** Where its releases go: `SUBJECTS.slotReleasedGated` when its group needs rate-limiter resources, else `slotReleased`. */
+  readonly releaseSubject: string;
   /** Most finished payloads a busy slot reports in one release (ReleaseBatcher); ≤ the scheduler's prefetch. */
   readonly releaseBatch: number;
   /** Whether the executor records spans: only then does the thread report each compute span. */

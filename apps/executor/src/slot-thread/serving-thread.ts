@@ -37,7 +37,7 @@ async function serveWith(runner: ModelRunner): Promise<void> {
   const executor = new PayloadExecutor(runner, config, bus.maxPayload);
   const stats = new ThrottledReport(config.statsIntervalMs, () => send({ kind: 'stats', stats: executor.stats.snapshot() }));
   const releases = new ReleaseBatcher(config.releaseBatch);
-  const release = (count: number) => bus.publish(SUBJECTS.slotReleased, encodeJson({ slotId: config.slotId, executorId: config.executorId, count } satisfies SlotReleased));
+  const release = (count: number) => bus.publish(config.releaseSubject, encodeJson({ slotId: config.slotId, executorId: config.executorId, count } satisfies SlotReleased));
 
   // One payload at a time, in the order they arrived: a slot never runs two at once.
   let tail: Promise<void> = Promise.resolve();
