@@ -14,7 +14,7 @@
 //
 // Lifecycle messages are SlotWorker's (ready / load-failed / close, through SlotThreadContext);
 // see serving-protocol.ts for the rest.
-import { coalesceReplies, HEADERS, SUBJECTS, type SlotReleased } from '@flotilla/contracts';
+import { coalesceReplies, HEADERS, type SlotReleased } from '@flotilla/contracts';
 import { SlotThreadContext, type ModelRunner, type ThreadMessage } from '@flotilla/backends';
 import { encodeJson, MessageBus, type IncomingMessage } from '@flotilla/transport';
 import type { BatchOutcome } from './batch-execution';
