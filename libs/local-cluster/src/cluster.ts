@@ -125,16 +125,31 @@ export class FlotillaCluster {
     throw new Error(`Flotilla was not ready after ${timeoutMs} ms (${path}: ${last})`);
   }
 
-  /** Stops every service (gateway first, so no new work arrives), then NATS. */
+  /**
+   * Stops the gateway first (no new work arrives), then every other service at once, then NATS —
+   * last, so services stopping can still drain, answer and announce over it.
+   */
   async stop(): Promise<void> {
-    const order = [...this.services.values()].reverse();
-    for (const service of order) await service.stop();
+    const services = [...this.services.values()];
+    const gateways = services.filter((service) => service.app === 'gateway');
+    await Promise.all(gateways.map((service) => service.stop()));
+    await Promise.all(services.filter((service) => service.app !== 'gateway').map((service) => service.stop()));
     this.services.clear();
-    // Ctrl-C in a terminal signals the whole process group, so nats-server may be gone already.
     if (this.nats.child.exitCode === null && this.nats.child.signalCode === null) {
       this.nats.child.kill('SIGTERM');
       await new Promise((resolve) => this.nats.child.once('exit', resolve));
     }
+  }
+
+  /** The deployment's nats-server process (tests stop it to see what services do without a bus). */
+  get natsServer(): NatsServerProcess {
+    return this.nats;
+  }
+
+  /** Kills every service and NATS at once (a second Ctrl-C), without waiting for anything. */
+  killAll(): void {
+    for (const service of this.services.values()) void service.kill('SIGKILL');
+    this.nats.child.kill('SIGKILL');
   }
 
   private launch(name: string, app: AppName, args: readonly string[]): ServiceProcess {

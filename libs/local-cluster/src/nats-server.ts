@@ -42,12 +42,23 @@ export async function startNatsServer(port: number, log: (line: string) => void,
   // matmul_chain c=4 on 2 cores, GOMAXPROCS=1 cut nats-server's wake-ups per request from ~18 to
   // ~10 and its CPU per request by 30 %, CPU the model's own threads get back.
   const env = { ...process.env, GOMAXPROCS: process.env.GOMAXPROCS ?? '1' };
-  const child = spawn(binary, ['-c', config], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  // Its own process group: Ctrl-C in a terminal signals the launcher's whole group, and NATS must
+  // outlive the services (they stop in a second with the bus up, and wait on a dead one). The
+  // launcher stops it last; if this process dies first, it takes the server with it (below).
+  const child = spawn(binary, ['-c', config], { stdio: ['ignore', 'pipe', 'pipe'], env, detached: true });
+  ownedServers.add(child);
+  child.once('exit', () => ownedServers.delete(child));
   child.stdout?.on('data', (chunk: Buffer) => chunk.toString().split('\n').filter(Boolean).forEach(log));
   child.stderr?.on('data', (chunk: Buffer) => chunk.toString().split('\n').filter(Boolean).forEach(log));
   await waitForPort(port, 10_000, () => child.exitCode !== null);
   return { url: `nats://127.0.0.1:${port}`, port, child, ...(monitorPort === undefined ? {} : { monitorUrl: `http://127.0.0.1:${monitorPort}` }) };
 }
+
+/** nats-servers this process started: killed when it exits, however it exits (their groups are their own). */
+const ownedServers = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of ownedServers) child.kill('SIGKILL');
+});
 
 export async function waitForPort(port: number, timeoutMs: number, failed: () => boolean = () => false): Promise<void> {
   const deadline = Date.now() + timeoutMs;

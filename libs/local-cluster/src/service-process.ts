@@ -31,7 +31,7 @@ export class ServiceProcess {
 
   constructor(
     readonly name: string,
-    app: AppName,
+    readonly app: AppName,
     args: readonly string[],
     env: NodeJS.ProcessEnv,
     log: (service: string, line: string) => void,

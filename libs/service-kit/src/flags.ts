@@ -75,4 +75,9 @@ export function usage(service: string, specs: readonly FlagSpec[]): string {
 /** Flags every service takes. */
 export const COMMON_FLAGS: readonly FlagSpec[] = [
   { name: 'nats-url', description: 'NATS server URL', default: 'nats://127.0.0.1:4222' },
+  {
+    name: 'exit-timeout-secs',
+    description: "seconds the service may take to stop after SIGTERM/SIGINT (finishing what it holds) before it exits anyway, whatever the state of NATS (Triton's flag); a second signal stops it at once",
+    default: '30',
+  },
 ];

@@ -6,7 +6,7 @@ import type { TelemetryHandle } from '@flotilla/telemetry';
 import { ControlPlaneListening } from './control-plane/control-plane-listening';
 import { ControlPlaneServer } from './control-plane/control-plane.server';
 import { NATS_CONNECTION } from './control-plane/control-plane.module';
-import { FlagError } from './flags';
+import { COMMON_FLAGS, FlagError, flagInt, parseFlags } from './flags';
 import { ServiceLogger } from './service-logger';
 
 export interface ServiceDefinition {
@@ -22,13 +22,17 @@ export interface ServiceDefinition {
  * NATS server over the connection ControlPlaneModule opened, so its controllers' `@MessagePattern`
  * and `@EventPattern` handlers and the service's hot path share one connection. (No Nest HTTP
  * stack: the gateway runs its own node:http server.) SIGINT/SIGTERM run Nest's shutdown hooks,
- * flush spans, and exit. A bad flag prints the reason and exits 2 before anything starts.
+ * flush spans, and exit — within `--exit-timeout-secs` whatever happens meanwhile (a shutdown hook
+ * waiting on a NATS server that is gone, say), and at once on a second signal. A bad flag prints
+ * the reason and exits 2 before anything starts.
  */
 export async function runService(definition: ServiceDefinition, argv = process.argv.slice(2)): Promise<void> {
   const logger = new ServiceLogger(definition.name, ['1', 'true'].includes(process.env.FLOTILLA_LOG_VERBOSE ?? ''));
   let module: DynamicModule | Type<unknown>;
+  let exitTimeoutSecs: number;
   try {
     module = definition.module(argv);
+    exitTimeoutSecs = flagInt(parseFlags(commonFlagsOf(argv), COMMON_FLAGS), 'exit-timeout-secs', 0, 24 * 3600);
   } catch (error) {
     if (error instanceof FlagError) {
       logger.error(error.message, definition.name);
@@ -44,7 +48,7 @@ export async function runService(definition: ServiceDefinition, argv = process.a
       logger,
       abortOnError: false,
     });
-    app.enableShutdownHooks(['SIGINT', 'SIGTERM']);
+    stopOnSignals(() => app.close(), exitTimeoutSecs, logger, definition.name);
     // Runs every module's init and bootstrap hooks, then subscribes the controllers' patterns.
     await app.listen();
     logger.log(`ready (pid ${process.pid})`);
@@ -53,6 +57,53 @@ export async function runService(definition: ServiceDefinition, argv = process.a
     logger.error(`failed to start: ${error instanceof Error ? error.message : String(error)}`, definition.name);
     process.exit(1);
   }
+}
+
+const SIGNAL_NUMBERS: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 2, SIGTERM: 15 };
+
+/**
+ * The first SIGINT/SIGTERM closes the app (Nest's shutdown hooks: drain, answer or fail what it
+ * holds, flush spans) and exits 0; if that takes longer than `exitTimeoutSecs`, the service exits
+ * 1 anyway, saying so. A second signal exits at once, with the shell's code for that signal.
+ */
+function stopOnSignals(close: () => Promise<void>, exitTimeoutSecs: number, logger: ServiceLogger, context: string): void {
+  let stopping = false;
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
+    if (stopping) {
+      logger.warn(`${signal} again: stopping now`, context);
+      process.exit(128 + SIGNAL_NUMBERS[signal]);
+    }
+    stopping = true;
+    setTimeout(() => {
+      logger.error(`still stopping after --exit-timeout-secs=${exitTimeoutSecs}: exiting without finishing`, context);
+      process.exit(1);
+    }, exitTimeoutSecs * 1000).unref();
+    close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error(`stopping failed: ${error instanceof Error ? error.message : String(error)}`, context);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+/** The common flags' part of a service's command line (its own flags were checked by its module). */
+function commonFlagsOf(argv: readonly string[]): string[] {
+  const names = new Set(COMMON_FLAGS.map((spec) => spec.name));
+  const kept: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('--')) continue;
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq < 0 ? undefined : eq);
+    const takesNext = eq < 0 && i + 1 < argv.length && !argv[i + 1].startsWith('--');
+    if (names.has(name)) kept.push(...(takesNext ? [arg, argv[i + 1]] : [arg]));
+    if (takesNext) i++;
+  }
+  return kept;
 }
 
 /** Flushes buffered spans as the last step of Nest's shutdown, so a stopping service loses none. */

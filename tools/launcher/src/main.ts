@@ -44,8 +44,14 @@ async function main(): Promise<void> {
   });
 
   let stopping = false;
+  let signalled = false;
   const stop = async (signal: string) => {
-    if (stopping) return;
+    if (signalled) {
+      console.log(`flotilla: ${signal} again: killing every service now`);
+      cluster.killAll();
+      process.exit(130);
+    }
+    signalled = true;
     stopping = true;
     console.log(`\nflotilla: ${signal}: stopping every service…`);
     await cluster.stop();
