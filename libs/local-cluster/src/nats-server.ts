@@ -44,7 +44,7 @@ export async function startNatsServer(port: number, log: (line: string) => void,
   const env = { ...process.env, GOMAXPROCS: process.env.GOMAXPROCS ?? '1' };
   // Its own process group: Ctrl-C in a terminal signals the launcher's whole group, and NATS must
   // outlive the services (they stop in a second with the bus up, and wait on a dead one). The
-  // launcher stops it last; if this process dies first, it takes the server with it (below).
+  // cluster stops it last; if this process dies first, it takes the server with it (below).
   const child = spawn(binary, ['-c', config], { stdio: ['ignore', 'pipe', 'pipe'], env, detached: true });
   ownedServers.add(child);
   child.once('exit', () => ownedServers.delete(child));

@@ -25,6 +25,12 @@ export function appEntry(app: AppName): string {
  * One service as a child process, its output prefixed line by line with its name. `exited`
  * settles when it ends, for whatever reason.
  */
+/** Services this process started: killed when it exits, however it exits (their groups are their own). */
+const ownedServices = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of ownedServices) child.kill('SIGKILL');
+});
+
 export class ServiceProcess {
   readonly child: ChildProcess;
   readonly exited: Promise<number | null>;
@@ -38,7 +44,12 @@ export class ServiceProcess {
   ) {
     // FLOTILLA_SERVICE_NODE_ARGS passes Node flags that NODE_OPTIONS refuses, e.g. `--cpu-prof`.
     const nodeArgs = (env.FLOTILLA_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    this.child = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, appEntry(app), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group, as nats-server's: a terminal's Ctrl-C reaches only the launcher, which
+    // stops the services in order with one SIGTERM each (a second signal would mean "now"). If
+    // this process dies first, it takes its services with it (below).
+    this.child = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, appEntry(app), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    ownedServices.add(this.child);
+    this.child.once('exit', () => ownedServices.delete(this.child));
     for (const stream of [this.child.stdout, this.child.stderr]) {
       let partial = '';
       stream?.on('data', (chunk: Buffer) => {
