@@ -15,6 +15,7 @@ import {
 } from '@flotilla/kserve';
 import { GATEWAY_OPTIONS, type GatewayOptions } from './gateway.options';
 import { KserveRouter, type HttpReply } from './kserve.router';
+import { lingerAfterResponse, lingeringClose } from './lingering-close';
 
 /**
  * The HTTP listener. Plain `node:http` rather than Nest's HTTP platform: on this hot path it
@@ -38,8 +39,9 @@ export class HttpServer implements OnApplicationBootstrap, OnApplicationShutdown
   async onApplicationBootstrap(): Promise<void> {
     const server = createServer({ keepAliveTimeout: 65_000, maxHeaderSize: this.limits.maxHeaderBytes }, (req, res) => this.serve(req, res));
     server.headersTimeout = 70_000;
-    // One more than the limit, so that a request over it is seen (and refused) rather than cut short.
-    server.maxHeadersCount = this.limits.maxHeaderCount + 1;
+    // No cap in Node (it would drop the surplus, or answer a bare 400): checkRequestHead counts them,
+    // and maxHeaderSize already bounds what a request can make the parser hold.
+    server.maxHeadersCount = 0;
     server.on('clientError', (error: Error & { code?: string; rawPacket?: Buffer }, socket: Socket) => this.refuse(socket, error));
     // Without a listener Node drops a CONNECT connection without a word.
     server.on('connect', (req: IncomingMessage, socket: Socket) => answerRaw(socket, 405, `HTTP method '${req.method}' is not supported`));
@@ -90,8 +92,10 @@ export class HttpServer implements OnApplicationBootstrap, OnApplicationShutdown
         limitName: '--http-max-body-bytes',
       });
     } catch (error) {
-      // The body was not (fully) read: the connection cannot carry another request.
+      // The body was not (fully) read: the connection cannot carry another request, and must not
+      // be cut while the client is still sending, or the client never sees this answer.
       req.resume();
+      lingerAfterResponse(req.socket);
       const reply = errorReply(error);
       return { ...reply, headers: { ...reply.headers, Connection: 'close' } };
     }
@@ -130,7 +134,7 @@ function answerRaw(socket: Socket, status: number, message: string): void {
   // The parser may report again for bytes still arriving; one answer per connection.
   if (answered.has(socket)) return;
   answered.add(socket);
-  socket.end(rawHttpResponse(status, message));
+  lingeringClose(socket, rawHttpResponse(status, message));
 }
 
 const answered = new WeakSet<Socket>();
