@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_BODY_BYTES } from '@flotilla/kserve';
 import { COMMON_FLAGS, flagBool, flagInt, flagString, parseFlags, type FlagSpec } from '@flotilla/service-kit';
 
 export const GATEWAY_OPTIONS = Symbol('GatewayOptions');
@@ -19,7 +20,7 @@ export interface GatewayOptions {
   readonly inferTimeoutMs: number;
   /** Triton's --strict-readiness: the server is ready only when every model is. */
   readonly strictReadiness: boolean;
-  /** Largest HTTP request body accepted, in bytes. */
+  /** Largest HTTP request body accepted, in bytes, both as sent and once inflated (413 past it). */
   readonly maxBodyBytes: number;
   /** Inputs this large or larger go through /dev/shm to executors on this machine; 0 = never. */
   readonly tensorFileThresholdBytes: number;
@@ -38,7 +39,11 @@ const FLAGS: readonly FlagSpec[] = [
   { name: 'grpc-max-send-message-bytes', description: 'largest gRPC response message sent', default: DEFAULT_MESSAGE_LIMIT },
   { name: 'infer-timeout-ms', description: 'deadline of an inference request, end to end', default: '60000' },
   { name: 'strict-readiness', description: 'ready only when every model is ready', default: 'true' },
-  { name: 'max-body-bytes', description: 'largest accepted HTTP request body', default: String(64 * 1024 * 1024) },
+  {
+    name: 'http-max-body-bytes',
+    description: 'largest accepted HTTP request body, as sent and once inflated (413 past it)',
+    default: String(DEFAULT_MAX_BODY_BYTES),
+  },
   {
     name: 'tensor-file-threshold-bytes',
     description: 'inputs this large go to executors on this machine through /dev/shm instead of NATS (0 = never)',
@@ -60,7 +65,7 @@ export function gatewayOptions(argv: readonly string[]): GatewayOptions {
     grpcMaxSendBytes: flagInt(flags, 'grpc-max-send-message-bytes', 1, 2 ** 31 - 1),
     inferTimeoutMs: flagInt(flags, 'infer-timeout-ms', 1),
     strictReadiness: flagBool(flags, 'strict-readiness'),
-    maxBodyBytes: flagInt(flags, 'max-body-bytes', 1),
+    maxBodyBytes: flagInt(flags, 'http-max-body-bytes', 1),
     tensorFileThresholdBytes: flagInt(flags, 'tensor-file-threshold-bytes', 0),
   };
 }

@@ -1,5 +1,6 @@
 import { FlotillaError, invalidArg, notFound, unavailable } from '@flotilla/contracts';
 import { errorBody, METHOD_NOT_ALLOWED, NOT_FOUND } from './error-body';
+import { HttpStatusError } from './http/http-status-error';
 
 describe('errorBody', () => {
   it.each([
@@ -10,6 +11,12 @@ describe('errorBody', () => {
     [new FlotillaError('INTERNAL', 'boom'), 500],
   ])('uses the FlotillaError status (%s)', (error, status) => {
     expect(errorBody(error)).toEqual({ status, body: JSON.stringify({ error: error.message }) });
+  });
+
+  it("uses an HttpStatusError's own status (transport limits), also from another module copy", () => {
+    expect(errorBody(new HttpStatusError(413, 'too big'))).toEqual({ status: 413, body: '{"error":"too big"}' });
+    const foreign = Object.assign(new Error('too long'), { name: 'HttpStatusError', status: 414 });
+    expect(errorBody(foreign).status).toBe(414);
   });
 
   it('answers 500 for unknown errors and keeps their message', () => {

@@ -1,4 +1,5 @@
 import { asFlotillaError } from '@flotilla/contracts';
+import { httpStatusOf } from './http/http-status-error';
 
 export interface HttpErrorBody {
   readonly status: number;
@@ -7,11 +8,12 @@ export interface HttpErrorBody {
 }
 
 /**
- * The HTTP status and body for an error: a FlotillaError's own status, 500 for anything else.
+ * The HTTP status and body for an error: an HttpStatusError's status (transport limits), a
+ * FlotillaError's own status, 500 for anything else.
  * The message is kept either way; it is what the client needs to fix its request.
  */
 export function errorBody(err: unknown): HttpErrorBody {
-  const status = asFlotillaError(err)?.httpStatus ?? 500;
+  const status = httpStatusOf(err) ?? asFlotillaError(err)?.httpStatus ?? 500;
   const message = err instanceof Error ? err.message : String(err);
   return { status, body: JSON.stringify({ error: message }) };
 }

@@ -18,3 +18,4 @@ export * from './grpc';
 export { CONFIG_WARNINGS_HEADER, configWarningsHeaders } from './config-warnings-header';
 export { refuseSequenceParameters } from './sequence-parameters';
 export { scheduleParameters, type ScheduleParameters } from './schedule-parameters';
+export * from './http';

@@ -25,6 +25,12 @@ describe('npm start flags', () => {
     expect(off !== 'help' && 'grpcPort' in off).toBe(false);
   });
 
+  it('passes --http-max-body-bytes to the gateway, 64 MiB by default', () => {
+    expect(launcherOptions([])).toMatchObject({ gatewayFlags: ['--http-max-body-bytes', String(64 * 1024 * 1024)] });
+    expect(launcherOptions(['--http-max-body-bytes', '1024'])).toMatchObject({ gatewayFlags: ['--http-max-body-bytes', '1024'] });
+    expect(() => launcherOptions(['--http-max-body-bytes', '0'])).toThrow();
+  });
+
   it('answers --help', () => {
     expect(launcherOptions(['--help'])).toBe('help');
   });

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { FlagError, flagBool, flagInt, flagString, parseFlags, type FlagSpec } from '@flotilla/service-kit';
 import type { ExecutorSpec } from '@flotilla/local-cluster';
+import { DEFAULT_MAX_BODY_BYTES } from '@flotilla/kserve';
 
 export interface LauncherOptions {
   readonly modelRepository: string;
@@ -15,6 +16,8 @@ export interface LauncherOptions {
   readonly strictReadiness: boolean;
   readonly quiet: boolean;
   readonly executors: ExecutorSpec[];
+  /** Gateway flags the launcher passes through as given (--http-max-body-bytes). */
+  readonly gatewayFlags: string[];
 }
 
 /** tritonserver's flag names where Flotilla has the same knob; `npm start -- --help` lists them. */
@@ -27,6 +30,7 @@ export const LAUNCHER_FLAGS: readonly FlagSpec[] = [
   { name: 'rate-limit', description: 'off | execution_count', default: 'off' },
   { name: 'rate-limit-resource', description: '<name>:<count>[:<device>], repeatable: how many of a resource a device (or every device) offers', repeatable: true },
   { name: 'infer-timeout-ms', description: 'deadline of one inference, end to end', default: '60000' },
+  { name: 'http-max-body-bytes', description: 'largest HTTP request body, as sent and once inflated (413 past it)', default: String(DEFAULT_MAX_BODY_BYTES) },
   { name: 'strict-readiness', description: 'ready only when every model is ready', default: 'true' },
   { name: 'simulate-gpus', description: 'start N stand-in GPU executors (gpu:0..N-1) on the CPU provider', default: '0' },
   { name: 'gpus', description: 'start a CUDA executor for each listed GPU id, e.g. 0,1', default: '' },
@@ -48,6 +52,7 @@ export function launcherOptions(argv: readonly string[]): LauncherOptions | 'hel
     strictReadiness: flagBool(flags, 'strict-readiness'),
     quiet: flagBool(flags, 'quiet'),
     executors: executors(flagInt(flags, 'simulate-gpus', 0, 64), flagString(flags, 'gpus')),
+    gatewayFlags: ['--http-max-body-bytes', String(flagInt(flags, 'http-max-body-bytes', 1))],
   };
 }
 
