@@ -103,9 +103,15 @@ describe('HTTP limits answer with KServe errors', () => {
     await expectStillServing();
   });
 
-  it('414 for a 1 MiB URL and for a 10 KiB one', async () => {
+  it('414 for a 10 KiB URL, and a JSON 414 or 431 for a 1 MiB one', async () => {
+    // Node reports a request line past its 16 KiB header budget as a header overflow, and shows the
+    // gateway only the packet it was reading: when the kernel split the URL so that packet holds no
+    // request line (it happens under load), the gateway cannot tell it from long headers and says 431.
     const huge = parseRaw(await sendRaw(`GET /v2/models/${'m'.repeat(1 << 20)} HTTP/1.1\r\nHost: x\r\n\r\n`));
-    expect(huge).toEqual({ status: 414, error: 'request URL exceeds the limit of 8192 bytes' });
+    expect([
+      { status: 414, error: 'request URL exceeds the limit of 8192 bytes' },
+      { status: 431, error: 'request headers exceed the limit of 16384 bytes' },
+    ]).toContainEqual(huge);
     const reply = await send(`/v2/models/${'m'.repeat(10 * 1024)}`);
     expect(reply.status).toBe(414);
     expect(errorOf(reply)).toMatch(/^request URL of 10251 bytes exceeds the limit of 8192 bytes$/);
