@@ -51,3 +51,32 @@ it('refuses an unknown flag with the list of known ones', async () => {
   expect(output).toContain("unknown flag '--no-such-flag'");
   expect(output).toContain('--model-repository');
 });
+
+it('restarts a service that dies, saying so with its exit code, and serves again', async () => {
+  const [httpPort, natsPort] = [await freePort(), await freePort()];
+  const flags = ['--model-repository', testRepository(), '--http-port', String(httpPort), '--allow-grpc', 'false', '--nats-port', String(natsPort)];
+  const child = spawn(process.execPath, [launcher, ...flags], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const waitFor = async (done: () => boolean | Promise<boolean>) => {
+    const deadline = Date.now() + 60_000;
+    while (!(await done()) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
+  };
+  await waitFor(() => output.includes('Flotilla is ready'));
+  const pid = Number(/scheduler\s.*ready \(pid (\d+)\)/.exec(output)?.[1]);
+  expect(pid).toBeGreaterThan(0);
+
+  process.kill(pid, 'SIGKILL');
+  await waitFor(() => output.includes('flotilla: scheduler exited unexpectedly'));
+  expect(output).toMatch(/flotilla: scheduler exited unexpectedly \(code null\); restarting it in 250 ms/);
+  const serves = async () => (await postJson(`http://127.0.0.1:${httpPort}/v2/models/simple/infer`, simpleRequest(range(16), range(16))).catch(() => ({ status: 0 }))).status === 200;
+  // The restarted scheduler says it is ready after the launcher said it would restart it.
+  await waitFor(async () => /scheduler\s.*ready \(pid \d+\)/.test(output.slice(output.indexOf('restarting it'))) && (await serves()));
+  expect(output.slice(output.indexOf('restarting it'))).toMatch(/scheduler\s.*ready \(pid \d+\)/);
+  expect(await serves()).toBe(true);
+
+  child.kill('SIGINT');
+  expect(await exited).toBe(0);
+}, 120_000);

@@ -146,6 +146,12 @@ export class FlotillaCluster {
     return this.nats;
   }
 
+  /** Starts a service that stopped or died again, with the same flags; returns the new process. */
+  restart(name: string): ServiceProcess {
+    const service = this.service(name);
+    return this.launch(name, service.app, service.args);
+  }
+
   /** Kills every service and NATS at once (a second Ctrl-C), without waiting for anything. */
   killAll(): void {
     for (const service of this.services.values()) void service.kill('SIGKILL');

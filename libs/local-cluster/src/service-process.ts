@@ -38,7 +38,7 @@ export class ServiceProcess {
   constructor(
     readonly name: string,
     readonly app: AppName,
-    args: readonly string[],
+    readonly args: readonly string[],
     env: NodeJS.ProcessEnv,
     log: (service: string, line: string) => void,
   ) {

@@ -15,6 +15,8 @@ export interface LauncherOptions {
   readonly inferTimeoutMs: number;
   readonly strictReadiness: boolean;
   readonly quiet: boolean;
+  /** Restart services that die (RestartPolicy). */
+  readonly supervise: boolean;
   readonly executors: ExecutorSpec[];
   /** Gateway flags the launcher passes through as given (--http-max-body-bytes). */
   readonly gatewayFlags: string[];
@@ -35,6 +37,7 @@ export const LAUNCHER_FLAGS: readonly FlagSpec[] = [
   { name: 'simulate-gpus', description: 'start N stand-in GPU executors (gpu:0..N-1) on the CPU provider', default: '0' },
   { name: 'gpus', description: 'start a CUDA executor for each listed GPU id, e.g. 0,1', default: '' },
   { name: 'quiet', description: "hide the services' own log lines", default: 'false' },
+  { name: 'supervise', description: 'restart a service that dies (with backoff; one that keeps dying stops the launcher); false for tests that kill on purpose', default: 'true' },
   { name: 'help', description: 'print this help', default: 'false' },
 ];
 
@@ -51,6 +54,7 @@ export function launcherOptions(argv: readonly string[]): LauncherOptions | 'hel
     inferTimeoutMs: flagInt(flags, 'infer-timeout-ms', 1),
     strictReadiness: flagBool(flags, 'strict-readiness'),
     quiet: flagBool(flags, 'quiet'),
+    supervise: flagBool(flags, 'supervise'),
     executors: executors(flagInt(flags, 'simulate-gpus', 0, 64), flagString(flags, 'gpus')),
     gatewayFlags: ['--http-max-body-bytes', String(flagInt(flags, 'http-max-body-bytes', 1))],
   };

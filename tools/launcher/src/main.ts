@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { FlagError, usage } from '@flotilla/service-kit';
 import { FlotillaCluster } from '@flotilla/local-cluster';
 import { LAUNCHER_FLAGS, launcherOptions } from './launcher-options';
+import { RestartPolicy } from './restart-policy';
 
 const COLORS = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m', '\x1b[34m', '\x1b[90m'];
 const color = process.stdout.isTTY ? (i: number, text: string) => `${COLORS[i % COLORS.length]}${text}\x1b[0m` : (_: number, text: string) => text;
@@ -61,11 +62,28 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
-  for (const name of cluster.serviceNames()) {
+  // Supervision: a service that dies is restarted with backoff; one that keeps dying stops the launcher.
+  const restarts = new RestartPolicy();
+  const watch = (name: string) => {
     void cluster.service(name).exited.then((code) => {
-      if (!stopping) console.error(`flotilla: ${name} exited unexpectedly (code ${code}); the others keep running`);
+      if (stopping) return;
+      if (!options.supervise) return console.error(`flotilla: ${name} exited unexpectedly (code ${code}); the others keep running (--supervise=false)`);
+      const decision = restarts.onDeath(name, Date.now());
+      if (decision === 'give up') {
+        console.error(`flotilla: ${name} keeps dying (code ${code}, more than 5 times in 60 s): stopping every service`);
+        stopping = true;
+        void cluster.stop().finally(() => process.exit(1));
+        return;
+      }
+      console.error(`flotilla: ${name} exited unexpectedly (code ${code}); restarting it in ${decision.restartInMs} ms (death ${decision.deathsInWindow} in the last minute)`);
+      setTimeout(() => {
+        if (stopping) return;
+        cluster.restart(name);
+        watch(name);
+      }, decision.restartInMs);
     });
-  }
+  };
+  for (const name of cluster.serviceNames()) watch(name);
 
   try {
     await cluster.waitReady(120_000);
