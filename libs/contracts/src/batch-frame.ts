@@ -1,4 +1,4 @@
-import { FrameDecodeError } from './frame';
+import { encodeHeaded, FrameDecodeError, readHeaded } from './frame';
 
 /**
  * Dynamic batching on the wire: the scheduler hands a slot several requests to run as one
@@ -36,8 +36,6 @@ export interface BatchEntry {
   readonly tracestate?: string;
 }
 
-const LENGTH_PREFIX = 4;
-
 export function encodeBatchFrame(entries: readonly BatchEntry[]): Uint8Array {
   const meta: BatchMeta = {
     requests: entries.map(({ frame, replyTo, queueMicros, traceparent, tracestate }) => ({
@@ -48,33 +46,17 @@ export function encodeBatchFrame(entries: readonly BatchEntry[]): Uint8Array {
       ...(tracestate ? { tracestate } : {}),
     })),
   };
-  const header = Buffer.from(JSON.stringify(meta), 'utf8');
-  let total = LENGTH_PREFIX + header.byteLength;
-  for (const entry of entries) total += entry.frame.byteLength;
-  const batch = Buffer.allocUnsafe(total);
-  batch.writeUInt32LE(header.byteLength, 0);
-  header.copy(batch, LENGTH_PREFIX);
-  let offset = LENGTH_PREFIX + header.byteLength;
-  for (const entry of entries) {
-    batch.set(entry.frame, offset);
-    offset += entry.frame.byteLength;
-  }
-  return batch;
+  return encodeHeaded(
+    meta,
+    entries.map((entry) => entry.frame),
+  );
 }
 
 /** The batch's requests, each with a view of its frame in the received buffer (no copy). */
 export function decodeBatchFrame(payload: Uint8Array): { request: BatchedRequest; frame: Uint8Array }[] {
-  if (payload.byteLength < LENGTH_PREFIX) throw new FrameDecodeError(`batch of ${payload.byteLength} bytes is shorter than the length prefix`);
-  const headerLength = new DataView(payload.buffer, payload.byteOffset, payload.byteLength).getUint32(0, true);
-  if (LENGTH_PREFIX + headerLength > payload.byteLength) throw new FrameDecodeError(`batch header length ${headerLength} exceeds the ${payload.byteLength}-byte payload`);
-  let meta: BatchMeta;
-  try {
-    meta = JSON.parse(Buffer.from(payload.buffer, payload.byteOffset + LENGTH_PREFIX, headerLength).toString('utf8')) as BatchMeta;
-  } catch (error) {
-    throw new FrameDecodeError(`batch header is not JSON (${(error as Error).message})`);
-  }
+  const { header: meta, partsStart } = readHeaded<BatchMeta>(payload, 'batch');
   if (!Array.isArray(meta?.requests) || meta.requests.length === 0) throw new FrameDecodeError('batch header lists no requests');
-  let offset = LENGTH_PREFIX + headerLength;
+  let offset = partsStart;
   const requests = meta.requests.map((request, index) => {
     if (!Number.isInteger(request.frameBytes) || request.frameBytes < 0 || offset + request.frameBytes > payload.byteLength) {
       throw new FrameDecodeError(`batch request ${index} (${request.frameBytes} bytes) runs past the end of the payload`);

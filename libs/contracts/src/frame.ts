@@ -35,20 +35,44 @@ export function encodeFrame<M>(meta: M, tensors: readonly Tensor[] = []): Uint8A
     meta,
     tensors: tensors.map(({ name, datatype, shape, data }) => ({ name, datatype, shape, byteLength: data.byteLength })),
   };
+  return encodeHeaded(
+    header,
+    tensors.map((tensor) => tensor.data),
+  );
+}
+
+/**
+ * The layout every binary message shares (this frame, and batch-frame.ts's): a u32 LE length, a
+ * UTF-8 JSON header, then the parts back to back. One allocation and one copy per part: the NATS
+ * client needs a single contiguous payload.
+ */
+export function encodeHeaded(header: unknown, parts: readonly Uint8Array[]): Uint8Array {
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
   let total = LENGTH_PREFIX + headerBytes.byteLength;
-  for (const tensor of tensors) total += tensor.data.byteLength;
-
-  // One allocation and one copy per tensor: the NATS client needs a single contiguous payload.
-  const frame = Buffer.allocUnsafe(total);
-  frame.writeUInt32LE(headerBytes.byteLength, 0);
-  headerBytes.copy(frame, LENGTH_PREFIX);
+  for (const part of parts) total += part.byteLength;
+  const message = Buffer.allocUnsafe(total);
+  message.writeUInt32LE(headerBytes.byteLength, 0);
+  headerBytes.copy(message, LENGTH_PREFIX);
   let offset = LENGTH_PREFIX + headerBytes.byteLength;
-  for (const tensor of tensors) {
-    frame.set(tensor.data, offset);
-    offset += tensor.data.byteLength;
+  for (const part of parts) {
+    message.set(part, offset);
+    offset += part.byteLength;
   }
-  return frame;
+  return message;
+}
+
+/** The JSON header of a message laid out by `encodeHeaded`, and where its parts start; `what` names it in errors. */
+export function readHeaded<H>(payload: Uint8Array, what = ''): { header: H; partsStart: number } {
+  const prefix = what ? `${what} ` : '';
+  if (payload.byteLength < LENGTH_PREFIX) throw new FrameDecodeError(`${prefix}${payload.byteLength} bytes is shorter than the length prefix`);
+  const headerLength = new DataView(payload.buffer, payload.byteOffset, payload.byteLength).getUint32(0, true);
+  const partsStart = LENGTH_PREFIX + headerLength;
+  if (partsStart > payload.byteLength) throw new FrameDecodeError(`${prefix}header length ${headerLength} exceeds the ${payload.byteLength}-byte payload`);
+  try {
+    return { header: JSON.parse(Buffer.from(payload.buffer, payload.byteOffset + LENGTH_PREFIX, headerLength).toString('utf8')) as H, partsStart };
+  } catch (error) {
+    throw new FrameDecodeError(`${prefix}header is not JSON (${(error as Error).message})`);
+  }
 }
 
 export class FrameDecodeError extends Error {
@@ -59,19 +83,7 @@ export class FrameDecodeError extends Error {
 }
 
 export function decodeFrame<M>(payload: Uint8Array): Frame<M> {
-  if (payload.byteLength < LENGTH_PREFIX) throw new FrameDecodeError(`${payload.byteLength} bytes is shorter than the length prefix`);
-  const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
-  const headerLength = view.getUint32(0, true);
-  const tensorsStart = LENGTH_PREFIX + headerLength;
-  if (tensorsStart > payload.byteLength) throw new FrameDecodeError(`header length ${headerLength} exceeds the ${payload.byteLength}-byte payload`);
-
-  let header: FrameHeader<M>;
-  try {
-    header = JSON.parse(Buffer.from(payload.buffer, payload.byteOffset + LENGTH_PREFIX, headerLength).toString('utf8'));
-  } catch (error) {
-    throw new FrameDecodeError(`header is not JSON (${(error as Error).message})`);
-  }
-
+  const { header, partsStart: tensorsStart } = readHeaded<FrameHeader<M>>(payload);
   const tensors: Tensor[] = [];
   let offset = tensorsStart;
   for (const { name, datatype, shape, byteLength } of header.tensors) {
@@ -90,12 +102,5 @@ export function peekFrameMeta<M>(payload: Uint8Array): M {
 
 /** Reads the metadata and the tensors' descriptors (names, datatypes, shapes), not their bytes. */
 export function peekFrameHeader<M>(payload: Uint8Array): FrameHeader<M> {
-  if (payload.byteLength < LENGTH_PREFIX) throw new FrameDecodeError(`${payload.byteLength} bytes is shorter than the length prefix`);
-  const headerLength = new DataView(payload.buffer, payload.byteOffset, payload.byteLength).getUint32(0, true);
-  if (LENGTH_PREFIX + headerLength > payload.byteLength) throw new FrameDecodeError(`header length ${headerLength} exceeds the payload`);
-  try {
-    return JSON.parse(Buffer.from(payload.buffer, payload.byteOffset + LENGTH_PREFIX, headerLength).toString('utf8')) as FrameHeader<M>;
-  } catch (error) {
-    throw new FrameDecodeError(`header is not JSON (${(error as Error).message})`);
-  }
+  return readHeaded<FrameHeader<M>>(payload).header;
 }
