@@ -1,5 +1,6 @@
-import { propagation, type Context } from '@opentelemetry/api';
+import type { Context } from '@opentelemetry/api';
 import { encodeBatchFrame, HEADERS, type BatchEntry } from '@flotilla/contracts';
+import { traceFieldsOf } from '@flotilla/telemetry';
 import type { IncomingMessage, MessageBus } from '@flotilla/transport';
 
 /** Room left in a batch message for its header (one JSON entry per request, ~150 bytes each). */
@@ -45,7 +46,7 @@ export class RequestCoalescer {
     }
     const size = frame.byteLength + HEADER_ALLOWANCE_PER_REQUEST;
     if (this.pending.length > 0 && this.pendingBytes + size > this.bus.maxPayload) this.flush();
-    this.pending.push({ entry: { frame, replyTo: reply, queueMicros: 0, ...traceHeaders(trace) }, trace, timeoutMs });
+    this.pending.push({ entry: { frame, replyTo: reply, queueMicros: 0, ...traceFieldsOf(trace) }, trace, timeoutMs });
     this.pendingBytes += size;
     return answer;
   }
@@ -67,10 +68,4 @@ export class RequestCoalescer {
     );
     this.bus.publish(this.subject, encodeBatchFrame(batch.map((outgoing) => outgoing.entry)), { headers: { [HEADERS.batch]: String(batch.length) }, reply: group });
   }
-}
-
-function traceHeaders(trace: Context): { traceparent?: string; tracestate?: string } {
-  const carrier: { traceparent?: string; tracestate?: string } = {};
-  propagation.inject(trace, carrier);
-  return carrier;
 }

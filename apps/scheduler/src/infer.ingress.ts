@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { SpanKind, trace, type Context } from '@opentelemetry/api';
 import { decodeBatchFrame, FlotillaError, HEADERS, internal, invalidArg, peekFrameHeader, QUEUE_GROUPS, SUBJECTS, type BatchedRequest, type Grants, type InferMeta, type SlotReleased } from '@flotilla/contracts';
 import { batchKeyOf } from '@flotilla/scheduling';
-import { extractTraceContext } from '@flotilla/telemetry';
+import { contextOfTraceFields } from '@flotilla/telemetry';
 import { decodeJson, type IncomingMessage, type MessageBus } from '@flotilla/transport';
 import { InjectBus } from '@flotilla/service-kit';
 import { SCHEDULER_OPTIONS, SchedulerState, type SchedulerServiceOptions } from './scheduler.state';
@@ -64,10 +64,7 @@ export class InferIngress implements OnApplicationBootstrap {
       this.logger.error(`a coalesced message from a gateway could not be read: ${(error as Error).message}`);
       return;
     }
-    for (const { request, frame } of requests) {
-      const parent = extractTraceContext((name) => (name === 'traceparent' ? request.traceparent : name === 'tracestate' ? request.tracestate : undefined));
-      this.admit(frame, request.replyTo, parent);
-    }
+    for (const { request, frame } of requests) this.admit(frame, request.replyTo, contextOfTraceFields(request));
   }
 
   private admit(data: Uint8Array, replyTo: string, parent: Context): void {

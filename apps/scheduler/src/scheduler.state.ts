@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { propagation, ROOT_CONTEXT, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import {
   encodeBatchFrame,
   encodeFrame,
@@ -13,6 +13,7 @@ import {
 } from '@flotilla/contracts';
 import { sumStatistics } from '@flotilla/execution';
 import { DefaultScheduler, ModelTable, queueMicros, type Batch, type Payload, type SchedulerOptions, type SlotRef } from '@flotilla/scheduling';
+import { traceFieldsOf } from '@flotilla/telemetry';
 import { DeadlineTimer, type MessageBus } from '@flotilla/transport';
 import { FleetView, InjectBus } from '@flotilla/service-kit';
 import { busGrantGate } from './bus-grant-gate';
@@ -101,9 +102,7 @@ export class SchedulerState implements OnApplicationShutdown {
       const { span, frame, replyTo } = payload.carrier;
       annotateDispatch(payload, slot);
       recordBatchFormation(span, formedFrom, batch.length, size);
-      const context: { traceparent?: string; tracestate?: string } = {};
-      propagation.inject(trace.setSpan(ROOT_CONTEXT, span), context);
-      return { frame, replyTo, queueMicros: queueMicros(payload, now), ...context };
+      return { frame, replyTo, queueMicros: queueMicros(payload, now), ...traceFieldsOf(trace.setSpan(ROOT_CONTEXT, span)) };
     });
     this.bus.publish(slot.subject, encodeBatchFrame(entries), { headers: { [HEADERS.batch]: String(batch.length) } });
     for (const payload of batch) payload.carrier.span.end();

@@ -20,3 +20,18 @@ export function extractTraceContext(get: (key: string) => string | undefined, ba
     keys: () => ['traceparent', 'tracestate'],
   });
 }
+
+/** W3C trace context as two fields: one request's own, inside a message that carries several (batch frames). */
+export interface TraceFields {
+  readonly traceparent?: string;
+  readonly tracestate?: string;
+}
+
+export function traceFieldsOf(ctx: Context): TraceFields {
+  const { traceparent, tracestate } = injectTraceHeaders({}, ctx);
+  return { ...(traceparent ? { traceparent } : {}), ...(tracestate ? { tracestate } : {}) };
+}
+
+export function contextOfTraceFields(fields: TraceFields, base: Context = context.active()): Context {
+  return extractTraceContext((key) => (key === 'traceparent' ? fields.traceparent : key === 'tracestate' ? fields.tracestate : undefined), base);
+}
