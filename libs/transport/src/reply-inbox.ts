@@ -44,7 +44,7 @@ export class ReplyInbox {
   constructor(private readonly connection: NatsConnection) {}
 
   open(timeoutMs: number): { reply: string; answer: Promise<IncomingMessage> } {
-    this.subscription ??= this.connection.subscribe(`${this.prefix}.*`, { callback: (_error, msg) => this.deliver(msg) });
+    this.subscribe();
     const token = (++this.sequence).toString(36);
     const deadline = Date.now() + timeoutMs;
     const answer = new Promise<IncomingMessage>((resolve, reject) => this.waiting.set(token, { resolve, reject, deadline, timeoutMs }));
@@ -58,7 +58,7 @@ export class ReplyInbox {
    * message goes, NATS' no-responders status comes here, and fails every one of them at once.
    */
   openGroup(replies: readonly string[], timeoutMs: number): string {
-    this.subscription ??= this.connection.subscribe(`${this.prefix}.*`, { callback: (_error, msg) => this.deliver(msg) });
+    this.subscribe();
     const token = (++this.sequence).toString(36);
     const fail = (error: Error) => {
       for (const reply of replies) {
@@ -71,6 +71,11 @@ export class ReplyInbox {
     };
     this.waiting.set(token, { resolve: () => undefined, reject: fail, deadline: Date.now() + timeoutMs, timeoutMs, group: true });
     return `${this.prefix}.${token}`;
+  }
+
+  /** The one wildcard subscription, made on first use. */
+  private subscribe(): void {
+    this.subscription ??= this.connection.subscribe(`${this.prefix}.*`, { callback: (_error, msg) => this.deliver(msg) });
   }
 
   close(): void {
