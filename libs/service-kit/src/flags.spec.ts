@@ -29,6 +29,12 @@ describe('tritonserver-style flags', () => {
     expect(parseFlags([], specs, { FLOTILLA_RATE_LIMIT_RESOURCE: 'A:1,B:2' }).get('rate-limit-resource')).toEqual(['A:1', 'B:2']);
   });
 
+  it('with ignoreUnknown, reads only its own flags and steps over the others with their values', () => {
+    const values = parseFlags(['--other', 'x', '--http-port', '9', '--flag-alone', '--else=1'], specs, {}, { ignoreUnknown: true });
+    expect(flagInt(values, 'http-port')).toBe(9); // 'x' was stepped over as --other's value, not refused as a stray argument
+    expect(['other', 'flag-alone', 'else'].filter((name) => values.has(name))).toEqual([]);
+  });
+
   it('refuses unknown flags, stray arguments and bad values with messages that say what to do', () => {
     expect(() => parseFlags(['--htp-port=1'], specs, {})).toThrow("unknown flag '--htp-port'. Known flags: --http-port, --model-repository, --rate-limit-resource, --verbose");
     expect(() => parseFlags(['8000'], specs, {})).toThrow("unexpected argument '8000'");

@@ -14,7 +14,11 @@ export class FlagError extends Error {}
 
 export type FlagValues = Map<string, string[]>;
 
-export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[], env: NodeJS.ProcessEnv = process.env): FlagValues {
+/**
+ * `ignoreUnknown`: read only the flags in `specs` and step over any other (with its value), for a
+ * caller that needs a few flags of a command line another parser has already checked.
+ */
+export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[], env: NodeJS.ProcessEnv = process.env, options: { ignoreUnknown?: boolean } = {}): FlagValues {
   const byName = new Map(specs.map((spec) => [spec.name, spec]));
   const values: FlagValues = new Map();
   for (let i = 0; i < argv.length; i++) {
@@ -24,11 +28,12 @@ export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[], 
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq < 0 ? undefined : eq);
     const spec = byName.get(name);
-    if (!spec) throw new FlagError(`unknown flag '--${name}'. Known flags: ${specs.map((s) => `--${s.name}`).join(', ')}`);
+    if (!spec && !options.ignoreUnknown) throw new FlagError(`unknown flag '--${name}'. Known flags: ${specs.map((s) => `--${s.name}`).join(', ')}`);
     let value: string;
     if (eq >= 0) value = arg.slice(eq + 1);
     else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) value = argv[++i];
     else value = 'true';
+    if (!spec) continue;
     const list = values.get(name) ?? [];
     if (!spec.repeatable) list.length = 0;
     list.push(value);

@@ -32,7 +32,8 @@ export async function runService(definition: ServiceDefinition, argv = process.a
   let exitTimeoutSecs: number;
   try {
     module = definition.module(argv);
-    exitTimeoutSecs = flagInt(parseFlags(commonFlagsOf(argv), COMMON_FLAGS), 'exit-timeout-secs', 0, 24 * 3600);
+    // The module checked the whole command line; only this common flag is read here.
+    exitTimeoutSecs = flagInt(parseFlags(argv, COMMON_FLAGS, process.env, { ignoreUnknown: true }), 'exit-timeout-secs', 0, 24 * 3600);
   } catch (error) {
     if (error instanceof FlagError) {
       logger.error(error.message, definition.name);
@@ -88,22 +89,6 @@ function stopOnSignals(close: () => Promise<void>, exitTimeoutSecs: number, logg
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-}
-
-/** The common flags' part of a service's command line (its own flags were checked by its module). */
-function commonFlagsOf(argv: readonly string[]): string[] {
-  const names = new Set(COMMON_FLAGS.map((spec) => spec.name));
-  const kept: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (!arg.startsWith('--')) continue;
-    const eq = arg.indexOf('=');
-    const name = arg.slice(2, eq < 0 ? undefined : eq);
-    const takesNext = eq < 0 && i + 1 < argv.length && !argv[i + 1].startsWith('--');
-    if (names.has(name)) kept.push(...(takesNext ? [arg, argv[i + 1]] : [arg]));
-    if (takesNext) i++;
-  }
-  return kept;
 }
 
 /** Flushes buffered spans as the last step of Nest's shutdown, so a stopping service loses none. */
