@@ -6,6 +6,7 @@ import type { ProgressLine } from '../cli/progress-line';
 import { createBenchRepository, MATMUL_COUNT2, MATMUL_DYNAMIC } from './bench-repository';
 import type { MeasureSettings } from './contenders';
 import { startFlotilla } from './flotilla-under-test';
+import { median } from './interleaved-scaling';
 import { measurePoint } from './measure-point';
 
 const CONCURRENCY = 16;
@@ -64,5 +65,3 @@ async function executionsBySize(url: string, model: string): Promise<Record<stri
   for (const stats of body.model_stats) for (const batch of stats.batch_stats) counts[String(batch.batch_size)] = (counts[String(batch.batch_size)] ?? 0) + batch.compute_infer.count;
   return counts;
 }
-
-const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];

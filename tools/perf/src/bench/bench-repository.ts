@@ -2,7 +2,9 @@
 // benchmark never depends on what someone left in examples/), the generated .onnx files linked in,
 // and variants derived from the examples' configs: `matmul_chain_count1` (one instance instead of
 // two, so that count 1 and count 2 are measured side by side on the same server), and
-// `simple_dynamic` / `matmul_chain_dynamic` (the same with `dynamic_batching {}`).
+// `simple_dynamic` / `matmul_chain_dynamic` (the same with `dynamic_batching {}`), and
+// `simple_exclusive` / `matmul_chain_exclusive` (every instance needing the one `EXCLUSIVE`, for
+// the rate limiting figures).
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +15,8 @@ export const MATMUL_COUNT1 = 'matmul_chain_count1';
 export const MATMUL_COUNT2 = 'matmul_chain';
 export const SIMPLE_DYNAMIC = 'simple_dynamic';
 export const MATMUL_DYNAMIC = 'matmul_chain_dynamic';
+export const SIMPLE_EXCLUSIVE = 'simple_exclusive';
+export const MATMUL_EXCLUSIVE = 'matmul_chain_exclusive';
 const BASE_MODELS = ['simple', 'identity_fp32', 'matmul_chain'] as const;
 
 /** Each derived model: the example it comes from and how its config changes. */
@@ -20,6 +24,8 @@ const DERIVED: Readonly<Record<string, { readonly source: string; readonly deriv
   [MATMUL_COUNT1]: { source: MATMUL_COUNT2, derive: (text, name) => withOneInstance(text, name) },
   [SIMPLE_DYNAMIC]: { source: 'simple', derive: (text, name) => withDynamicBatching(text, name) },
   [MATMUL_DYNAMIC]: { source: MATMUL_COUNT2, derive: (text, name) => withDynamicBatching(text, name) },
+  [SIMPLE_EXCLUSIVE]: { source: 'simple', derive: (text, name) => withExclusiveResource(text, name) },
+  [MATMUL_EXCLUSIVE]: { source: MATMUL_COUNT2, derive: (text, name) => withExclusiveResource(text, name) },
 };
 
 /** Generated once per machine, like the end-to-end tests' cache; the generator skips up-to-date files. */
@@ -68,6 +74,15 @@ export function withDynamicBatching(configText: string, newName: string): string
   const renamed = configText.replace(/^name:\s*"[^"]*"/m, `name: "${newName}"`);
   if (renamed === configText || /dynamic_batching/.test(configText)) throw new Error(`cannot derive ${newName}: expected a 'name:' line and no dynamic_batching yet`);
   return `${renamed.trimEnd()}\ndynamic_batching { }\n`;
+}
+
+/** The config renamed, its (first, KIND_CPU) instance group needing the one `EXCLUSIVE` there is (`--rate-limit-resource EXCLUSIVE:1`). */
+export function withExclusiveResource(configText: string, newName: string): string {
+  const config = configText
+    .replace(/^name:\s*"[^"]*"/m, `name: "${newName}"`)
+    .replace(/(instance_group\s*\[\s*\{[^}]*?kind:\s*KIND_CPU)/, '$1, rate_limiter { resources [ { name: "EXCLUSIVE", count: 1 } ] }');
+  if (!config.includes('EXCLUSIVE') || !config.includes(`"${newName}"`)) throw new Error(`cannot derive ${newName}: its name or instance_group moved on`);
+  return config;
 }
 
 /** Runs the model generator's CLI (a separate tool: run, not imported) into the cache. */

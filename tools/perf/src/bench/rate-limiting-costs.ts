@@ -8,18 +8,14 @@
 //  3. matmul_chain c=4 in the rate-limited deployment: two instances that each need the whole
 //     EXCLUSIVE (so they run one at a time) against one instance that needs nothing; the goal is
 //     within 5 %: holding resources must cost no throughput beyond the serialisation it asks for.
-import { mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ProgressLine } from '../cli/progress-line';
-import { createBenchRepository, MATMUL_COUNT1 } from './bench-repository';
+import { createBenchRepository, MATMUL_COUNT1, MATMUL_EXCLUSIVE, SIMPLE_EXCLUSIVE } from './bench-repository';
 import type { MeasureSettings } from './contenders';
 import { startFlotilla, type RunningFlotilla } from './flotilla-under-test';
+import { median } from './interleaved-scaling';
 import { measurePoint } from './measure-point';
 import { measureNatsRoundTrip } from './nats-round-trip';
 
-const MATMUL_EXCLUSIVE = 'matmul_chain_exclusive';
-const SIMPLE_EXCLUSIVE = 'simple_exclusive';
-const EXCLUSIVE_GROUP = 'rate_limiter { resources [ { name: "EXCLUSIVE", count: 1 } ] }';
 
 export interface RateLimitingCosts {
   /** One NATS request/reply between two processes, on the rate-limited deployment's nats-server. */
@@ -35,9 +31,7 @@ export interface RateLimitingCosts {
 }
 
 export async function measureRateLimitingCosts(settings: MeasureSettings, progress: ProgressLine, rounds = 3, log: (line: string) => void = console.log): Promise<RateLimitingCosts> {
-  const repository = createBenchRepository(['simple', 'matmul_chain', MATMUL_COUNT1]);
-  deriveExclusive(repository.dir, 'matmul_chain', MATMUL_EXCLUSIVE);
-  deriveExclusive(repository.dir, 'simple', SIMPLE_EXCLUSIVE);
+  const repository = createBenchRepository(['simple', 'matmul_chain', MATMUL_COUNT1, MATMUL_EXCLUSIVE, SIMPLE_EXCLUSIVE]);
   let off: RunningFlotilla | undefined;
   let on: RunningFlotilla | undefined;
   try {
@@ -92,15 +86,4 @@ export function rateLimitingVerdicts(costs: RateLimitingCosts): string[] {
   ];
 }
 
-/** The model with its instance group needing the one EXCLUSIVE there is, under a new name. */
-function deriveExclusive(dir: string, source: string, name: string): void {
-  const text = readFileSync(join(dir, source, 'config.pbtxt'), 'utf8');
-  const config = text.replace(/^name:\s*"[^"]*"/m, `name: "${name}"`).replace(/(instance_group\s*\[\s*\{[^}]*?kind:\s*KIND_CPU)/, `$1, ${EXCLUSIVE_GROUP}`);
-  if (!config.includes('EXCLUSIVE') || !config.includes(`"${name}"`)) throw new Error(`cannot derive ${name} from ${source}'s config.pbtxt: its name or instance_group moved on`);
-  mkdirSync(join(dir, name, '1'), { recursive: true });
-  writeFileSync(join(dir, name, 'config.pbtxt'), config);
-  symlinkSync(realpathSync(join(dir, source, '1', 'model.onnx')), join(dir, name, '1', 'model.onnx'));
-}
-
-export const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const verdict = (pass: boolean) => (pass ? 'PASS' : 'MISS');
