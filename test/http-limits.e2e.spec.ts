@@ -45,10 +45,17 @@ function send(path: string, options: { method?: string; headers?: Record<string,
   });
 }
 
-/** Bytes straight onto a TCP connection; resolves with everything the server wrote before closing. */
-function sendRaw(data: string | Buffer): Promise<string> {
+/**
+ * Bytes straight onto a TCP connection; resolves with everything the server wrote before closing.
+ * `readLate` leaves the answer unread until the whole request is written (or the write failed),
+ * as a loaded client does: the answer survives only if the server never reset the connection.
+ */
+function sendRaw(data: string | Buffer, { readLate = false } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.write(data));
+    const socket = connect(port, '127.0.0.1', () => {
+      if (readLate) socket.pause();
+      socket.write(data, () => setTimeout(() => socket.resume(), 50));
+    });
     const chunks: Buffer[] = [];
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
@@ -107,7 +114,7 @@ describe('HTTP limits answer with KServe errors', () => {
     // Node reports a request line past its 16 KiB header budget as a header overflow, and shows the
     // gateway only the packet it was reading: when the kernel split the URL so that packet holds no
     // request line (it happens under load), the gateway cannot tell it from long headers and says 431.
-    const huge = parseRaw(await sendRaw(`GET /v2/models/${'m'.repeat(1 << 20)} HTTP/1.1\r\nHost: x\r\n\r\n`));
+    const huge = parseRaw(await sendRaw(`GET /v2/models/${'m'.repeat(1 << 20)} HTTP/1.1\r\nHost: x\r\n\r\n`, { readLate: true }));
     expect([
       { status: 414, error: 'request URL exceeds the limit of 8192 bytes' },
       { status: 431, error: 'request headers exceed the limit of 16384 bytes' },

@@ -66,6 +66,10 @@ export class HttpServer implements OnApplicationBootstrap, OnApplicationShutdown
 
   /** A request Node's parser refused: answer on the socket itself when nothing else is being written. */
   private refuse(socket: Socket, error: Error & { code?: string; rawPacket?: Buffer }): void {
+    // The parser reports again for each packet that arrives after its first error. The first answer
+    // stands and its lingering close drains the rest: destroying here (the socket is no longer
+    // writable once answered) would reset the connection and lose that answer, as CI once saw.
+    if (answered.has(socket)) return;
     const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
     if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) return void socket.destroy();
     const { status, message } = clientErrorReply(error, this.limits);
@@ -131,8 +135,6 @@ function send(res: ServerResponse, reply: HttpReply): void {
 
 /** Writes a whole response to a socket that has no ServerResponse, then closes it. */
 function answerRaw(socket: Socket, status: number, message: string): void {
-  // The parser may report again for bytes still arriving; one answer per connection.
-  if (answered.has(socket)) return;
   answered.add(socket);
   lingeringClose(socket, rawHttpResponse(status, message));
 }

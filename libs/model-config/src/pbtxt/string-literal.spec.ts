@@ -16,3 +16,12 @@ describe('quoteString', () => {
     expect(quoteString('tab\tnul\0del\x7f ü 😀')).toBe('"tab\\tnul\\000del\\177 ü 😀"');
   });
 });
+
+describe('readStringLiteral', () => {
+  // A byte-order mark is an ordinary character inside a literal; a default TextDecoder drops a
+  // leading one, which once turned `name: "\ufeff"` into an empty name (found by the property test).
+  it('keeps a leading byte-order mark, written or escaped', () => {
+    expect(readStringLiteral('"\ufeffm"', 0).value).toBe('\ufeffm');
+    expect(readStringLiteral('"\\357\\273\\277m"', 0).value).toBe('\ufeffm');
+  });
+});

@@ -28,7 +28,7 @@ const SIMPLE_ESCAPES: Readonly<Record<string, number>> = {
 };
 
 const utf8 = new TextEncoder();
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * Reads the literal whose opening quote is at `text[start]`; returns its value and the offset just
