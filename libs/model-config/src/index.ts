@@ -1,6 +1,6 @@
 export * from './model-config.types';
 export { PbtxtParseError } from './pbtxt/parse-error';
-export { parseModelConfig, renderPbtxt, modelConfigToJson } from './model-config-text';
+export { parseModelConfig, renderPbtxt, modelConfigToJson, modelConfigFromJson } from './model-config-text';
 export { dataTypeToDatatype, datatypeToDataType } from './datatype-mapping';
 export type { DeviceEnvironment } from './device-environment';
 export { completeBackendFields, type BackendFieldsContext } from './backend-fields';
