@@ -18,18 +18,26 @@ export interface RepositoryEnvironment {
   readonly gpus: readonly number[];
 }
 
+/** What a load request replaces (the load API's parameters): the config, and the folder read. */
+export interface ModelSource {
+  /** Used instead of the folder's config.pbtxt. */
+  readonly config?: ModelConfig;
+  /** The model folder to read instead of `<repository>/<name>` (a private copy holding file overrides). */
+  readonly dir?: string;
+}
+
 /**
  * Loads one model directory the way Triton does at startup in control mode `none`: read and parse
  * `config.pbtxt`, fill the backend fields, normalise, validate, then pick the versions the version
  * policy selects. Never throws: a model that fails is returned with its reason, so that one broken
  * model never stops the others from loading.
  */
-export async function loadModelDirectory(repository: string, name: string, env: RepositoryEnvironment): Promise<ModelRecord> {
-  const dir = join(repository, name);
+export async function loadModelDirectory(repository: string, name: string, env: RepositoryEnvironment, source: ModelSource = {}): Promise<ModelRecord> {
+  const dir = source.dir ?? join(repository, name);
   try {
     const versionDirs = await listVersionDirs(dir);
     const firstVersionFiles = versionDirs.length > 0 ? await readdir(join(dir, String(versionDirs[0]))) : [];
-    let config = await readConfig(join(dir, 'config.pbtxt'));
+    let config = source.config ?? (await readConfig(join(dir, 'config.pbtxt')));
     const warnings = unhonouredSettingWarnings(config); // as written: normalisation's defaults do not warn
     config = completeBackendFields(config, { modelName: name, versionDirFiles: firstVersionFiles });
     config = normalizeModelConfig(config, { gpus: [...env.gpus] });
