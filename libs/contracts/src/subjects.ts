@@ -50,7 +50,11 @@ export const SUBJECTS = {
   fleetResync: 'flotilla.executor.resync',
   /** request → RepositorySnapshot: every model the repository knows, loaded or not (answered once its first load is done). */
   repositoryIndex: 'flotilla.repository.index',
-  /** event, model-repository → everyone: a model was loaded, reloaded or unloaded (ModelLifecycleEvent). */
+  /** request → void: load or reload one model (RepositoryLoadRequest); answered once it serves or failed (control mode explicit). */
+  repositoryLoad: 'flotilla.repository.load',
+  /** request → void: unload one model (RepositoryUnloadRequest); answered once its queued requests are done (control mode explicit). */
+  repositoryUnload: 'flotilla.repository.unload',
+  /** event, model-repository → everyone: a model's record changed — loading, loaded, reloaded, failed, unloading or unloaded (ModelLifecycleEvent). */
   repositoryEvents: 'flotilla.repository.events',
   /** request → SchedulerStatus: per model version, whether it can execute and on how many slots. */
   schedulerStatus: 'flotilla.scheduler.status',

@@ -1,5 +1,16 @@
-import { invalidArg, notFound, unavailable, unsupported, type ModelRecord, type SchedulerStatus, type StatisticsSnapshot } from '@flotilla/contracts';
-import { dataTypeToDatatype, modelMetadata, type ModelConfig, type ModelMetadata } from '@flotilla/model-config';
+import {
+  invalidArg,
+  notFound,
+  unsupported,
+  type ExecutorAnnouncement,
+  type ModelRecord,
+  type RepositoryLoadRequest,
+  type RepositorySnapshot,
+  type SchedulerStatus,
+  type StatisticsSnapshot,
+} from '@flotilla/contracts';
+import { dataTypeToDatatype, modelConfigToJson, modelMetadata, type ModelConfig, type ModelMetadata } from '@flotilla/model-config';
+import { parseLoadParameters, UNLOADED, versionSlots, type LoadParameterValue } from '@flotilla/repository';
 import { modelStatistics } from './model-statistics';
 import type { RawInputModel } from './raw-binary-request';
 import { repositoryIndexRows, type RepositoryIndexRow } from './repository-index';
@@ -11,6 +22,14 @@ export interface FleetCatalog {
   get(name: string): Promise<ModelRecord>;
   /** Every model record, asked of the repository now. */
   refresh(): Promise<ModelRecord[]>;
+  /** The repository's whole index, asked now: records, control mode, folders never loaded. */
+  index(): Promise<RepositorySnapshot>;
+  /** The executors' last announcements: which instance slots exist, and in which state. */
+  executors(): readonly ExecutorAnnouncement[];
+  /** Asks the repository to (re)load a model; resolves once it serves. */
+  loadModel(request: RepositoryLoadRequest): Promise<void>;
+  /** Asks the repository to unload a model; resolves once its queued requests are done. */
+  unloadModel(model: string): Promise<void>;
   schedulerStatus(): Promise<SchedulerStatus>;
   statistics(): Promise<StatisticsSnapshot>;
 }
@@ -21,9 +40,6 @@ export interface KserveOperationsOptions {
   /** The version `ServerMetadata` reports. */
   readonly serverVersion: string;
 }
-
-/** Triton's answer to load and unload while the repository is loaded once at start (control mode `none`). */
-export const MODEL_CONTROL_DISABLED = 'explicit model load / unload is not allowed if polling is enabled';
 
 /**
  * KServe v2's health, metadata, configuration, statistics and repository operations, once for
@@ -44,17 +60,24 @@ export class KserveOperations {
   }
 
   /**
-   * Ready when the repository and scheduler answer and every loaded model version can execute;
-   * with --strict-readiness (Triton's default) a model that failed to load also makes it unready.
+   * Triton's server readiness. Strict (--strict-readiness, the default): every model the
+   * repository loaded has all its versions READY — none loading, unloading or failed; unloaded
+   * models do not count — and every instance each READY version needs has a loaded session.
+   * Not strict: models that failed do not count, but nothing may be loading and every READY
+   * version must still have all its instances. Both need the repository and the scheduler to answer.
    */
   async serverReady(): Promise<boolean> {
     try {
-      const [models, status] = await Promise.all([this.catalog.refresh(), this.catalog.schedulerStatus()]);
-      const executable = new Set(status.models.filter((m) => m.ready).map((m) => `${m.name}/${m.version}`));
-      return models.every((model) => {
-        const ready = model.versions.filter((v) => v.state === 'READY');
-        if (model.reason || ready.length < model.versions.length) return !this.options.strictReadiness;
-        return ready.every((v) => executable.has(`${model.name}/${v.version}`));
+      const [snapshot] = await Promise.all([this.catalog.index(), this.catalog.schedulerStatus()]);
+      const executors = this.catalog.executors();
+      return snapshot.models.every((model) => {
+        if (isUnloaded(model)) return true;
+        if (model.reason || model.versions.length === 0) return !this.options.strictReadiness;
+        return model.versions.every((v) => {
+          if (v.state === 'READY') return versionSlots(model, v.version, executors).kind === 'ready';
+          if (v.state === 'UNAVAILABLE') return v.reason === UNLOADED || !this.options.strictReadiness;
+          return false; // LOADING, UNLOADING
+        });
       });
     } catch {
       return false;
@@ -80,13 +103,18 @@ export class KserveOperations {
     return { config: configOf(record), warnings: record.warnings ?? [] };
   }
 
+  /**
+   * A version is ready when the repository holds it READY and every instance its config needs is
+   * announced with a loaded session; without a version, when some version is.
+   */
   async modelReady(model: string, version: string | undefined): Promise<boolean> {
     const record = await this.catalog.get(model);
-    const status = await this.catalog.schedulerStatus();
-    const ready = status.models.filter((m) => m.name === model && m.ready).map((m) => m.version);
-    if (version === undefined) return ready.length > 0;
-    if (!record.versions.some((v) => String(v.version) === version)) throw notFound(`Request for unknown model: '${model}' version ${version} is not found`);
-    return ready.includes(Number(version));
+    const executors = this.catalog.executors();
+    const ready = (v: ModelRecord['versions'][number]) => v.state === 'READY' && versionSlots(record, v.version, executors).kind === 'ready';
+    if (version === undefined) return record.versions.some(ready);
+    const named = record.versions.find((v) => String(v.version) === version);
+    if (!named) throw notFound(`Request for unknown model: '${model}' version ${version} is not found`);
+    return ready(named);
   }
 
   /** Triton's statistics extension, for every model when `model` is undefined. */
@@ -97,16 +125,36 @@ export class KserveOperations {
 
   async repositoryIndex(request: { repository?: string; readyOnly?: boolean } = {}): Promise<RepositoryIndexRow[]> {
     refuseNamedRepository(request.repository);
-    return repositoryIndexRows(await this.catalog.refresh(), request.readyOnly);
+    const snapshot = await this.catalog.index();
+    return repositoryIndexRows(snapshot.models, request.readyOnly, snapshot.notLoaded);
   }
 
   /**
-   * Load and unload: the model repository loads every model once at start, which is Triton's
-   * control mode `none`, and Triton answers both with UNAVAILABLE and this text there.
+   * Loads or reloads a model (Triton's repository extension): `parameters` may hold `config` (a
+   * JSON config replacing config.pbtxt) and `file:<version>/<path>` contents. Checked here, at the
+   * edge, and again by the model repository, which refuses it outside control mode `explicit`.
    */
-  repositoryModelControl(request: { repository?: string; model: string }): never {
+  async repositoryLoad(request: { repository?: string; model: string; parameters?: Readonly<Record<string, LoadParameterValue>> }): Promise<void> {
     refuseNamedRepository(request.repository);
-    throw unavailable(MODEL_CONTROL_DISABLED);
+    const overrides = parseLoadParameters(request.model, request.parameters ?? {});
+    await this.catalog.loadModel({
+      model: request.model,
+      ...(overrides.config ? { config: modelConfigToJson(overrides.config) } : {}),
+      ...(overrides.files.length > 0 ? { files: overrides.files.map((file) => ({ version: file.version, path: file.path, base64: Buffer.from(file.contents).toString('base64') })) } : {}),
+    });
+  }
+
+  /**
+   * Unloads a model. `unload_dependents` (a boolean) is accepted: Flotilla has no ensembles, so a
+   * model never has dependents and both values do the same. Any other parameter is refused.
+   */
+  async repositoryUnload(request: { repository?: string; model: string; parameters?: Readonly<Record<string, LoadParameterValue>> }): Promise<void> {
+    refuseNamedRepository(request.repository);
+    for (const [key, value] of Object.entries(request.parameters ?? {})) {
+      if (key === 'unload_dependents' && typeof value === 'boolean') continue;
+      throw invalidArg(`Unrecognized unload parameter '${key}' with type '${typeof value === 'boolean' ? 'bool' : typeof value === 'string' ? 'string' : typeof value === 'number' ? 'int64' : 'bytes'}'`);
+    }
+    await this.catalog.unloadModel(request.model);
   }
 
   /** For HTTP raw binary requests: the model's single input, whose shape the body's length decides. */
@@ -122,6 +170,7 @@ export class KserveOperations {
 }
 
 function configOf(record: ModelRecord): ModelConfig {
+  if (!record.config && !record.reason) throw notFound(`Request for unknown model: '${record.name}' has no available versions`);
   if (!record.config) throw invalidArg(`model '${record.name}' is not available: ${record.reason}`);
   return record.config as unknown as ModelConfig;
 }
@@ -137,4 +186,9 @@ function readyVersions(record: ModelRecord, requested: string | undefined): numb
 /** Flotilla serves one repository; Triton's text for naming one. */
 function refuseNamedRepository(repository: string | undefined): void {
   if (repository) throw unsupported("'repository_name' specification is not supported");
+}
+
+/** Unloaded through the API (or gone from a polled repository): every version says so. */
+function isUnloaded(record: ModelRecord): boolean {
+  return !record.reason && record.versions.length > 0 && record.versions.every((v) => v.state === 'UNAVAILABLE' && v.reason === UNLOADED);
 }

@@ -2,10 +2,12 @@
  * Protocol extensions Flotilla implements, as reported by `GET /v2` and gRPC ServerMetadata (Triton
  * lists its own in core:src/server.cc). Only list an extension once its routes and semantics are
  * really served: `schedule_policy` is the `priority` and `timeout` request parameters, honoured by
- * the dynamic batcher's queues (and `timeout` by the default scheduler's); `model_repository`
- * waits for load and unload.
+ * the dynamic batcher's queues (and `timeout` by the default scheduler's); `model_repository` is
+ * the index, load (with `config` and `file:` overrides) and unload, whose `unload_dependents` is
+ * accepted — Flotilla has no ensembles, so no model has dependents. Not listed, because not
+ * served: classification, sequence, shared memory, parameters, trace, logging.
  */
-export const SUPPORTED_EXTENSIONS: readonly string[] = ['binary_tensor_data', 'model_configuration', 'schedule_policy', 'statistics'];
+export const SUPPORTED_EXTENSIONS: readonly string[] = ['binary_tensor_data', 'model_configuration', 'model_repository', 'model_repository(unload_dependents)', 'schedule_policy', 'statistics'];
 
 export interface ServerMetadata {
   readonly name: 'triton';

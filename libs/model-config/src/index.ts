@@ -10,7 +10,7 @@ export { instancePlacements, type InstancePlacement } from './instance-placement
 export { selectVersions, parseVersionDirName } from './versions';
 export { modelMetadata, type ModelMetadata } from './model-metadata';
 export { getParameter } from './parameters';
-export { instanceSignature } from './instance-signature';
+export { instanceSignature, slotSignature } from './instance-signature';
 export { MODEL_CONFIG_SCHEMA } from './model-config.schema';
 export type { FieldSchema, MessageSchema, ValueSchema } from './pbtxt/schema';
 export { unhonouredSettingWarnings } from './unhonoured-settings';

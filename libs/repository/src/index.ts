@@ -6,3 +6,4 @@ export * from './lifecycle-records';
 export * from './load-parameters';
 export * from './file-override-path';
 export * from './materialize-overrides';
+export * from './model-fingerprint';

@@ -19,6 +19,11 @@ describe('versionSlots: a version is ready only when every instance it needs is'
     expect(versionSlots(record, 2, [executor('cpu', [slot('g_0', 'ready'), slot('g_1', 'ready')])]).kind).toBe('loading');
   });
 
+  it('does not count a slot created for another config (its signature differs)', () => {
+    const stale = { ...slot('g_0', 'ready'), signature: 'old config' } as SlotAnnouncement;
+    expect(versionSlots(record, 1, [executor('cpu', [stale, slot('g_1', 'ready')])])).toEqual({ kind: 'loading', waitingFor: ['g_0 on cpu'] });
+  });
+
   it("is failed with the instance's error when one failed", () => {
     expect(versionSlots(record, 1, [executor('cpu', [slot('g_0', 'ready'), slot('g_1', 'failed', 'no such file')])])).toEqual({ kind: 'failed', reason: 'no such file' });
   });

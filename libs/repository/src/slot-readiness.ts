@@ -1,5 +1,5 @@
 import type { ExecutorAnnouncement, ModelRecord } from '@flotilla/contracts';
-import { instancePlacements, type ModelConfig } from '@flotilla/model-config';
+import { instancePlacements, slotSignature, type ModelConfig } from '@flotilla/model-config';
 
 /**
  * Where one model version's instances stand in the fleet:
@@ -19,12 +19,16 @@ export type VersionSlots =
  */
 export function versionSlots(record: ModelRecord, version: number, executors: readonly ExecutorAnnouncement[]): VersionSlots {
   if (!record.config) return { kind: 'failed', reason: record.reason || `model '${record.name}' has no configuration` };
+  const config = record.config as unknown as ModelConfig;
+  const path = record.versions.find((v) => v.version === version)?.path ?? '';
   const waitingFor: string[] = [];
-  for (const placement of instancePlacements(record.config as unknown as ModelConfig)) {
+  for (const placement of instancePlacements(config)) {
+    // A slot of the config being replaced has another signature: it does not count as loaded.
+    const signature = slotSignature(version, path, config, placement);
     const slots = executors
       .filter((executor) => executor.device === placement.device)
       .flatMap((executor) => executor.slots)
-      .filter((slot) => slot.model === record.name && slot.version === version && slot.instance === placement.name);
+      .filter((slot) => slot.model === record.name && slot.version === version && slot.instance === placement.name && (slot.signature ?? signature) === signature);
     if (slots.some((slot) => slot.state === 'ready')) continue;
     const failed = slots.find((slot) => slot.state === 'failed');
     if (failed) return { kind: 'failed', reason: failed.error ?? `instance '${placement.name}' failed to load` };

@@ -9,6 +9,7 @@ import {
   type ModelRequestMessage,
   type RepositoryIndexRequestMessage,
   type RepositoryModelRequestMessage,
+  repositoryParameters,
 } from '@flotilla/kserve';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
 import { InferPipeline } from '../infer-pipeline';
@@ -49,8 +50,14 @@ export class GrpcInferenceService {
       RepositoryIndex: unaryHandler(async (request: RepositoryIndexRequestMessage) => ({
         models: await ops.repositoryIndex({ repository: optional(request.repository_name), readyOnly: request.ready }),
       })),
-      RepositoryModelLoad: unaryHandler((request: RepositoryModelRequestMessage) => ops.repositoryModelControl({ repository: optional(request.repository_name), model: request.model_name })),
-      RepositoryModelUnload: unaryHandler((request: RepositoryModelRequestMessage) => ops.repositoryModelControl({ repository: optional(request.repository_name), model: request.model_name })),
+      RepositoryModelLoad: unaryHandler(async (request: RepositoryModelRequestMessage) => {
+        await ops.repositoryLoad({ repository: optional(request.repository_name), model: request.model_name, parameters: repositoryParameters(request.parameters) });
+        return {};
+      }),
+      RepositoryModelUnload: unaryHandler(async (request: RepositoryModelRequestMessage) => {
+        await ops.repositoryUnload({ repository: optional(request.repository_name), model: request.model_name, parameters: repositoryParameters(request.parameters) });
+        return {};
+      }),
       ModelInfer: unaryHandler((request: ModelInferRequestMessage, call) =>
         this.infer(request, call.metadata, deadlineOf(call)).then((message) => serializeWithinLimit('ModelInfer', message, this.options.grpcMaxSendBytes)),
       ),

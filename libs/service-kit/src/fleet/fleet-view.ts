@@ -61,8 +61,13 @@ export class FleetView implements OnApplicationBootstrap, OnApplicationShutdown 
     void this.listening.subscribed.then(() => this.ask({}, 'the whole fleet'));
   }
 
-  onChange(listener: (change: FleetChange) => void): void {
+  /** Calls `listener` on every change; the function returned stops that. */
+  onChange(listener: (change: FleetChange) => void): () => void {
     this.listeners.push(listener);
+    return () => {
+      const at = this.listeners.indexOf(listener);
+      if (at >= 0) this.listeners.splice(at, 1);
+    };
   }
 
   executors(): ExecutorAnnouncement[] {
