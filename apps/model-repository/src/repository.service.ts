@@ -153,12 +153,14 @@ export class RepositoryService implements OnApplicationBootstrap, OnApplicationS
    * model has a record (loading or failed), so the startup scan can answer the index meanwhile.
    * Failures are logged and thrown with Triton's texts; a model that served keeps serving.
    */
-  private async load(name: string, source: Source, recorded: () => void = () => undefined): Promise<void> {
+  private async load(name: string, source: Source, recorded?: () => void): Promise<void> {
+    const startup = recorded !== undefined;
     try {
       const previous = this.records.get(name);
       if (!source.dir && !existsSync(join(this.options.repository, name))) {
         const reason = `failed to load '${name}', failed to poll from model repository: no model folder '${name}' in ${this.options.repository}`;
-        if (!previous) await this.publish({ name, versions: [], reason });
+        // A --load-model naming no folder is a failed startup model; a load request for one registers nothing.
+        if (!previous && startup) await this.publish({ name, versions: [], reason });
         throw invalidArg(reason);
       }
       const candidate = await this.candidate(name, source);
@@ -169,7 +171,7 @@ export class RepositoryService implements OnApplicationBootstrap, OnApplicationS
       }
       this.sources.set(name, source);
       await this.publish(loadingRecord(previous, candidate));
-      recorded();
+      recorded?.();
       const loading = this.records.get(name)!;
       const unavailable = candidate.versions.filter((v) => v.state !== 'READY');
       const outcomes = await this.slots.outcomes(loading, candidate.versions.filter((v) => v.state === 'READY').map((v) => v.version));
@@ -178,7 +180,7 @@ export class RepositoryService implements OnApplicationBootstrap, OnApplicationS
       const failure = loadFailureText(name, outcomes);
       if (failure) throw invalidArg(failure);
     } finally {
-      recorded();
+      recorded?.();
     }
   }
 

@@ -10,7 +10,7 @@ import {
   type StatisticsSnapshot,
 } from '@flotilla/contracts';
 import { dataTypeToDatatype, modelConfigToJson, modelMetadata, type ModelConfig, type ModelMetadata } from '@flotilla/model-config';
-import { parseLoadParameters, UNLOADED, versionSlots, type LoadParameterValue } from '@flotilla/repository';
+import { isUnloaded, parseLoadParameters, UNLOADED, versionSlots, type LoadParameterValue } from '@flotilla/repository';
 import { modelStatistics } from './model-statistics';
 import type { RawInputModel } from './raw-binary-request';
 import { repositoryIndexRows, type RepositoryIndexRow } from './repository-index';
@@ -186,9 +186,4 @@ function readyVersions(record: ModelRecord, requested: string | undefined): numb
 /** Flotilla serves one repository; Triton's text for naming one. */
 function refuseNamedRepository(repository: string | undefined): void {
   if (repository) throw unsupported("'repository_name' specification is not supported");
-}
-
-/** Unloaded through the API (or gone from a polled repository): every version says so. */
-function isUnloaded(record: ModelRecord): boolean {
-  return !record.reason && record.versions.length > 0 && record.versions.every((v) => v.state === 'UNAVAILABLE' && v.reason === UNLOADED);
 }

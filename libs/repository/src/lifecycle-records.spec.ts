@@ -1,5 +1,5 @@
 import type { ModelRecord } from '@flotilla/contracts';
-import { loadFailureText, loadingRecord, settledRecord, unloadedRecord, unloadingRecord, type VersionOutcome } from './lifecycle-records';
+import { isUnloaded, loadFailureText, loadingRecord, settledRecord, unloadedRecord, unloadingRecord, type VersionOutcome } from './lifecycle-records';
 
 const v = (version: number, state: ModelRecord['versions'][number]['state'] = 'READY', reason = '') => ({ version, state, reason, path: `/r/m/${version}/model.onnx` });
 const record = (versions: ModelRecord['versions'], config: Record<string, unknown> = { name: 'm', tag: 'old' }): ModelRecord => ({ name: 'm', config, versions, reason: '' });
@@ -47,5 +47,10 @@ describe('lifecycle records', () => {
     const unloaded = unloadedRecord(record([v(1)]));
     expect(unloaded.config).toBeUndefined();
     expect(unloaded.versions).toEqual([{ ...v(1), state: 'UNAVAILABLE', reason: 'unloaded' }]);
+    expect(isUnloaded(unloaded)).toBe(true);
+    const failedWhole: ModelRecord = { name: 'm', versions: [], reason: 'bad config' };
+    expect(unloadedRecord(failedWhole)).toEqual({ name: 'm', versions: [], reason: 'unloaded' });
+    expect(isUnloaded(unloadedRecord(failedWhole))).toBe(true);
+    expect(isUnloaded(failedWhole)).toBe(false);
   });
 });

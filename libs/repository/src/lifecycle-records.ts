@@ -65,7 +65,15 @@ export function unloadingRecord(record: ModelRecord): ModelRecord {
  */
 export function unloadedRecord(record: ModelRecord): ModelRecord {
   const { config: _config, warnings: _warnings, ...rest } = record;
+  // A model that failed as a whole has no version to carry the reason: the record does.
+  if (record.versions.length === 0) return { ...rest, reason: UNLOADED, versions: [] };
   return { ...rest, reason: '', versions: record.versions.map((v) => ({ ...v, state: 'UNAVAILABLE', reason: UNLOADED })) };
+}
+
+/** Unloaded through the API (or gone from a polled repository): it no longer counts for readiness. */
+export function isUnloaded(record: ModelRecord): boolean {
+  if (record.versions.length === 0) return record.reason === UNLOADED;
+  return !record.reason && record.versions.every((v) => v.state === 'UNAVAILABLE' && v.reason === UNLOADED);
 }
 
 function sortVersions(versions: ModelVersionRecord[]): ModelVersionRecord[] {
