@@ -169,6 +169,32 @@ describe('live reconfiguration', () => {
     expect(rows.map((row) => [row.version, row.state])).toEqual([['2', 'READY']]);
   });
 
+  it('a reload that changes more than the instance groups replaces every instance without dropping a request', async () => {
+    const config = (await sleepyConfig()) as Record<string, unknown> & { parameters: Record<string, { string_value: string }> };
+    const faster = { ...config, parameters: { ...config.parameters, sleep_ms: { string_value: '40' } } };
+    const reload = load('sleepy', { config: JSON.stringify(faster) });
+    const { statuses, errors } = await steadyLoad(4, reload);
+    expect((await reload).status).toBe(200);
+    expect(errors).toEqual([]);
+    expect(statuses.length).toBeGreaterThan(0);
+    expect((await sleepyConfig()).parameters).toMatchObject({ sleep_ms: { string_value: '40' } });
+  });
+
+  it('a reload whose new instances fail to load keeps the old ones serving the same version', async () => {
+    const config = await sleepyConfig();
+    const broken = "exports.initialize = function () { throw new Error('broken on purpose'); };\nexports.execute = async () => ({});\n";
+    const reload = load('sleepy', { config: JSON.stringify(config), 'file:2/model.js': Buffer.from(broken).toString('base64') });
+    const { errors } = await steadyLoad(2, reload);
+    const failed = await reload;
+    expect(failed.status).toBe(400);
+    expect(errorOf(failed)).toMatch(/^load failed for model 'sleepy': version 2 is at UNAVAILABLE state: .*broken on purpose/);
+    expect(errors).toEqual([]);
+    expect((await inferSleepy(5)).status).toBe(200);
+    for (let i = 0; i < 50 && (await http(url('/v2/models/sleepy/ready'))).status !== 200; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await http(url('/v2/models/sleepy/ready'))).status).toBe(200);
+    expect((await index()).filter((row) => row.name === 'sleepy')).toEqual([{ name: 'sleepy', version: '2', state: 'READY', reason: '' }]);
+  });
+
   it('unloading lets the requests in flight finish, then refuses new ones', async () => {
     const inFlight = range(4).map((i) => inferSleepy(i));
     await new Promise((resolve) => setTimeout(resolve, 50)); // let them reach the scheduler
