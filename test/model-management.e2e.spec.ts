@@ -47,7 +47,8 @@ const slotsOf = async (model: string) => {
   const status = (await http(url('/v2/flotilla/slots'))).json<SlotsStatus>();
   return status.models.filter((m) => m.name === model).reduce((sum, m) => sum + m.slots.length, 0);
 };
-const sleepyConfig = async () => (await http(url('/v2/models/sleepy/config'))).json<Record<string, unknown> & { instance_group: Record<string, unknown>[] }>();
+type SleepyConfig = Record<string, unknown> & { instance_group: Record<string, unknown>[]; parameters: Record<string, { string_value: string }> };
+const sleepyConfig = async () => (await http(url('/v2/models/sleepy/config'))).json<SleepyConfig>();
 
 /** Sends requests to sleepy one after another on `lanes` lanes until `stop` resolves; returns every status. */
 async function steadyLoad(lanes: number, stop: Promise<unknown>): Promise<{ statuses: number[]; errors: string[] }> {
@@ -170,7 +171,7 @@ describe('live reconfiguration', () => {
   });
 
   it('a reload that changes more than the instance groups replaces every instance without dropping a request', async () => {
-    const config = (await sleepyConfig()) as Record<string, unknown> & { parameters: Record<string, { string_value: string }> };
+    const config = await sleepyConfig();
     const faster = { ...config, parameters: { ...config.parameters, sleep_ms: { string_value: '40' } } };
     const reload = load('sleepy', { config: JSON.stringify(faster) });
     const { statuses, errors } = await steadyLoad(4, reload);

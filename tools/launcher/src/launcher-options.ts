@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { FlagError, flagBool, flagInt, flagString, parseFlags, type FlagSpec, type FlagValues } from '@flotilla/service-kit';
 import type { ExecutorSpec } from '@flotilla/local-cluster';
 import { DEFAULT_MAX_BODY_BYTES } from '@flotilla/kserve';
+import { parseModelControlMode, startupModels } from '@flotilla/repository';
 
 export interface LauncherOptions {
   readonly modelRepository: string;
@@ -83,10 +84,18 @@ function executors(simulated: number, gpuList: string): ExecutorSpec[] {
 }
 
 /**
- * The control-mode flags, for the model repository, which checks them (a flag its mode would not
- * use is refused there, and the launcher then stops naming it). Only flags given are passed.
+ * The control-mode flags, checked here as the model repository checks them (a flag the mode would
+ * not use is refused, naming it), so a mistake stops the launcher before anything starts. Only
+ * flags given are passed on.
  */
 function repositoryFlags(flags: FlagValues): string[] {
+  try {
+    const mode = parseModelControlMode(flagString(flags, 'model-control-mode'));
+    startupModels(mode, flags.get('load-model') ?? [], []);
+    if (mode !== 'poll' && flags.has('repository-poll-secs')) throw new FlagError(`--repository-poll-secs is only used with --model-control-mode=poll (the mode is '${mode}')`);
+  } catch (error) {
+    throw error instanceof FlagError ? error : new FlagError((error as Error).message);
+  }
   const given = [
     ['--model-control-mode', flagString(flags, 'model-control-mode')],
     ...(flags.get('load-model') ?? []).map((model) => ['--load-model', model]),
