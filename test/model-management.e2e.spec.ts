@@ -1,11 +1,11 @@
 // Model management end to end (issue 10): control mode `explicit` with --load-model, the repository
 // API (index, load with config and file overrides, unload), live reconfiguration while requests
 // run, failed reloads that keep serving, strict readiness, and file overrides that cannot escape.
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { http, postJson, range, simpleRequest, startFlotilla, type HttpResult, type TestFlotilla } from './support/flotilla';
-import { sleepModel, testRepository } from './support/repository';
+import { linkModel, sleepModel, testRepository } from './support/repository';
 
 let flotilla: TestFlotilla;
 let repository: string;
@@ -211,6 +211,44 @@ describe('live reconfiguration', () => {
     // It loads again from its folder.
     expect((await load('sleepy')).status).toBe(200);
     expect((await inferSleepy(3)).status).toBe(200);
+  });
+});
+
+describe('auto-complete', () => {
+  it("completes an ONNX model with no config.pbtxt from the model itself, as Triton's onnxruntime backend does", async () => {
+    linkModel(repository, 'simple', 'bare');
+    expect((await load('bare')).status).toBe(200);
+    const config = (await http(url('/v2/models/bare/config'))).json<Record<string, unknown>>();
+    expect(config).toMatchObject({
+      name: 'bare',
+      backend: 'onnxruntime',
+      platform: 'onnxruntime_onnx',
+      default_model_filename: 'model.onnx',
+      max_batch_size: 4,
+      dynamic_batching: { preferred_batch_size: [4] },
+      input: [
+        { name: 'INPUT0', data_type: 'TYPE_FP32', dims: [16] },
+        { name: 'INPUT1', data_type: 'TYPE_FP32', dims: [16] },
+      ],
+      output: [
+        { name: 'OUTPUT0', data_type: 'TYPE_FP32', dims: [16] },
+        { name: 'OUTPUT1', data_type: 'TYPE_FP32', dims: [16] },
+      ],
+      instance_group: [{ kind: 'KIND_CPU', count: 2 }],
+    });
+    const response = await postJson(url('/v2/models/bare/infer'), simpleRequest(range(16), range(16)));
+    expect(response.status).toBe(200);
+  });
+
+  it('completes only what a partial config leaves out, keeping what it writes', async () => {
+    linkModel(repository, 'identity_fp32', 'partial');
+    const written = 'name: "partial"\nmax_batch_size: 2\noutput [ { name: "OUTPUT0", data_type: TYPE_FP32, dims: [ 8 ] } ]\ninstance_group [ { kind: KIND_CPU, count: 1 } ]\n';
+    writeFileSync(join(repository, 'partial', 'config.pbtxt'), written);
+    expect((await load('partial')).status).toBe(200);
+    const config = (await http(url('/v2/models/partial/config'))).json<{ max_batch_size: number; input: { name: string; dims: number[] }[]; output: { name: string; dims: number[] }[] }>();
+    expect(config.max_batch_size).toBe(2);
+    expect(config.input.map((t) => [t.name, t.dims])).toEqual([['INPUT0', [-1]]]);
+    expect(config.output.map((t) => [t.name, t.dims])).toEqual([['OUTPUT0', [8]]]);
   });
 });
 

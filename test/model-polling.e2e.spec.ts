@@ -12,7 +12,7 @@ type IndexRow = { name: string; version?: string; state?: string; reason?: strin
 
 beforeAll(async () => {
   repository = testRepository();
-  flotilla = await startFlotilla({ name: 'model-polling', modelRepository: repository, repositoryFlags: ['--model-control-mode', 'poll', '--repository-poll-secs', '1'] });
+  flotilla = await startFlotilla({ name: 'model-polling', modelRepository: repository, repositoryFlags: ['--model-control-mode', 'poll', '--repository-poll-secs', '1', '--disable-auto-complete-config', 'true'] });
 });
 
 afterAll(() => flotilla?.stop());
@@ -67,6 +67,14 @@ it('keeps a model serving when a poll finds its config broken', async () => {
   });
   expect(response.status).toBe(200);
   writeFileSync(path, good);
+}, 90_000);
+
+it('with --disable-auto-complete-config, a model folder without config.pbtxt fails naming the file', async () => {
+  linkModel(repository, 'simple', 'bare');
+  await eventually(async () => (await rowsOf('bare')).length > 0);
+  const [row] = await rowsOf('bare');
+  expect(row).toMatchObject({ name: 'bare', state: 'UNAVAILABLE' });
+  expect(row.reason).toMatch(/^failed to open text file for read .*bare\/config\.pbtxt: ENOENT$/);
 }, 90_000);
 
 it("refuses the load and unload API with Triton's text", async () => {

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { resolve } from 'node:path';
 import { parseRateLimitMode, parseRateLimitResources } from '@flotilla/rate-limiting';
-import { COMMON_FLAGS, ControlPlaneModule, FlagError, FleetController, FleetView, flagInt, flagString, parseFlags, type FlagValues } from '@flotilla/service-kit';
+import { COMMON_FLAGS, ControlPlaneModule, FlagError, FleetController, FleetView, flagBool, flagInt, flagString, parseFlags, type FlagValues } from '@flotilla/service-kit';
 import { parseModelControlMode, startupModels } from '@flotilla/repository';
 import { DeviceInventory } from './device-inventory';
 import { SchedulerIdle } from './scheduler-idle';
@@ -15,6 +15,7 @@ const FLAGS = [
   { name: 'model-control-mode', description: 'none (load every model at start) | poll (and re-read the repository every --repository-poll-secs) | explicit (load --load-model models, then what the load/unload API asks)', default: 'none' },
   { name: 'repository-poll-secs', description: 'with --model-control-mode=poll: seconds between two reads of the repository (default 15)' },
   { name: 'load-model', description: "with --model-control-mode=explicit: a model to load at start, repeatable; '*' loads every model", repeatable: true },
+  { name: 'disable-auto-complete-config', description: "require every model's config.pbtxt in full: no completing an ONNX model's inputs, outputs and batching from the model file", default: 'false' },
   { name: 'gpus', description: "GPU ids the fleet provides, e.g. 0,1,2, or none (default: learned from executors' announcements)", default: '' },
   { name: 'device-discovery-ms', description: 'with no --gpus: how long to listen for executors before the first load', default: '1000' },
   { name: 'rate-limit', description: "off | execution_count: with execution_count, a model whose instances need more resources than offered fails to load", default: 'off' },
@@ -30,6 +31,7 @@ export class ModelRepositoryModule {
       mode,
       loadModels,
       pollSecs,
+      autoCompleteConfig: !flagBool(flags, 'disable-auto-complete-config'),
       repository: resolve(flagString(flags, 'model-repository')),
       gpus: parseGpus(flagString(flags, 'gpus')),
       discoveryMs: flagInt(flags, 'device-discovery-ms', 0, 60_000),

@@ -40,6 +40,8 @@ export interface RepositoryOptions {
   readonly loadModels: readonly string[];
   /** --repository-poll-secs, for poll mode. */
   readonly pollSecs: number;
+  /** Off with --disable-auto-complete-config. */
+  readonly autoCompleteConfig: boolean;
 }
 
 /** What a model was last loaded from, so a reload caused by a new GPU keeps a load request's overrides. */
@@ -199,7 +201,7 @@ export class RepositoryService implements OnApplicationBootstrap, OnApplicationS
   /** The model as its folder (or the load request) describes it now, checked against the rate limiter's resources. */
   private async candidate(name: string, source: Source): Promise<ModelRecord> {
     const gpus = this.devices.list();
-    const loaded = await loadModelDirectory(this.options.repository, name, { gpus }, source);
+    const loaded = await loadModelDirectory(this.options.repository, name, { gpus, autoCompleteConfig: this.options.autoCompleteConfig }, source);
     const others = [...this.records.values()].filter((record) => record.name !== name && isServing(record));
     return applyResourceLimits([...others, loaded], this.options.rateLimit).find((record) => record.name === name)!;
   }

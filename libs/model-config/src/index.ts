@@ -14,3 +14,5 @@ export { instanceSignature, slotSignature } from './instance-signature';
 export { MODEL_CONFIG_SCHEMA } from './model-config.schema';
 export type { FieldSchema, MessageSchema, ValueSchema } from './pbtxt/schema';
 export { unhonouredSettingWarnings } from './unhonoured-settings';
+export { readOnnxIo, type OnnxIo, type OnnxTensorInfo } from './onnx-io';
+export { autoCompleteOnnxConfig, DEFAULT_MAX_BATCH_SIZE } from './auto-complete';

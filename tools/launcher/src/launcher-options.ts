@@ -42,6 +42,7 @@ export const LAUNCHER_FLAGS: readonly FlagSpec[] = [
   { name: 'exit-on-error', description: 'stop at once, naming each model that failed to load and why; false: serve the others and list the failed ones', default: 'true' },
   { name: 'model-control-mode', description: 'none (load every model at start) | poll (and re-read the repository) | explicit (load --load-model models, then what the load/unload API asks)', default: 'none' },
   { name: 'load-model', description: "with --model-control-mode explicit: a model to load at start, repeatable; '*' loads every model", repeatable: true },
+  { name: 'disable-auto-complete-config', description: "require every model's config.pbtxt in full (no completing ONNX models from the model file)", default: 'false' },
   { name: 'repository-poll-secs', description: 'with --model-control-mode poll: seconds between two reads of the repository (default 15)' },
   { name: 'simulate-gpus', description: 'start N stand-in GPU executors (gpu:0..N-1) on the CPU provider', default: '0' },
   { name: 'gpus', description: 'start a CUDA executor for each listed GPU id, e.g. 0,1', default: '' },
@@ -100,6 +101,7 @@ function repositoryFlags(flags: FlagValues): string[] {
     ['--model-control-mode', flagString(flags, 'model-control-mode')],
     ...(flags.get('load-model') ?? []).map((model) => ['--load-model', model]),
     ...(flags.has('repository-poll-secs') ? [['--repository-poll-secs', flagString(flags, 'repository-poll-secs')]] : []),
+    ['--disable-auto-complete-config', String(flagBool(flags, 'disable-auto-complete-config'))],
   ];
   return given.flat();
 }
