@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { http, postJson, range, simpleRequest, startFlotilla, type HttpResult, type TestFlotilla } from './support/flotilla';
+import { createGrpcClient, grpcRefusal, status, unaryCall } from './support/grpc';
 import { linkModel, sleepModel, testRepository } from './support/repository';
 
 let flotilla: TestFlotilla;
@@ -283,5 +284,28 @@ describe('file overrides', () => {
     expect(existsSync(join(repository, '..', 'escape.onnx'))).toBe(false);
     expect(existsSync('/tmp/escape.onnx')).toBe(false);
     expect((await index()).some((row) => row.name === 'escapee')).toBe(false);
+  });
+});
+
+describe('over gRPC', () => {
+  it('loads with a string config and a bytes file, refuses an escaping path as INVALID_ARGUMENT, and unloads', async () => {
+    const client = createGrpcClient(flotilla.grpcAddress);
+    try {
+      const config = JSON.stringify({ ...(await http(url('/v2/models/simple/config'))).json(), name: 'via_grpc' });
+      const onnx = readFileSync(join(repository, 'simple', '1', 'model.onnx'));
+      await unaryCall(client, 'RepositoryModelLoad', {
+        model_name: 'via_grpc',
+        parameters: { config: { string_param: config }, 'file:1/model.onnx': { bytes_param: onnx } },
+      });
+      expect((await postJson(url('/v2/models/via_grpc/infer'), simpleRequest(range(16), range(16)))).status).toBe(200);
+      const escaping = await grpcRefusal(
+        unaryCall(client, 'RepositoryModelLoad', { model_name: 'via_grpc', parameters: { config: { string_param: config }, 'file:1/../../x': { bytes_param: onnx } } }),
+      );
+      expect([escaping.code, escaping.details]).toEqual([status.INVALID_ARGUMENT, expect.stringContaining("invalid file override 'file:1/../../x'")]);
+      await unaryCall(client, 'RepositoryModelUnload', { model_name: 'via_grpc', parameters: { unload_dependents: { bool_param: true } } });
+      expect((await index()).filter((row) => row.name === 'via_grpc')).toEqual([{ name: 'via_grpc', version: '1', state: 'UNAVAILABLE', reason: 'unloaded' }]);
+    } finally {
+      client.close();
+    }
   });
 });

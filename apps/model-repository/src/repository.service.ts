@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { invalidArg, unavailable, SUBJECTS, type ModelLifecycleEvent, type ModelRecord, type RepositoryLoadRequest, type RepositorySnapshot } from '@flotilla/contracts';
 import { modelConfigFromJson } from '@flotilla/model-config';
 import {
+  droppingRecord,
+  hasInstances,
   isServing,
   listModelDirectories,
   loadFailureText,
@@ -178,12 +180,26 @@ export class RepositoryService implements OnApplicationBootstrap, OnApplicationS
       const unavailable = candidate.versions.filter((v) => v.state !== 'READY');
       const outcomes = await this.slots.outcomes(loading, candidate.versions.filter((v) => v.state === 'READY').map((v) => v.version));
       for (const version of unavailable) outcomes.set(version.version, { kind: 'failed', reason: version.reason } satisfies VersionOutcome);
-      await this.publish(settledRecord(previous, candidate, outcomes));
+      const settled = settledRecord(previous, candidate, outcomes);
+      await this.retireDroppedVersions(this.records.get(name)!, settled);
+      await this.publish(settled);
       const failure = loadFailureText(name, outcomes);
       if (failure) throw invalidArg(failure);
     } finally {
       recorded?.();
     }
+  }
+
+  /**
+   * Versions a reload drops (a new version replaced them) first turn UNLOADING: no new request
+   * goes to them, and those already queued or running finish, as in an unload; only then does the
+   * settled record take them away. Unversioned requests meanwhile go to the new highest version.
+   */
+  private async retireDroppedVersions(current: ModelRecord, settled: ModelRecord): Promise<void> {
+    const dropping = droppingRecord(current, settled);
+    if (!dropping) return;
+    await this.publish(dropping.record);
+    await this.schedulerIdle.wait(current.name, dropping.versions);
   }
 
   private async unload(name: string): Promise<void> {
@@ -202,7 +218,10 @@ export class RepositoryService implements OnApplicationBootstrap, OnApplicationS
   private async candidate(name: string, source: Source): Promise<ModelRecord> {
     const gpus = this.devices.list();
     const loaded = await loadModelDirectory(this.options.repository, name, { gpus, autoCompleteConfig: this.options.autoCompleteConfig }, source);
-    const others = [...this.records.values()].filter((record) => record.name !== name && isServing(record));
+    // Every other model that has (or is getting) instances counts, as it will hold resources too.
+    const others = [...this.records.values()]
+      .filter((record) => record.name !== name && record.config)
+      .map((record) => ({ ...record, versions: record.versions.map((v) => (hasInstances(v) ? { ...v, state: 'READY' as const } : v)) }));
     return applyResourceLimits([...others, loaded], this.options.rateLimit).find((record) => record.name === name)!;
   }
 

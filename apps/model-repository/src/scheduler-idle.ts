@@ -17,12 +17,13 @@ export class SchedulerIdle {
 
   constructor(private readonly control: ControlPlaneClient) {}
 
-  async wait(model: string, timeoutMs = UNLOAD_WAIT_MS): Promise<void> {
+  /** `versions`: only these versions of the model (a reload dropping old ones); all by default. */
+  async wait(model: string, versions?: readonly number[], timeoutMs = UNLOAD_WAIT_MS): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       try {
         const status = await this.control.request<SchedulerStatus>(SUBJECTS.schedulerStatus);
-        const held = status.models.filter((m) => m.name === model).reduce((sum, m) => sum + m.queued + m.slots.filter((slot) => slot.busy).length, 0);
+        const held = status.models.filter((m) => m.name === model && (!versions || versions.includes(m.version))).reduce((sum, m) => sum + m.queued + m.slots.filter((slot) => slot.busy).length, 0);
         if (held === 0) return;
       } catch (error) {
         // No scheduler: nothing is queued anywhere that could be lost.

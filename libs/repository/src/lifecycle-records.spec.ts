@@ -1,5 +1,5 @@
 import type { ModelRecord } from '@flotilla/contracts';
-import { isUnloaded, loadFailureText, loadingRecord, settledRecord, unloadedRecord, unloadingRecord, type VersionOutcome } from './lifecycle-records';
+import { droppingRecord, isUnloaded, loadFailureText, loadingRecord, settledRecord, unloadedRecord, unloadingRecord, type VersionOutcome } from './lifecycle-records';
 
 const v = (version: number, state: ModelRecord['versions'][number]['state'] = 'READY', reason = '') => ({ version, state, reason, path: `/r/m/${version}/model.onnx` });
 const record = (versions: ModelRecord['versions'], config: Record<string, unknown> = { name: 'm', tag: 'old' }): ModelRecord => ({ name: 'm', config, versions, reason: '' });
@@ -22,6 +22,18 @@ describe('lifecycle records', () => {
     const settled = settledRecord(previous, candidate, new Map([[2, { kind: 'ready' }]]));
     expect(settled.versions.map((x) => [x.version, x.state])).toEqual([[2, 'READY']]);
     expect(settled.config).toEqual({ name: 'm', tag: 'new' });
+  });
+
+  it('a settled load that drops a serving version first lists it UNLOADING, so what it holds finishes', () => {
+    const current = loadingRecord(previous, candidate);
+    const settled = settledRecord(previous, candidate, new Map([[2, { kind: 'ready' }]]));
+    const dropping = droppingRecord(current, settled)!;
+    expect(dropping.versions).toEqual([1]);
+    expect(dropping.record.versions.map((x) => [x.version, x.state])).toEqual([
+      [1, 'UNLOADING'],
+      [2, 'READY'],
+    ]);
+    expect(droppingRecord(settled, settled)).toBeUndefined();
   });
 
   it('a failed reload keeps the previous record serving and lists the failed version with its reason', () => {

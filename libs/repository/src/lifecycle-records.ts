@@ -46,6 +46,20 @@ export function settledRecord(previous: ModelRecord | undefined, candidate: Mode
   return { ...previous, versions: sortVersions([...previous.versions, ...news]) };
 }
 
+/**
+ * Between a load's loading and settled records, when the settled one drops versions that serve
+ * now (a new version replaced them): the settled record plus those versions UNLOADING, so their
+ * queued and running requests finish before they go while new requests go to the new versions.
+ * Undefined when nothing serving is dropped.
+ */
+export function droppingRecord(current: ModelRecord, settled: ModelRecord): { readonly record: ModelRecord; readonly versions: readonly number[] } | undefined {
+  const staysReady = (version: number) => settled.versions.some((v) => v.version === version && v.state === 'READY');
+  const dropped = current.versions.filter((v) => v.state === 'READY' && !staysReady(v.version));
+  if (dropped.length === 0) return undefined;
+  const unloading = dropped.filter((v) => !settled.versions.some((s) => s.version === v.version)).map((v): ModelVersionRecord => ({ ...v, state: 'UNLOADING', reason: '' }));
+  return { record: { ...settled, versions: sortVersions([...settled.versions, ...unloading]) }, versions: dropped.map((v) => v.version) };
+}
+
 /** Triton's text for a load whose versions failed: `version <v> is at UNAVAILABLE state: <reason>;` each. */
 export function loadFailureText(model: string, outcomes: ReadonlyMap<number, VersionOutcome>): string | undefined {
   const failed = [...outcomes.entries()].filter(([, outcome]) => outcome.kind === 'failed');
