@@ -122,6 +122,38 @@ describe('control mode explicit', () => {
   });
 });
 
+describe('every state the index reports', () => {
+  it('shows LOADING while instances load and UNLOADING while a request in flight finishes', async () => {
+    const slowStart = `exports.initialize = async function () { await new Promise((resolve) => setTimeout(resolve, 1500)); };
+exports.execute = async function (inputs) { await new Promise((resolve) => setTimeout(resolve, 1500)); return { OUTPUT0: inputs.INPUT0 }; };
+`;
+    const config = JSON.stringify({ ...(await sleepyConfig()), name: 'slow' });
+    const loading = load('slow', { config, 'file:1/model.js': Buffer.from(slowStart).toString('base64') });
+    const seen = new Set<string>();
+    for (let i = 0; i < 100 && !seen.has('LOADING'); i++) {
+      for (const row of await index()) if (row.name === 'slow' && row.state) seen.add(row.state);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(seen).toContain('LOADING');
+    expect((await http(url('/v2/models/slow/ready'))).status).toBe(400);
+    expect((await loading).status).toBe(200);
+    expect((await http(url('/v2/models/slow/ready'))).status).toBe(200);
+
+    const running = postJson(url('/v2/models/slow/infer'), sleepyRequest(1));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const unloading = unload('slow');
+    let state: string | undefined;
+    for (let i = 0; i < 100 && state !== 'UNLOADING'; i++) {
+      state = (await index()).find((row) => row.name === 'slow')?.state;
+      if (state !== 'UNLOADING') await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(state).toBe('UNLOADING');
+    expect((await running).status).toBe(200);
+    expect((await unloading).status).toBe(200);
+    expect((await index()).find((row) => row.name === 'slow')).toEqual({ name: 'slow', version: '1', state: 'UNAVAILABLE', reason: 'unloaded' });
+  });
+});
+
 describe('live reconfiguration', () => {
   it('reloads an instance-count change while requests run: none fails, and the instance count follows', async () => {
     expect(await slotsOf('sleepy')).toBe(1);
