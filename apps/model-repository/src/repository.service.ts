@@ -12,7 +12,6 @@ import {
   loadingRecord,
   loadModelDirectory,
   materializeOverrides,
-  modelFingerprint,
   MODEL_CONTROL_DISABLED,
   parseFileOverridePath,
   settledRecord,
@@ -25,6 +24,7 @@ import {
 } from '@flotilla/repository';
 import { ControlPlaneClient } from '@flotilla/service-kit';
 import { DeviceInventory } from './device-inventory';
+import { RepositoryPoller } from './repository-poller';
 import { applyResourceLimits, type RateLimitOptions } from './resource-limits';
 import { SchedulerIdle } from './scheduler-idle';
 import { SlotWatch } from './slot-watch';
@@ -76,8 +76,7 @@ export class RepositoryService implements OnApplicationBootstrap, OnApplicationS
   private folders: string[] = [];
   private readonly firstScan: Promise<void>;
   private startFirstScan!: () => void;
-  private pollTimer: NodeJS.Timeout | undefined;
-  private readonly fingerprints = new Map<string, string>();
+  private poller: RepositoryPoller | undefined;
 
   constructor(
     private readonly control: ControlPlaneClient,
@@ -100,7 +99,7 @@ export class RepositoryService implements OnApplicationBootstrap, OnApplicationS
   }
 
   onApplicationShutdown(): void {
-    clearTimeout(this.pollTimer);
+    this.poller?.stop();
   }
 
   /** Every model the repository knows, in its current state (once the startup models are being loaded). */
@@ -143,6 +142,16 @@ export class RepositoryService implements OnApplicationBootstrap, OnApplicationS
     }
     await Promise.all(begun);
     if (this.options.mode === 'poll') await this.startPolling();
+  }
+
+  /** Loads what appeared or changed in the folder, unloads what went; each failure is logged, never fatal. */
+  private async startPolling(): Promise<void> {
+    this.poller = new RepositoryPoller(this.options.repository, this.options.pollSecs, {
+      folders: (names) => (this.folders = [...names]),
+      changed: (name) => void this.serially(name, () => this.load(name, {})).catch((error: Error) => this.logger.error(`Poll failed for model directory '${name}': ${error.message}`)),
+      removed: (name) => void this.serially(name, () => this.unload(name)).catch((error: Error) => this.logger.error(`Poll failed to unload '${name}': ${error.message}`)),
+    }, this.logger);
+    await this.poller.start(this.folders);
   }
 
   /** Runs `operation` after every earlier operation on the same model. */
@@ -265,38 +274,4 @@ export class RepositoryService implements OnApplicationBootstrap, OnApplicationS
     else this.logger.log(line);
     if (model.versions.some((v) => v.state === 'LOADING')) for (const warning of model.warnings ?? []) this.logger.warn(`model '${model.name}': ${warning}`);
   }
-
-  // ---- poll mode ----------------------------------------------------------------------------------
-
-  private async startPolling(): Promise<void> {
-    for (const name of this.folders) this.fingerprints.set(name, await modelFingerprintOf(this.options.repository, name));
-    const tick = async () => {
-      await this.poll().catch((error: Error) => this.logger.error(`poll of ${this.options.repository} failed: ${error.message}`));
-      this.pollTimer = setTimeout(() => void tick(), this.options.pollSecs * 1000);
-    };
-    this.pollTimer = setTimeout(() => void tick(), this.options.pollSecs * 1000);
-  }
-
-  /** Loads new models, reloads changed ones, unloads removed ones; each failure is logged, never fatal. */
-  private async poll(): Promise<void> {
-    const now = await listModelDirectories(this.options.repository);
-    const removed = this.folders.filter((name) => !now.includes(name));
-    this.folders = now;
-    const work: Promise<unknown>[] = [];
-    for (const name of removed) {
-      this.fingerprints.delete(name);
-      work.push(this.serially(name, () => this.unload(name)));
-    }
-    for (const name of now) {
-      const fingerprint = await modelFingerprintOf(this.options.repository, name);
-      if (this.fingerprints.get(name) === fingerprint) continue;
-      this.fingerprints.set(name, fingerprint);
-      work.push(this.serially(name, () => this.load(name, {})).catch((error: Error) => this.logger.error(`Poll failed for model directory '${name}': ${error.message}`)));
-    }
-    await Promise.all(work);
-  }
-}
-
-function modelFingerprintOf(repository: string, name: string): Promise<string> {
-  return modelFingerprint(join(repository, name));
 }

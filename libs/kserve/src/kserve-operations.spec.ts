@@ -10,7 +10,7 @@ const loads: RepositoryLoadRequest[] = [];
 const unloads: string[] = [];
 
 /** `ready`: the model versions whose one instance (g_0 on the CPU) is announced ready. */
-function catalog(records: ModelRecord[], ready: { name: string; version: number }[], notLoaded: string[] = []): FleetCatalog {
+function catalog(records: ModelRecord[], ready: { name: string; version: number }[], notLoaded: string[] = [], routable = ready): FleetCatalog {
   const slots = ready.map((m) => ({ model: m.name, version: m.version, instance: 'g_0', state: 'ready' }));
   return {
     get: async (name) => records.find((r) => r.name === name) ?? Promise.reject(invalidArg(`Request for unknown model: '${name}' is not found`)),
@@ -19,7 +19,7 @@ function catalog(records: ModelRecord[], ready: { name: string; version: number 
     executors: () => [{ device: 'cpu', slots } as unknown as ExecutorAnnouncement],
     loadModel: async (request) => void loads.push(request),
     unloadModel: async (model) => void unloads.push(model),
-    schedulerStatus: async () => ({ models: [] }) as unknown as SchedulerStatus,
+    schedulerStatus: async () => ({ models: routable.map((m) => ({ ...m, ready: true, queued: 0, loading: 0, slots: [{ slotId: 's', busy: false }] })) }) as unknown as SchedulerStatus,
     statistics: async () => ({ models: [] }),
   };
 }
@@ -49,6 +49,12 @@ describe('KserveOperations', () => {
     expect(await server([loading], [{ name: 'simple', version: 1 }], false).serverReady()).toBe(false);
     const unloaded = { name: 'gone', reason: '', versions: [{ version: 1, state: 'UNAVAILABLE', reason: 'unloaded' }] } as unknown as ModelRecord;
     expect(await server([loadedOnly, unloaded], [{ name: 'simple', version: 1 }], true).serverReady()).toBe(true);
+  });
+
+  it('is not ready while the scheduler has no slot for a version its executor announced ready', async () => {
+    const announcedOnly = new KserveOperations(catalog([{ ...simple, versions: [simple.versions[0]] }], [{ name: 'simple', version: 1 }], [], []), { strictReadiness: true, serverVersion: '' });
+    expect(await announcedOnly.modelReady('simple', undefined)).toBe(false);
+    expect(await announcedOnly.serverReady()).toBe(false);
   });
 
   it('answers readiness of a model, and refuses a version it has never heard of', async () => {

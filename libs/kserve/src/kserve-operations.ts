@@ -68,13 +68,14 @@ export class KserveOperations {
    */
   async serverReady(): Promise<boolean> {
     try {
-      const [snapshot] = await Promise.all([this.catalog.index(), this.catalog.schedulerStatus()]);
+      const [snapshot, status] = await Promise.all([this.catalog.index(), this.catalog.schedulerStatus()]);
       const executors = this.catalog.executors();
+      const routable = routableVersions(status);
       return snapshot.models.every((model) => {
         if (isUnloaded(model)) return true;
         if (model.reason || model.versions.length === 0) return !this.options.strictReadiness;
         return model.versions.every((v) => {
-          if (v.state === 'READY') return versionSlots(model, v.version, executors).kind === 'ready';
+          if (v.state === 'READY') return versionSlots(model, v.version, executors).kind === 'ready' && routable.has(`${model.name}/${v.version}`);
           if (v.state === 'UNAVAILABLE') return v.reason === UNLOADED || !this.options.strictReadiness;
           return false; // LOADING, UNLOADING
         });
@@ -104,13 +105,17 @@ export class KserveOperations {
   }
 
   /**
-   * A version is ready when the repository holds it READY and every instance its config needs is
-   * announced with a loaded session; without a version, when some version is.
+   * A version is ready when the repository holds it READY, every instance its config needs is
+   * announced with a loaded session, and the scheduler can route to it (it has heard of a slot
+   * that takes requests: an executor's announcement reaches the gateway and the scheduler
+   * separately); without a version, when some version is.
    */
   async modelReady(model: string, version: string | undefined): Promise<boolean> {
     const record = await this.catalog.get(model);
     const executors = this.catalog.executors();
-    const ready = (v: ModelRecord['versions'][number]) => v.state === 'READY' && versionSlots(record, v.version, executors).kind === 'ready';
+    const routable = routableVersions(await this.catalog.schedulerStatus().catch(() => ({ models: [] })));
+    const ready = (v: ModelRecord['versions'][number]) =>
+      v.state === 'READY' && versionSlots(record, v.version, executors).kind === 'ready' && routable.has(`${record.name}/${v.version}`);
     if (version === undefined) return record.versions.some(ready);
     const named = record.versions.find((v) => String(v.version) === version);
     if (!named) throw notFound(`Request for unknown model: '${model}' version ${version} is not found`);
@@ -167,6 +172,11 @@ export class KserveOperations {
       rawInput: { name: input.name, datatype: dataTypeToDatatype(input.data_type), shape: input.dims, batched: config.max_batch_size > 0 },
     };
   }
+}
+
+/** `<model>/<version>` of the versions the scheduler has a slot for that takes requests. */
+function routableVersions(status: SchedulerStatus): Set<string> {
+  return new Set(status.models.filter((m) => m.slots.some((slot) => !slot.draining)).map((m) => `${m.name}/${m.version}`));
 }
 
 function configOf(record: ModelRecord): ModelConfig {
