@@ -11,6 +11,7 @@ import {
   loadFailureText,
   loadingRecord,
   loadModelDirectory,
+  discardOverrides,
   materializeOverrides,
   MODEL_CONTROL_DISABLED,
   parseFileOverridePath,
@@ -178,10 +179,12 @@ export class RepositoryService implements OnApplicationBootstrap, OnApplicationS
       }
       const candidate = await this.candidate(name, source);
       if (candidate.reason) {
+        this.retireSource(name, source);
         if (!isServing(previous)) await this.publish(candidate);
         else this.logger.error(`reload of '${name}' failed; the loaded config keeps serving: ${candidate.reason}`);
         throw invalidArg(`load failed for model '${name}': ${candidate.reason}`);
       }
+      const previousSource = this.sources.get(name);
       this.sources.set(name, source);
       await this.publish(loadingRecord(previous, candidate));
       recorded?.();
@@ -193,6 +196,10 @@ export class RepositoryService implements OnApplicationBootstrap, OnApplicationS
       await this.retireDroppedVersions(this.records.get(name)!, settled);
       await this.publish(settled);
       const failure = loadFailureText(name, outcomes);
+      // A failed reload serves on from the previous source; whichever source no longer serves goes.
+      const keptPrevious = failure !== undefined && isServing(previous);
+      if (keptPrevious) this.sources.set(name, previousSource ?? {});
+      this.retireSource(name, keptPrevious ? source : previousSource);
       if (failure) throw invalidArg(failure);
     } finally {
       recorded?.();
@@ -220,7 +227,15 @@ export class RepositoryService implements OnApplicationBootstrap, OnApplicationS
     await this.publish(unloadingRecord(record));
     await this.schedulerIdle.wait(name);
     await this.publish(unloadedRecord(record));
+    const source = this.sources.get(name);
     this.sources.delete(name);
+    this.retireSource(name, source);
+  }
+
+  /** Removes a load request's private folder once the model no longer loads from it (never the one it serves from). */
+  private retireSource(name: string, source: Source | undefined): void {
+    if (!source?.dir || this.sources.get(name)?.dir === source.dir) return;
+    void discardOverrides(source.dir).catch((error: Error) => this.logger.warn(`could not remove ${source.dir}: ${error.message}`));
   }
 
   /** The model as its folder (or the load request) describes it now, checked against the rate limiter's resources. */

@@ -1,7 +1,7 @@
 import { existsSync, lstatSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseFileOverridePath } from './file-override-path';
-import { materializeOverrides } from './materialize-overrides';
+import { discardOverrides, materializeOverrides } from './materialize-overrides';
 
 describe('parseFileOverridePath: a file: parameter can only name a file inside its model folder', () => {
   it('reads a plain path under a version', () => {
@@ -40,6 +40,13 @@ describe('materializeOverrides', () => {
     expect(readFileSync(join(dir, '1', 'model.onnx'), 'utf8')).toBe('abc');
     expect(lstatSync(join(dir, '1', 'sub', 'extra.txt')).isFile()).toBe(true);
     expect(existsSync(join(dir, 'config.pbtxt'))).toBe(false);
+  });
+
+  it('discards only a folder it made', async () => {
+    const dir = await materializeOverrides('m', [{ version: 1, path: 'model.onnx', contents: Buffer.from('a') }]);
+    await discardOverrides('/work/not-mine/m');
+    await discardOverrides(dir);
+    expect(existsSync(dirname(dir))).toBe(false);
   });
 
   it('refuses a file given twice instead of silently keeping one', async () => {

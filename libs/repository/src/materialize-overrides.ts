@@ -1,6 +1,6 @@
-import { mkdir, mkdtemp, realpath, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, sep } from 'node:path';
+import { basename, dirname, join, sep } from 'node:path';
 import { internal } from '@flotilla/contracts';
 import type { FileOverride } from './file-override-path';
 
@@ -23,4 +23,14 @@ export async function materializeOverrides(model: string, files: readonly FileOv
     await writeFile(target, file.contents, { flag: 'wx' }); // never overwrite, never follow an existing link
   }
   return modelDir;
+}
+
+/**
+ * Removes a private override folder once nothing uses it (its model was reloaded from elsewhere,
+ * unloaded, or failed to load). Only ever a folder materializeOverrides made: anything else is left alone.
+ */
+export async function discardOverrides(modelDir: string): Promise<void> {
+  const base = dirname(modelDir);
+  if (!basename(base).startsWith('flotilla-override-') || dirname(base) !== (await realpath(tmpdir()))) return;
+  await rm(base, { recursive: true, force: true });
 }
