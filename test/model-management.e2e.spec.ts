@@ -48,6 +48,11 @@ const slotsOf = async (model: string) => {
   const status = (await http(url('/v2/flotilla/slots'))).json<SlotsStatus>();
   return status.models.filter((m) => m.name === model).reduce((sum, m) => sum + m.slots.length, 0);
 };
+/** Instance slots of the model that are running a request now. */
+const busySlots = async (model: string) =>
+  (await http(url('/v2/flotilla/slots'))).json<{ models: { name: string; slots: { busy: boolean }[] }[] }>().models
+    .filter((m) => m.name === model)
+    .reduce((sum, m) => sum + m.slots.filter((slot) => slot.busy).length, 0);
 type SleepyConfig = Record<string, unknown> & { instance_group: Record<string, unknown>[]; parameters: Record<string, { string_value: string }> };
 const sleepyConfig = async () => (await http(url('/v2/models/sleepy/config'))).json<SleepyConfig>();
 
@@ -140,7 +145,8 @@ exports.execute = async function (inputs) { await new Promise((resolve) => setTi
     expect((await http(url('/v2/models/slow/ready'))).status).toBe(200);
 
     const running = postJson(url('/v2/models/slow/infer'), sleepyRequest(1));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (let i = 0; i < 200 && (await busySlots('slow')) < 1; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(await busySlots('slow')).toBe(1);
     const unloading = unload('slow');
     let state: string | undefined;
     for (let i = 0; i < 100 && state !== 'UNLOADING'; i++) {
@@ -230,8 +236,15 @@ describe('live reconfiguration', () => {
   });
 
   it('unloading lets the requests in flight finish, then refuses new ones', async () => {
+    const config = await sleepyConfig();
+    // Four instances taking 500 ms each: four requests all run at once, each on its own slot.
+    const slow = { ...config, instance_group: [{ ...config.instance_group[0], count: 4 }], parameters: { ...config.parameters, sleep_ms: { string_value: '500' } } };
+    expect((await load('sleepy', { config: JSON.stringify(slow) })).status).toBe(200);
     const inFlight = range(4).map((i) => inferSleepy(i));
-    await new Promise((resolve) => setTimeout(resolve, 50)); // let them reach the scheduler
+    // Unload only once all four are running (four busy slots): a request that arrives after the
+    // unload began is refused, as it should be.
+    for (let i = 0; i < 200 && (await busySlots('sleepy')) < 4; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(await busySlots('sleepy')).toBe(4);
     const unloaded = await unload('sleepy');
     expect(unloaded.status).toBe(200);
     const results = await Promise.all(inFlight);
