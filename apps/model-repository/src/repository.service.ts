@@ -7,6 +7,7 @@ import {
   droppingRecord,
   hasInstances,
   isServing,
+  isUnloaded,
   listModelDirectories,
   loadFailureText,
   loadingRecord,
@@ -261,9 +262,9 @@ export class RepositoryService implements OnApplicationBootstrap, OnApplicationS
     return { ...(config ? { config } : {}), ...(dir ? { dir } : {}) };
   }
 
-  /** A new GPU changes instance-group defaults: every model that has a record loads again, as it was loaded. */
+  /** A new GPU changes instance-group defaults: every model loaded (or that failed) loads again, as it was loaded; unloaded ones stay so. */
   private async reloadAllForNewGpu(): Promise<void> {
-    const names = [...this.records.values()].filter((record) => record.config || record.reason).map((record) => record.name);
+    const names = [...this.records.values()].filter((record) => !isUnloaded(record)).map((record) => record.name);
     await Promise.all(names.map((name) => this.serially(name, () => this.load(name, this.sources.get(name) ?? {})).catch(() => undefined)));
   }
 
