@@ -121,6 +121,11 @@ export class MessageBus {
     return this.inbox.openGroup(replies, timeoutMs);
   }
 
+  /** Fails every request waiting for a reply on this connection with `error`; returns how many. */
+  failWaiting(error: Error): number {
+    return this.inbox.failAll(error);
+  }
+
   subscribe(subject: string, handler: (message: IncomingMessage) => void, options: SubscribeOptions = {}): Subscription {
     return this.connection.subscribe(subject, {
       queue: options.queue,

@@ -95,10 +95,16 @@ export class ReplyInbox {
     this.failAll(new Error('connection closing'));
   }
 
-  private failAll(error: Error): void {
+  /** Fails every request waiting here; returns how many (a group's members count, not the group). */
+  failAll(error: Error): number {
     const waiters = [...this.waiting.values()];
     this.waiting.clear();
-    for (const waiter of waiters) waiter.reject(error);
+    let failed = 0;
+    for (const waiter of waiters) {
+      waiter.reject(error);
+      if (!waiter.group) failed++;
+    }
+    return failed;
   }
 
   private deliver(msg: Msg): void {
