@@ -1,0 +1,27 @@
+import type { ModelRecord } from '@flotilla/contracts';
+import type { TraceSampling } from './trace-sampling';
+import { parseTraceSettingsUpdate, traceSettingsJson, type TraceSettingsJson } from './trace-settings';
+
+/**
+ * Triton's trace extension (`GET/POST v2[/models/<m>]/trace/setting`, gRPC `TraceSetting`), once
+ * for both protocols: each frontend turns its request into a plain object and calls this. A model
+ * must be known to the repository; its answer is the settings in force for it.
+ */
+export class TraceSettingOperations {
+  constructor(
+    private readonly models: { get(name: string): Promise<ModelRecord> },
+    private readonly sampling: TraceSampling,
+  ) {}
+
+  async get(model: string | undefined): Promise<TraceSettingsJson> {
+    if (model !== undefined) await this.models.get(model);
+    return traceSettingsJson(this.sampling.settings(model));
+  }
+
+  /** Checks the whole body before changing anything: a refused key leaves every setting as it was. */
+  async update(model: string | undefined, body: unknown): Promise<TraceSettingsJson> {
+    const update = parseTraceSettingsUpdate(body);
+    if (model !== undefined) await this.models.get(model);
+    return traceSettingsJson(this.sampling.update(model, update));
+  }
+}
