@@ -1,4 +1,5 @@
 import type { ModelRecord } from '@flotilla/contracts';
+import { parseRequestJson } from '../parse-request-json';
 import type { TraceSampling } from './trace-sampling';
 import { parseTraceSettingsUpdate, traceSettingsJson, type TraceSettingsJson } from './trace-settings';
 
@@ -23,5 +24,10 @@ export class TraceSettingOperations {
     const update = parseTraceSettingsUpdate(body);
     if (model !== undefined) await this.models.get(model);
     return traceSettingsJson(this.sampling.update(model, update));
+  }
+
+  /** HTTP's POST: the body is the JSON object of settings; an empty body changes nothing. */
+  updateFromBody(model: string | undefined, body: Buffer): Promise<TraceSettingsJson> {
+    return this.update(model, body.byteLength === 0 ? {} : parseRequestJson(body, body.byteLength));
   }
 }
