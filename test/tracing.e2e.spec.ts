@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { http, postJson, range, simpleRequest, startFlotilla, type TestFlotilla } from './support/flotilla';
-import { createGrpcClient, Metadata, simpleRawRequest, unaryCall } from './support/grpc';
+import { createGrpcClient, grpcRefusal, Metadata, simpleRawRequest, status, unaryCall } from './support/grpc';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver';
 import { linkModel, testRepository } from './support/repository';
 
@@ -169,6 +169,24 @@ describe("Triton's trace extension", () => {
     await flushWith('c0ffee02');
     expect(tracedIds().has('model-off')).toBe(false);
     expect(tracedIds().has('model-on')).toBe(true);
+  });
+
+  it('answers the same settings over gRPC TraceSetting, each value a list of strings; an empty list clears', async () => {
+    const client = createGrpcClient(flotilla.grpcAddress);
+    type Settings = { settings: Record<string, { value: string[] }> };
+    try {
+      const global = await unaryCall<Settings>(client, 'TraceSetting', { settings: {}, model_name: '' });
+      expect(global.settings).toMatchObject({ trace_level: { value: ['TIMESTAMPS'] }, trace_rate: { value: ['1000'] }, trace_mode: { value: ['opentelemetry'] } });
+      const set = await unaryCall<Settings>(client, 'TraceSetting', { settings: { trace_rate: { value: ['7'] } }, model_name: 'simple' });
+      expect(set.settings.trace_rate).toEqual({ value: ['7'] });
+      expect((await http(settingUrl('simple'))).json()).toMatchObject({ trace_rate: '7' });
+      const cleared = await unaryCall<Settings>(client, 'TraceSetting', { settings: { trace_rate: { value: [] } }, model_name: 'simple' });
+      expect(cleared.settings.trace_rate).toEqual({ value: ['1000'] });
+      const file = await grpcRefusal(unaryCall(client, 'TraceSetting', { settings: { trace_file: { value: ['/tmp/t.json'] } }, model_name: '' }));
+      expect([file.code, file.details]).toEqual([status.UNIMPLEMENTED, 'trace file location can not be updated through network protocol']);
+    } finally {
+      client.close();
+    }
   });
 
   it('refuses, naming it, what it would not honour: trace_file, Triton’s file mode, numbers for strings, unknown keys and models', async () => {
