@@ -28,10 +28,22 @@ beforeAll(async () => {
   // Tracing on (Triton's default is OFF); rate 1000 by default, so only requests with a traceparent, until a test sets a rate.
   const gatewayFlags = ['--trace-config', 'level=TIMESTAMPS'];
   [flotilla, rateLimited] = await Promise.all([
-    startFlotilla({ name: 'tracing', modelRepository: testRepository(), env, gatewayFlags }),
+    startFlotilla({ name: 'tracing', modelRepository: simpleRepository(), env, gatewayFlags }),
     startFlotilla({ name: 'tracing-rate-limited', modelRepository: limitedRepository(), env, gatewayFlags, rateLimit: 'execution_count' }),
   ]);
 });
+
+/** `simple` with dynamic batching: requests sent together run as one batch (up to 300 ms apart). */
+function simpleBatched(): Record<string, string> {
+  const config = readFileSync(join(resolve(__dirname, '../examples/model_repository'), 'simple', 'config.pbtxt'), 'utf8').replace(/^name:\s*"simple"/m, 'name: "simple_batched"');
+  return { 'simple_batched/config.pbtxt': `${config}\ndynamic_batching { preferred_batch_size: [ 2 ] max_queue_delay_microseconds: 300000 }\n` };
+}
+
+function simpleRepository(): string {
+  const repository = testRepository(simpleBatched());
+  linkModel(repository, 'simple', 'simple_batched');
+  return repository;
+}
 
 function limitedRepository(): string {
   const repository = testRepository(simpleNeedingAResource());
@@ -76,6 +88,21 @@ it('links gateway → model → scheduler → executor spans of one request into
   expect(compute?.events).toEqual(['COMPUTE_START', 'COMPUTE_INPUT_END', 'COMPUTE_OUTPUT_START', 'COMPUTE_END']);
   expect(byName.has('rate-limiter wait')).toBe(false); // rate limiting off: no such wait
   expect(receiver.refused).toBe(0); // every export was protobuf
+});
+
+it('in a dynamic batch, records the compute span of the traced request only, saying it ran with another', async () => {
+  const traceId = '8bf92f3577b34da6a3ce929d0e0e4740';
+  const send = (headers: Record<string, string>) =>
+    http(`${flotilla.url}/v2/models/simple_batched/infer`, { method: 'POST', headers, body: JSON.stringify(simpleRequest(range(16), range(16), { parameters: { flotilla_execution_info: true } })) });
+  // One request brings a traceparent (always traced), the other none (rate 1000: not traced); together they form one batch.
+  const [traced, untraced] = await Promise.all([send({ traceparent: `00-${traceId}-00f067aa0ba902b7-01` }), send({})]);
+  expect([traced.status, untraced.status]).toEqual([200, 200]);
+  expect(traced.json<{ parameters: Record<string, unknown> }>().parameters).toMatchObject({ flotilla_batch_requests: 2 });
+  const byName = await spansOf(traceId, ['InferRequest', 'simple_batched', 'queue', 'compute']);
+  expect(byName.get('compute')).toMatchObject({ parentSpanId: byName.get('queue')?.spanId, attributes: expect.objectContaining({ 'flotilla.batch_requests': 2, 'flotilla.batch_size': 2 }) });
+  expect(byName.get('compute')?.events).toEqual(['COMPUTE_START', 'COMPUTE_INPUT_END', 'COMPUTE_OUTPUT_START', 'COMPUTE_END']);
+  // Both requests' spans would leave the executor in one message: only the traced one's did.
+  expect(receiver.spans.filter((span) => span.name === 'compute' && span.attributes['triton.model_name'] === 'simple_batched')).toHaveLength(1);
 });
 
 it('gives a gRPC request the same trace: InferRequest under the caller’s traceparent metadata, then queue and compute', async () => {
