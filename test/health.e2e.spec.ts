@@ -1,6 +1,8 @@
 // Every service answers its health probe on NATS (flotilla.health.<service>), and the gateway's
 // /v2/health/ready turns red — saying why — when a service the request path needs is gone.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { http, startFlotilla, type TestFlotilla } from './support/flotilla';
 import { testRepository } from './support/repository';
@@ -33,6 +35,13 @@ afterAll(async () => {
   await flotilla?.stop();
 });
 
+/** The command an orchestrator runs as an exec probe. */
+function probe(service: string, ...flags: string[]): { status: number | null; output: string } {
+  const main = resolve(__dirname, '../dist/tools/health-probe/src/main.js');
+  const run = spawnSync(process.execPath, [main, '--service', service, '--nats-url', flotilla.cluster.natsUrl, ...flags], { encoding: 'utf8', timeout: 30_000 });
+  return { status: run.status, output: run.stdout + run.stderr };
+}
+
 const report = async () => (await http(`${flotilla.url}/v2/flotilla/health`)).json<HealthReport>();
 
 /** Polls /v2/health/ready until it answers `status`; returns that answer's reason header. */
@@ -50,6 +59,12 @@ it.each(SERVICES)('%s answers its NATS health probe: live and ready', async (ser
   const reply = await nats.request(`flotilla.health.${service}`, new Uint8Array(0), { timeout: 5_000 });
   const envelope = reply.json<{ ok: boolean; value: Health }>();
   expect(envelope).toMatchObject({ ok: true, value: { service, live: true, ready: true, reasons: [] } });
+});
+
+it.each(SERVICES)('%s passes the exec probe (tools/health-probe) for liveness and readiness', (service) => {
+  const ready = probe(service, '--ready');
+  expect(ready.status).toBe(0);
+  expect(ready.output).toMatch(new RegExp(`^${service} .*: live and ready`));
 });
 
 it('lists every instance of every service on GET /v2/flotilla/health, with the server ready', async () => {
@@ -80,6 +95,12 @@ it('is not ready, naming the scheduler, while no scheduler runs, and says so in 
   expect(health.services.scheduler).toEqual([]);
   expect(health.services.gateway[0]).toMatchObject({ live: true, ready: false });
   expect(readFileSync(flotilla.logFile, 'utf8')).toMatch(/not ready: the scheduler does not answer/);
+  const dead = probe('scheduler');
+  expect(dead.status).toBe(1);
+  expect(dead.output).toMatch(/no instance answers flotilla.health.scheduler/);
+  const gateway = probe('gateway', '--ready');
+  expect(gateway.status).toBe(1); // alive, but not ready without a scheduler
+  expect(gateway.output).toMatch(/live, not ready: the scheduler does not answer/);
 
   flotilla.cluster.startService('scheduler');
   expect(await readyUntil(200)).toBe('');
