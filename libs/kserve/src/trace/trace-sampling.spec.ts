@@ -20,11 +20,11 @@ describe('TraceSampling', () => {
     expect(sampling.shouldTrace('simple', true)).toBe(true);
   });
 
-  it('spends trace_count, stops at 0, and starts again when a new count is set', () => {
+  it('spends trace_count on what the rate picks, stops at 0 (but for propagated contexts), and starts again when a new count is set', () => {
     const sampling = new TraceSampling({ level: 'TIMESTAMPS', rate: 1, count: 2 }, true);
     expect(traced(sampling, 'simple', 4)).toEqual([true, true, false, false]);
     expect(sampling.settings().count).toBe(0);
-    expect(sampling.shouldTrace('simple', true)).toBe(false);
+    expect(sampling.shouldTrace('simple', true)).toBe(true);
     sampling.update(undefined, { count: 1 });
     expect(traced(sampling, 'simple', 2)).toEqual([true, false]);
   });

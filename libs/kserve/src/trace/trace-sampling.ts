@@ -22,10 +22,11 @@ interface GlobalState {
  * other services follow the sampled flag it propagates). Triton's rules (server:src/tracer.cc):
  *
  * - `level` OFF traces nothing, not even requests that bring their own trace context;
- * - otherwise a request with a valid incoming trace context is always traced, and of the others
- *   every `rate`-th (the rate-th, 2·rate-th, …; `rate` 0: only the propagated ones);
- * - every trace takes one from `count` unless it is -1; at 0 nothing more is traced until a new
- *   count is set.
+ * - otherwise a request with a valid incoming trace context is always traced, whatever the rate
+ *   and the count, and of the others every `rate`-th (the rate-th, 2·rate-th, … counting every
+ *   request; `rate` 0: only the propagated ones);
+ * - every request the rate picks (a propagated one too) takes one from `count` unless it is -1;
+ *   at 0 the rate picks no more until a new count is set.
  *
  * A model's settings override the global ones key by key; `null` clears an override. The counters
  * live with the setting: a model with its own `rate` counts its own requests, one with its own
@@ -89,16 +90,14 @@ export class TraceSampling {
     const own = this.models.get(model);
     if ((own?.level ?? this.global.level) === 'OFF') return false;
     const counted: { count: number } = own?.count !== undefined ? (own as { count: number }) : this.global;
-    if (counted.count === 0) return false;
     const rated: { rate: number; sampled: number } = own?.rate !== undefined ? (own as { rate: number; sampled: number }) : this.global;
-    let hit = false;
-    if (!propagated && rated.rate !== 0) {
-      rated.sampled += 1;
-      hit = rated.sampled % rated.rate === 0;
-    }
-    if (!propagated && !hit) return false;
-    if (counted.count > 0) counted.count -= 1;
-    return true;
+    // As Triton's TraceSetting::SampleTrace: a spent count stops the rate, not propagated contexts.
+    if (rated.rate === 0 || (counted.count === 0 && !propagated)) return propagated;
+    rated.sampled += 1;
+    let hit = rated.sampled % rated.rate === 0;
+    if (hit && counted.count > 0) counted.count -= 1;
+    else if (hit && counted.count === 0) hit = false;
+    return propagated || hit;
   }
 
   private refuseUnexported(level: TraceLevel): void {
