@@ -143,9 +143,9 @@ describe("Triton's trace extension", () => {
   /** The ids of the requests whose InferRequest span arrived. */
   const tracedIds = () => new Set(receiver.spans.filter((span) => span.name === 'InferRequest').map((span) => span.attributes['triton.request_id']));
   /**
-   * Waits until the request `marker` (traced for sure: it brings a traceparent) is exported. The
-   * gateway exports its spans in the order they ended, so every earlier request that was traced
-   * is in by then too: what is missing was not traced.
+   * Waits until the request `marker` (traced for sure: it brings a traceparent) is exported by all
+   * three services. Each exports its spans in the order they ended, so every earlier request that
+   * was traced is in by then too: what is missing was not traced.
    */
   async function flushWith(marker: string): Promise<void> {
     const traceId = marker.padStart(32, '0');
@@ -156,8 +156,10 @@ describe("Triton's trace extension", () => {
       headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
       body: JSON.stringify(simpleRequest(range(16), range(16), { id: `${marker}-flush` })),
     });
-    await spansOf(traceId, ['InferRequest']);
+    await spansOf(traceId, ['InferRequest', 'queue', 'compute']);
   }
+  /** The ids of the requests whose scheduler `queue` span arrived: the scheduler followed the gateway's decision. */
+  const queuedIds = () => new Set(receiver.spans.filter((span) => span.name === 'queue').map((span) => span.attributes['triton.request_id']));
 
   afterEach(async () => {
     await postJson(settingUrl('simple'), { trace_level: null, trace_rate: null, trace_count: null });
@@ -181,6 +183,9 @@ describe("Triton's trace extension", () => {
     const ids = tracedIds();
     expect(ids.has('count-1') && ids.has('count-2')).toBe(true);
     expect(ids.has('count-3')).toBe(false);
+    // Downstream services follow the gateway's decision: the scheduler traced the same requests.
+    expect(queuedIds().has('count-1') && queuedIds().has('count-2')).toBe(true);
+    expect(queuedIds().has('count-3')).toBe(false);
   });
 
   it('gives a model its own settings, which null clears back to the global ones', async () => {
