@@ -221,6 +221,39 @@ describe("Triton's trace extension", () => {
     }
   });
 
+  it('applies a change taken by one gateway in every other gateway too', async () => {
+    const { spawn } = await import('node:child_process');
+    const { freePort } = await import('@flotilla/local-cluster');
+    const port = await freePort();
+    const second = spawn(
+      process.execPath,
+      [resolve(__dirname, '../dist/apps/gateway/src/main.js'), '--nats-url', flotilla.cluster.natsUrl, '--http-port', String(port), '--http-address', '127.0.0.1', '--allow-grpc', 'false', '--trace-config', 'level=TIMESTAMPS'],
+      { env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint }, stdio: 'ignore' },
+    );
+    try {
+      const secondUrl = `http://127.0.0.1:${port}/v2/models/simple/trace/setting`;
+      const rateAtSecond = async (expected: string) => {
+        const deadline = Date.now() + 30_000;
+        for (;;) {
+          const answer = await http(secondUrl).catch(() => undefined);
+          const rate = answer?.status === 200 ? answer.json<{ trace_rate: string }>().trace_rate : undefined;
+          if (rate === expected || Date.now() > deadline) return rate;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      };
+      expect(await rateAtSecond('1000')).toBe('1000'); // up, with its own --trace-config
+      expect((await postJson(settingUrl('simple'), { trace_rate: '3' })).status).toBe(200);
+      expect(await rateAtSecond('3')).toBe('3');
+      // And back: cleared at the second gateway, the first follows.
+      expect((await postJson(secondUrl, { trace_rate: null })).json()).toMatchObject({ trace_rate: '1000' });
+      const deadline = Date.now() + 10_000;
+      while ((await http(settingUrl('simple'))).json<{ trace_rate: string }>().trace_rate !== '1000' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect((await http(settingUrl('simple'))).json()).toMatchObject({ trace_rate: '1000' });
+    } finally {
+      second.kill('SIGTERM');
+    }
+  });
+
   it('refuses, naming it, what it would not honour: trace_file, Triton’s file mode, numbers for strings, unknown keys and models', async () => {
     const file = await postJson(settingUrl(), { trace_file: '/tmp/trace.json' });
     expect(file.status).toBe(501);

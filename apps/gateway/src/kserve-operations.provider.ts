@@ -3,6 +3,7 @@ import { KserveOperations, TraceSampling, TraceSettingOperations } from '@flotil
 import { tracesExported } from '@flotilla/telemetry';
 import { GATEWAY_OPTIONS, type GatewayOptions } from './gateway.options';
 import { ModelCatalog } from './model-catalog';
+import { TraceSettingsSync } from './trace-settings-sync';
 
 /** The version ServerMetadata reports (`GET /v2`, gRPC ServerMetadata). */
 const SERVER_VERSION = '0.1.0';
@@ -21,9 +22,9 @@ export const TRACE_SAMPLING_PROVIDER: Provider = {
   useFactory: (options: GatewayOptions) => new TraceSampling(options.traceSettings, tracesExported()),
 };
 
-/** Triton's trace extension, shared by the HTTP router and the gRPC service. */
+/** Triton's trace extension, shared by the HTTP router and the gRPC service; a change reaches every gateway (TraceSettingsSync). */
 export const TRACE_SETTING_OPERATIONS_PROVIDER: Provider = {
   provide: TraceSettingOperations,
-  inject: [ModelCatalog, TraceSampling],
-  useFactory: (catalog: ModelCatalog, sampling: TraceSampling) => new TraceSettingOperations(catalog, sampling),
+  inject: [ModelCatalog, TraceSampling, TraceSettingsSync],
+  useFactory: (catalog: ModelCatalog, sampling: TraceSampling, sync: TraceSettingsSync) => new TraceSettingOperations(catalog, sampling, (model, update) => sync.publish(model, update)),
 };

@@ -339,3 +339,15 @@ export interface ServiceHealth {
   /** Why it is not ready; empty when it is. */
   readonly reasons: readonly string[];
 }
+
+/**
+ * One accepted change of Triton's trace settings (already checked by the gateway that took it),
+ * for the other gateways to apply: a value sets, `null` clears (a model's override: back to global).
+ */
+export interface TraceSettingsChanged {
+  /** The gateway that took the change, which has applied it already. */
+  readonly gatewayId: string;
+  /** Absent for the global settings. */
+  readonly model?: string;
+  readonly update: { readonly level?: 'OFF' | 'TIMESTAMPS' | null; readonly rate?: number | null; readonly count?: number | null };
+}

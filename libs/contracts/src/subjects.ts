@@ -77,6 +77,8 @@ export const SUBJECTS = {
    * answer says one is alive; gather them all to see each (docs/observability.md).
    */
   health: (service: string) => `flotilla.health.${service}`,
+  /** event, gateway → gateways: trace settings changed through its API (TraceSettingsChanged); every other gateway applies them too. */
+  traceSettings: 'flotilla.trace.settings',
 } as const;
 
 /** Queue groups: replicas of one service share a group so that each request reaches one of them. */

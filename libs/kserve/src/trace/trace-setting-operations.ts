@@ -1,17 +1,19 @@
 import type { ModelRecord } from '@flotilla/contracts';
 import { parseRequestJson } from '../parse-request-json';
 import type { TraceSampling } from './trace-sampling';
-import { parseTraceSettingsUpdate, traceSettingsJson, type TraceSettingsJson } from './trace-settings';
+import { parseTraceSettingsUpdate, traceSettingsJson, type TraceSettingsJson, type TraceSettingsUpdate } from './trace-settings';
 
 /**
  * Triton's trace extension (`GET/POST v2[/models/<m>]/trace/setting`, gRPC `TraceSetting`), once
  * for both protocols: each frontend turns its request into a plain object and calls this. A model
- * must be known to the repository; its answer is the settings in force for it.
+ * must be known to the repository; its answer is the settings in force for it. `changed` hears
+ * every accepted change (the gateway tells the other gateways).
  */
 export class TraceSettingOperations {
   constructor(
     private readonly models: { get(name: string): Promise<ModelRecord> },
     private readonly sampling: TraceSampling,
+    private readonly changed: (model: string | undefined, update: TraceSettingsUpdate) => void = () => undefined,
   ) {}
 
   async get(model: string | undefined): Promise<TraceSettingsJson> {
@@ -23,7 +25,9 @@ export class TraceSettingOperations {
   async update(model: string | undefined, body: unknown): Promise<TraceSettingsJson> {
     const update = parseTraceSettingsUpdate(body);
     if (model !== undefined) await this.models.get(model);
-    return traceSettingsJson(this.sampling.update(model, update));
+    const settings = this.sampling.update(model, update);
+    if (Object.keys(update).length > 0) this.changed(model, update);
+    return traceSettingsJson(settings);
   }
 
   /** HTTP's POST: the body is the JSON object of settings; an empty body changes nothing. */
