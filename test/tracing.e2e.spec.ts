@@ -1,8 +1,10 @@
 // One inference is one trace: spans from the gateway, the scheduler and the executor, exported
 // over OTLP/HTTP in protobuf (what Jaeger's collector accepts on 4318), decoded by a receiver of
 // our own, and linked parent to child. Which requests are traced is Triton's trace settings'.
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { freePort } from '@flotilla/local-cluster';
 import { http, postJson, range, simpleRequest, startFlotilla, type TestFlotilla } from './support/flotilla';
 import { createGrpcClient, grpcRefusal, Metadata, simpleRawRequest, status, unaryCall } from './support/grpc';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver';
@@ -222,8 +224,6 @@ describe("Triton's trace extension", () => {
   });
 
   it('applies a change taken by one gateway in every other gateway too', async () => {
-    const { spawn } = await import('node:child_process');
-    const { freePort } = await import('@flotilla/local-cluster');
     const port = await freePort();
     const second = spawn(
       process.execPath,
@@ -273,7 +273,6 @@ describe("Triton's trace extension", () => {
 });
 
 it('refuses at start a --trace-config it does not honour, naming it', async () => {
-  const { spawnSync } = await import('node:child_process');
   const gateway = resolve(__dirname, '../dist/apps/gateway/src/main.js');
   const run = (config: string) => spawnSync(process.execPath, [gateway, '--trace-config', config], { encoding: 'utf8', env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint }, timeout: 30_000 });
   const file = run('triton,file=/tmp/trace.json');
