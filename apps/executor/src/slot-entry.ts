@@ -45,6 +45,8 @@ export class SlotEntry {
   readonly signature: string;
   /** Triton-style request statistics as the slot's thread last reported them; announced in heartbeats. */
   stats: SlotStatistics = new SlotStatisticsRecorder().snapshot();
+  /** Whether its thread's own link to NATS is up (and its subscription back after an outage). */
+  threadLinked = true;
   private current: SlotEntryState = 'loading';
   private failure: string | undefined;
   private thread: SlotWorker | undefined;

@@ -10,4 +10,5 @@ export function onThreadReport(entry: SlotEntry, message: ThreadMessage): void {
   if (report.kind === 'stats') entry.stats = report.stats; // announced with the next heartbeat
   else if (report.kind === 'span') recordComputeSpan(report, slot());
   else if (report.kind === 'batch-spans') for (const span of report.spans) recordComputeSpan(span, slot());
+  else if (report.kind === 'link') entry.threadLinked = report.up;
 }

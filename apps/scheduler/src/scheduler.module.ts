@@ -19,6 +19,7 @@ import { FleetListener } from './fleet.listener';
 import { InferIngress } from './infer.ingress';
 import { ModelsListener } from './models.listener';
 import { SchedulerController } from './scheduler.controller';
+import { SchedulerHeartbeat } from './scheduler-heartbeat';
 import { SCHEDULER_OPTIONS, SchedulerState, type SchedulerServiceOptions } from './scheduler.state';
 
 const FLAGS = [
@@ -58,6 +59,7 @@ export class SchedulerModule {
         FleetView,
         ModelRecords,
         SchedulerState,
+        SchedulerHeartbeat,
         ModelsListener,
         FleetListener,
         // The hot path: binary frames on the raw NATS client, not a controller.

@@ -56,6 +56,13 @@ export const SUBJECTS = {
   repositoryUnload: 'flotilla.repository.unload',
   /** event, model-repository → everyone: a model's record changed — loading, loaded, reloaded, failed, unloading or unloaded (ModelLifecycleEvent). */
   repositoryEvents: 'flotilla.repository.events',
+  /**
+   * event, scheduler → gateways, every second (SchedulerBeat): alive. A gateway whose last
+   * scheduler falls silent answers what it sent with a 503 instead of waiting for the deadline.
+   */
+  schedulerHeartbeat: 'flotilla.scheduler.heartbeat',
+  /** event, scheduler → gateways, once, when it stops cleanly (SchedulerBeat): it answered its queue first. */
+  schedulerLeaving: 'flotilla.scheduler.leaving',
   /** request → SchedulerStatus: per model version, whether it can execute and on how many slots. */
   schedulerStatus: 'flotilla.scheduler.status',
   /** request → StatisticsSnapshot: per model version, the summed statistics of its slots. */
@@ -68,6 +75,14 @@ export const SUBJECTS = {
   rateLimiterHoldings: 'flotilla.rate-limiter.holdings',
   /** request → RateLimiterStatus: pools, waiting instances, execution counts and priorities (`GET /v2/flotilla/rate-limiter`). */
   rateLimiterStatus: 'flotilla.rate-limiter.status',
+  /**
+   * request → ServiceHealth: liveness and readiness of a service (`gateway`, `model-repository`,
+   * `scheduler`, `rate-limiter`, `executor`). Every instance answers (no queue group): the first
+   * answer says one is alive; gather them all to see each (docs/observability.md).
+   */
+  health: (service: string) => `flotilla.health.${service}`,
+  /** event, gateway → gateways: trace settings changed through its API (TraceSettingsChanged); every other gateway applies them too. */
+  traceSettings: 'flotilla.trace.settings',
 } as const;
 
 /** Queue groups: replicas of one service share a group so that each request reaches one of them. */

@@ -57,6 +57,22 @@ describe('KserveOperations', () => {
     expect(await announcedOnly.serverReady()).toBe(false);
   });
 
+  it('says why the server is not ready: a model that failed to load, a version nothing can execute, a service that does not answer', async () => {
+    expect((await ops(true).serverReadiness()).reasons).toEqual([
+      "model 'simple' version 2 is UNAVAILABLE: bad file",
+      "model 'broken' failed to load: failed to read text proto",
+    ]);
+    const noExecutor = new KserveOperations(catalog([{ ...simple, versions: [simple.versions[0]] } as ModelRecord], []), { strictReadiness: true, serverVersion: '' });
+    expect(await noExecutor.serverReadiness()).toEqual({ ready: false, reasons: ["model 'simple' version 1 does not have all its instances: waiting for g_0 on cpu"] });
+    const notRouted = new KserveOperations(catalog([{ ...simple, versions: [simple.versions[0]] } as ModelRecord], [{ name: 'simple', version: 1 }], [], []), { strictReadiness: true, serverVersion: '' });
+    expect(await notRouted.serverReadiness()).toEqual({ ready: false, reasons: [expect.stringMatching(/^model 'simple' version 1 has no instance that can execute/)] });
+    const noScheduler = { ...catalog([simple], []), schedulerStatus: () => Promise.reject(invalidArg('request to flotilla.scheduler.status failed: no service is listening')) };
+    expect(await new KserveOperations(noScheduler, { strictReadiness: false, serverVersion: '' }).serverReadiness()).toEqual({
+      ready: false,
+      reasons: ['the scheduler does not answer: request to flotilla.scheduler.status failed: no service is listening'],
+    });
+  });
+
   it('answers readiness of a model, and refuses a version it has never heard of', async () => {
     expect(await ops().modelReady('simple', undefined)).toBe(true);
     expect(await ops().modelReady('simple', '2')).toBe(false);
@@ -97,10 +113,6 @@ describe('KserveOperations', () => {
   });
 
   it('reports the server as triton, with the extensions that work', () => {
-    expect(ops().serverMetadata()).toEqual({
-      name: 'triton',
-      version: '9.9',
-      extensions: ['binary_tensor_data', 'model_configuration', 'model_repository', 'model_repository(unload_dependents)', 'schedule_policy', 'statistics'],
-    });
+    expect(ops().serverMetadata()).toEqual({ name: 'triton', version: '9.9', extensions: ['binary_tensor_data', 'model_configuration', 'model_repository', 'model_repository(unload_dependents)', 'schedule_policy', 'statistics', 'trace'] });
   });
 });

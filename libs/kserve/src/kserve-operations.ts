@@ -15,6 +15,7 @@ import { modelStatistics } from './model-statistics';
 import type { RawInputModel } from './raw-binary-request';
 import { repositoryIndexRows, type RepositoryIndexRow } from './repository-index';
 import { serverMetadata, type ServerMetadata } from './server-metadata';
+import { routableVersions, serverReadiness, type Readiness } from './server-readiness';
 
 /** What the operations ask the rest of the fleet (the gateway's ModelCatalog answers). */
 export interface FleetCatalog {
@@ -67,22 +68,16 @@ export class KserveOperations {
    * version must still have all its instances. Both need the repository and the scheduler to answer.
    */
   async serverReady(): Promise<boolean> {
-    try {
-      const [snapshot, status] = await Promise.all([this.catalog.index(), this.catalog.schedulerStatus()]);
-      const executors = this.catalog.executors();
-      const routable = routableVersions(status);
-      return snapshot.models.every((model) => {
-        if (isUnloaded(model)) return true;
-        if (model.reason || model.versions.length === 0) return !this.options.strictReadiness;
-        return model.versions.every((v) => {
-          if (v.state === 'READY') return versionSlots(model, v.version, executors).kind === 'ready' && routable.has(`${model.name}/${v.version}`);
-          if (v.state === 'UNAVAILABLE') return v.reason === UNLOADED || !this.options.strictReadiness;
-          return false; // LOADING, UNLOADING
-        });
-      });
-    } catch {
-      return false;
-    }
+    return (await this.serverReadiness()).ready;
+  }
+
+  /** serverReady, with the reasons it is not: each names the model version or the service that does not answer. */
+  async serverReadiness(): Promise<Readiness> {
+    const [snapshot, status] = await Promise.allSettled([this.catalog.index(), this.catalog.schedulerStatus()]);
+    const why = (service: string, result: PromiseSettledResult<unknown>) =>
+      result.status === 'rejected' ? [`the ${service} does not answer: ${result.reason instanceof Error ? result.reason.message : String(result.reason)}`] : [];
+    if (snapshot.status === 'rejected' || status.status === 'rejected') return { ready: false, reasons: [...why('model repository', snapshot), ...why('scheduler', status)] };
+    return serverReadiness(snapshot.value.models, status.value, this.catalog.executors(), this.options.strictReadiness);
   }
 
   serverMetadata(): ServerMetadata {
@@ -172,11 +167,6 @@ export class KserveOperations {
       rawInput: { name: input.name, datatype: dataTypeToDatatype(input.data_type), shape: input.dims, batched: config.max_batch_size > 0 },
     };
   }
-}
-
-/** `<model>/<version>` of the versions the scheduler has a slot for that takes requests. */
-function routableVersions(status: SchedulerStatus): Set<string> {
-  return new Set(status.models.filter((m) => m.slots.some((slot) => !slot.draining)).map((m) => `${m.name}/${m.version}`));
 }
 
 function configOf(record: ModelRecord): ModelConfig {

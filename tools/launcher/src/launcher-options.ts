@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
 import { FlagError, flagBool, flagInt, flagString, parseFlags, type FlagSpec, type FlagValues } from '@flotilla/service-kit';
 import type { ExecutorSpec } from '@flotilla/local-cluster';
-import { DEFAULT_MAX_BODY_BYTES } from '@flotilla/kserve';
 import { parseModelControlMode, startupModels } from '@flotilla/repository';
+import { tracesExported } from '@flotilla/telemetry';
+import { DEFAULT_MAX_BODY_BYTES, parseTraceConfigFlags } from '@flotilla/kserve';
 
 export interface LauncherOptions {
   readonly modelRepository: string;
@@ -23,7 +24,7 @@ export interface LauncherOptions {
   /** Restart services that die (RestartPolicy). */
   readonly supervise: boolean;
   readonly executors: ExecutorSpec[];
-  /** Gateway flags the launcher passes through as given (--http-max-body-bytes). */
+  /** Gateway flags the launcher passes through as given (--http-max-body-bytes, --trace-config). */
   readonly gatewayFlags: string[];
 }
 
@@ -44,6 +45,7 @@ export const LAUNCHER_FLAGS: readonly FlagSpec[] = [
   { name: 'load-model', description: "with --model-control-mode explicit: a model to load at start, repeatable; '*' loads every model", repeatable: true },
   { name: 'disable-auto-complete-config', description: "require every model's config.pbtxt in full (no completing ONNX models from the model file)", default: 'false' },
   { name: 'repository-poll-secs', description: 'with --model-control-mode poll: seconds between two reads of the repository (default 15)' },
+  { name: 'trace-config', description: "Triton's trace settings, repeatable: rate=N, level=OFF|TIMESTAMPS, count=N (needs OTEL_EXPORTER_OTLP_ENDPOINT; docs/observability.md)", repeatable: true },
   { name: 'simulate-gpus', description: 'start N stand-in GPU executors (gpu:0..N-1) on the CPU provider', default: '0' },
   { name: 'gpus', description: 'start a CUDA executor for each listed GPU id, e.g. 0,1', default: '' },
   { name: 'quiet', description: "hide the services' own log lines", default: 'false' },
@@ -68,8 +70,20 @@ export function launcherOptions(argv: readonly string[]): LauncherOptions | 'hel
     quiet: flagBool(flags, 'quiet'),
     supervise: flagBool(flags, 'supervise'),
     executors: executors(flagInt(flags, 'simulate-gpus', 0, 64), flagString(flags, 'gpus')),
-    gatewayFlags: ['--http-max-body-bytes', String(flagInt(flags, 'http-max-body-bytes', 1))],
+    gatewayFlags: ['--http-max-body-bytes', String(flagInt(flags, 'http-max-body-bytes', 1)), ...traceConfigFlags(flags.get('trace-config') ?? [])],
   };
+}
+
+/** Checked here too, so a setting the gateway would refuse stops the launcher before anything starts. */
+function traceConfigFlags(values: readonly string[]): string[] {
+  let level: string;
+  try {
+    ({ level } = parseTraceConfigFlags(values));
+  } catch (error) {
+    throw new FlagError((error as Error).message);
+  }
+  if (level !== 'OFF' && !tracesExported()) throw new FlagError(`--trace-config level=${level} needs an OTLP endpoint: set OTEL_EXPORTER_OTLP_ENDPOINT (docs/observability.md)`);
+  return values.flatMap((value) => ['--trace-config', value]);
 }
 
 /** Always the cpu executor; then stand-in GPUs, or one CUDA executor per listed GPU. */

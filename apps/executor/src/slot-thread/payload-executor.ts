@@ -18,6 +18,9 @@ export interface PayloadOutcome {
   /** Epoch ms: when the payload reached the slot, and when its reply was ready. */
   readonly startMs: number;
   readonly endMs: number;
+  /** Epoch ms, once the model ran: inputs ready (Triton's COMPUTE_INPUT_END) and outputs back (COMPUTE_OUTPUT_START). */
+  readonly computeStartMs?: number;
+  readonly computeEndMs?: number;
   readonly error?: string;
 }
 
@@ -70,7 +73,7 @@ export class PayloadExecutor implements ExecutingSlot {
       const compute = { inputNs: (computeStartMs - startMs) * 1e6, inferNs: (computeEndMs - computeStartMs) * 1e6, outputNs: (endMs - computeEndMs) * 1e6 };
       this.stats.recordExecution(ranBatch, compute);
       this.stats.recordSuccess(queueMicros * 1000, compute, Date.now());
-      return { reply, model, startMs, endMs };
+      return { reply, model, startMs, endMs, computeStartMs, computeEndMs };
     } catch (error) {
       const failure = asFlotillaError(error);
       const endMs = epochNowMs();
@@ -80,7 +83,8 @@ export class PayloadExecutor implements ExecutingSlot {
         this.stats.recordExecution(ranBatch, { inputNs: (computeStartMs - startMs) * 1e6, inferNs: (computeEndMs - computeStartMs) * 1e6, outputNs: (endMs - computeEndMs) * 1e6 });
       }
       this.stats.recordFailure(queueMicros * 1000 + (endMs - startMs) * 1e6, Date.now());
-      return { reply: this.replies.error(model, version, failure), model, startMs, endMs, error: failure.message };
+      const ran = ranBatch !== undefined ? { computeStartMs, computeEndMs } : {};
+      return { reply: this.replies.error(model, version, failure), model, startMs, endMs, ...ran, error: failure.message };
     }
   }
 

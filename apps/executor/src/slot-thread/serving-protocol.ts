@@ -45,6 +45,9 @@ export interface ComputeSpan {
   readonly traceHeaders: Readonly<Record<string, string>>;
   readonly startMs: number;
   readonly endMs: number;
+  /** When the model ran (absent if it never did): Triton's COMPUTE_INPUT_END and COMPUTE_OUTPUT_START. */
+  readonly computeStartMs?: number;
+  readonly computeEndMs?: number;
   readonly model: string;
   readonly error?: string;
   /** Set for a request of a batch frame: the batch size of the execution it ran in, if it got that far. */
@@ -67,4 +70,14 @@ export interface BatchSpansReport extends ThreadMessage {
   readonly spans: readonly ComputeSpan[];
 }
 
-export type FromServingThread = StatisticsReport | SpanReport | BatchSpansReport;
+/**
+ * thread → main: the thread's own link to NATS dropped (`up: false`), or came back and the server
+ * has its subscription again (`up: true`, sent after a flush). The executor announces itself after
+ * an outage only once every slot can hear its payloads.
+ */
+export interface LinkReport extends ThreadMessage {
+  readonly kind: 'link';
+  readonly up: boolean;
+}
+
+export type FromServingThread = StatisticsReport | SpanReport | BatchSpansReport | LinkReport;

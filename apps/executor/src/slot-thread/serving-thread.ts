@@ -16,6 +16,7 @@
 // see serving-protocol.ts for the rest.
 import { coalesceReplies, HEADERS, type SlotReleased } from '@flotilla/contracts';
 import { SlotThreadContext, type ModelRunner, type ThreadMessage } from '@flotilla/backends';
+import { isSampledTraceparent } from '@flotilla/telemetry';
 import { encodeJson, MessageBus, type IncomingMessage } from '@flotilla/transport';
 import type { BatchOutcome } from './batch-execution';
 import { PayloadExecutor } from './payload-executor';
@@ -34,6 +35,12 @@ async function serve(): Promise<void> {
 
 async function serveWith(runner: ModelRunner): Promise<void> {
   const bus = await MessageBus.connect({ servers: config.natsServers, name: `executor ${config.executorId} slot ${config.slotId}` });
+  // The client resubscribes by itself after an outage; the flush makes sure the server has the
+  // subscription before the main thread tells the fleet this slot takes payloads again.
+  bus.link.onChange((state) => {
+    if (state === 'down') send({ kind: 'link', up: false });
+    else if (state === 'up') void bus.flush().then(() => send({ kind: 'link', up: true }), () => undefined);
+  });
   const executor = new PayloadExecutor(runner, config, bus.maxPayload);
   const stats = new ThrottledReport(config.statsIntervalMs, () => send({ kind: 'stats', stats: executor.stats.snapshot() }));
   const releases = new ReleaseBatcher(config.releaseBatch);
@@ -48,13 +55,13 @@ async function serveWith(runner: ModelRunner): Promise<void> {
     const finished = releases.finished();
     if (finished > 0) release(finished);
     stats.changed();
-    if (config.reportSpans) {
-      const traceHeaders: Record<string, string> = {};
-      for (const name of ['traceparent', 'tracestate']) {
-        const value = message.header(name);
-        if (value) traceHeaders[name] = value;
-      }
-      send({ kind: 'span', traceHeaders, startMs: outcome.startMs, endMs: outcome.endMs, model: outcome.model, ...(outcome.error ? { error: outcome.error } : {}) });
+    // Only a traced request's span: the gateway decided, and its traceparent's sampled flag says so.
+    const traceparent = config.reportSpans ? message.header('traceparent') : undefined;
+    if (isSampledTraceparent(traceparent)) {
+      const tracestate = message.header('tracestate');
+      const traceHeaders: Record<string, string> = { traceparent: traceparent!, ...(tracestate ? { tracestate } : {}) };
+      const { startMs, endMs, computeStartMs, computeEndMs, model, error } = outcome;
+      send({ kind: 'span', traceHeaders, startMs, endMs, model, ...(computeStartMs !== undefined ? { computeStartMs, computeEndMs } : {}), ...(error ? { error } : {}) });
     }
   };
   // A batch frame (dynamic batching): one execution, each request answered on its own reply
@@ -78,16 +85,19 @@ async function serveWith(runner: ModelRunner): Promise<void> {
     stats.changed();
     if (config.reportSpans && outcome) {
       const batchRequests = outcome.replies.length;
-      const spans = outcome.replies.map(({ traceHeaders, startMs, endMs, model, error, batchSize }) => ({
-        traceHeaders,
-        startMs,
-        endMs,
-        model,
-        batchRequests,
-        ...(batchSize !== undefined ? { batchSize } : {}),
-        ...(error ? { error } : {}),
-      }));
-      send({ kind: 'batch-spans', spans });
+      const spans = outcome.replies
+        .filter(({ traceHeaders }) => isSampledTraceparent(traceHeaders.traceparent))
+        .map(({ traceHeaders, startMs, endMs, computeStartMs, computeEndMs, model, error, batchSize }) => ({
+          traceHeaders,
+          startMs,
+          endMs,
+          model,
+          batchRequests,
+          ...(computeStartMs !== undefined ? { computeStartMs, computeEndMs } : {}),
+          ...(batchSize !== undefined ? { batchSize } : {}),
+          ...(error ? { error } : {}),
+        }));
+      if (spans.length > 0) send({ kind: 'batch-spans', spans });
     }
   };
   const subscription = bus.subscribe(config.subject, (message) => {

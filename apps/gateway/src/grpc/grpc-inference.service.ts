@@ -5,11 +5,15 @@ import {
   decodeModelInferRequest,
   encodeModelInferResponse,
   KserveOperations,
+  traceSettingResponseOf,
+  TraceSettingOperations,
+  traceSettingUpdateOf,
   type ModelInferRequestMessage,
   type ModelRequestMessage,
   type RepositoryIndexRequestMessage,
   type RepositoryModelRequestMessage,
   repositoryParameters,
+  type TraceSettingRequestMessage,
 } from '@flotilla/kserve';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
 import { InferPipeline } from '../infer-pipeline';
@@ -27,6 +31,7 @@ export class GrpcInferenceService {
   constructor(
     private readonly operations: KserveOperations,
     private readonly pipeline: InferPipeline,
+    private readonly traceSettings: TraceSettingOperations,
     @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
   ) {}
 
@@ -57,6 +62,13 @@ export class GrpcInferenceService {
       RepositoryModelUnload: unaryHandler(async (request: RepositoryModelRequestMessage) => {
         await ops.repositoryUnload({ repository: optional(request.repository_name), model: request.model_name, parameters: repositoryParameters(request.parameters) });
         return {};
+      }),
+      // Triton's trace extension, through the operations HTTP's /v2[/models/<m>]/trace/setting uses.
+      TraceSetting: unaryHandler(async (request: TraceSettingRequestMessage) => {
+        const model = optional(request.model_name);
+        const update = traceSettingUpdateOf(request);
+        const settings = Object.keys(update).length === 0 ? await this.traceSettings.get(model) : await this.traceSettings.update(model, update);
+        return traceSettingResponseOf(settings);
       }),
       ModelInfer: unaryHandler((request: ModelInferRequestMessage, call) =>
         this.infer(request, call.metadata, deadlineOf(call)).then((message) => serializeWithinLimit('ModelInfer', message, this.options.grpcMaxSendBytes)),

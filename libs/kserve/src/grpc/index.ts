@@ -4,3 +4,4 @@ export { encodeModelInferResponse, streamErrorResponse } from './encode-model-in
 export { inferParametersToScalars, scalarsToInferParameters, type ScalarParameters } from './infer-parameters';
 export { typedContentsToBytes, filledContentsFields } from './typed-contents';
 export { repositoryParameters, type RepositoryParameterMessage } from './repository-parameters';
+export { traceSettingResponseOf, traceSettingUpdateOf, type TraceSettingRequestMessage, type TraceSettingResponseMessage } from './trace-setting-messages';

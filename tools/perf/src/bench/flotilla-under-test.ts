@@ -21,7 +21,7 @@ export interface RunningFlotilla {
   stop(): Promise<void>;
 }
 
-export async function startFlotilla(modelRepository: string, env: NodeJS.ProcessEnv = {}, cluster: Pick<ClusterOptions, 'rateLimit' | 'rateLimitResources'> = {}): Promise<RunningFlotilla> {
+export async function startFlotilla(modelRepository: string, env: NodeJS.ProcessEnv = {}, cluster: Pick<ClusterOptions, 'rateLimit' | 'rateLimitResources' | 'gatewayFlags'> = {}): Promise<RunningFlotilla> {
   const logFile = join(tmpdir(), `flotilla-bench-${process.pid}-${Date.now()}.log`);
   const deployment = await FlotillaCluster.start({
     ...cluster,
