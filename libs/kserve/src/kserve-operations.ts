@@ -10,7 +10,7 @@ import {
   type StatisticsSnapshot,
 } from '@flotilla/contracts';
 import { dataTypeToDatatype, modelConfigToJson, modelMetadata, type ModelConfig, type ModelMetadata } from '@flotilla/model-config';
-import { isUnloaded, parseLoadParameters, UNLOADED, versionSlots, type LoadParameterValue } from '@flotilla/repository';
+import { parseLoadParameters, versionSlots, type LoadParameterValue } from '@flotilla/repository';
 import { modelStatistics } from './model-statistics';
 import type { RawInputModel } from './raw-binary-request';
 import { repositoryIndexRows, type RepositoryIndexRow } from './repository-index';
