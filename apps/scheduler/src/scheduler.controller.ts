@@ -3,6 +3,7 @@ import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { SUBJECTS, type RateLimiterHoldings, type SchedulerStatus, type StatisticsSnapshot } from '@flotilla/contracts';
 import { ControlPlaneClient } from '@flotilla/service-kit';
 import { SCHEDULER_OPTIONS, SchedulerState, type SchedulerServiceOptions } from './scheduler.state';
+import { StatisticsReader } from './statistics-reader';
 
 /**
  * What the scheduler tells the gateway: which model versions can execute, on which slots, and the
@@ -15,6 +16,7 @@ export class SchedulerController {
 
   constructor(
     private readonly state: SchedulerState,
+    private readonly statisticsReader: StatisticsReader,
     private readonly control: ControlPlaneClient,
     @Inject(SCHEDULER_OPTIONS) private readonly options: SchedulerServiceOptions,
   ) {}
@@ -33,8 +35,9 @@ export class SchedulerController {
     return this.state.status();
   }
 
+  /** Exact as of this request: every executor is asked for its figures first (StatisticsReader). */
   @MessagePattern(SUBJECTS.schedulerStatistics)
-  statistics(): StatisticsSnapshot {
-    return this.state.statistics();
+  statistics(): Promise<StatisticsSnapshot> {
+    return this.statisticsReader.read();
   }
 }

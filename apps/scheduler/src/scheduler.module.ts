@@ -20,6 +20,7 @@ import { InferIngress } from './infer.ingress';
 import { ModelsListener } from './models.listener';
 import { SchedulerController } from './scheduler.controller';
 import { SCHEDULER_OPTIONS, SchedulerState, type SchedulerServiceOptions } from './scheduler.state';
+import { StatisticsReader } from './statistics-reader';
 
 const FLAGS = [
   ...COMMON_FLAGS,
@@ -58,6 +59,7 @@ export class SchedulerModule {
         FleetView,
         ModelRecords,
         SchedulerState,
+        StatisticsReader,
         ModelsListener,
         FleetListener,
         // The hot path: binary frames on the raw NATS client, not a controller.

@@ -59,23 +59,28 @@ export class ExecutorRegistry {
     entry.lastSeen = now;
     if (entry.announcement.revision !== beat.revision) return 'stale';
     if (beat.stats) entry.announcement = withStatistics(entry.announcement, beat.stats);
+    if (beat.retired) entry.announcement = { ...entry.announcement, retired: beat.retired };
     return 'current';
   }
 
-  /** The executor said goodbye (or was declared dead): all its slots are gone. */
-  leave(executorId: string): SlotChanges {
+  /**
+   * The executor said goodbye (or was declared dead): all its slots are gone. Returns them, and
+   * its last announcement (with the statistics its beats brought since), if it was known.
+   */
+  leave(executorId: string): SlotChanges & { readonly last?: ExecutorAnnouncement } {
     const entry = this.executors.get(executorId);
     if (!entry) return { ready: [], draining: [], gone: [] };
     this.executors.delete(executorId);
-    return { ready: [], draining: [], gone: [...held(entry.announcement.slots).values()] };
+    return { ready: [], draining: [], gone: [...held(entry.announcement.slots).values()], last: entry.announcement };
   }
 
-  /** Declares dead every executor silent for too long; returns them with their lost slots. */
-  expire(now: number): { executorId: string; changes: SlotChanges }[] {
-    const dead: { executorId: string; changes: SlotChanges }[] = [];
+  /** Declares dead every executor silent for too long; returns them with their lost slots and last announcement. */
+  expire(now: number): { executorId: string; changes: SlotChanges; last?: ExecutorAnnouncement }[] {
+    const dead: { executorId: string; changes: SlotChanges; last?: ExecutorAnnouncement }[] = [];
     for (const [executorId, entry] of this.executors) {
       if (now > deadline(entry, this.missedHeartbeats)) {
-        dead.push({ executorId, changes: this.leave(executorId) });
+        const { last, ...changes } = this.leave(executorId);
+        dead.push({ executorId, changes, last });
       }
     }
     return dead;

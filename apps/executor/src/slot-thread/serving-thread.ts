@@ -21,7 +21,6 @@ import type { BatchOutcome } from './batch-execution';
 import { PayloadExecutor } from './payload-executor';
 import { ReleaseBatcher } from './release-batcher';
 import type { FromServingThread, RenameInstance, ServingConfig } from './serving-protocol';
-import { ThrottledReport } from './throttled-report';
 
 const thread = new SlotThreadContext<ServingConfig>();
 const config = thread.data;
@@ -35,7 +34,6 @@ async function serve(): Promise<void> {
 async function serveWith(runner: ModelRunner): Promise<void> {
   const bus = await MessageBus.connect({ servers: config.natsServers, name: `executor ${config.executorId} slot ${config.slotId}` });
   const executor = new PayloadExecutor(runner, config, bus.maxPayload);
-  const stats = new ThrottledReport(config.statsIntervalMs, () => send({ kind: 'stats', stats: executor.stats.snapshot() }));
   const releases = new ReleaseBatcher(config.releaseBatch);
   const release = (count: number) => bus.publish(config.releaseSubject, encodeJson({ slotId: config.slotId, executorId: config.executorId, count } satisfies SlotReleased));
 
@@ -47,7 +45,6 @@ async function serveWith(runner: ModelRunner): Promise<void> {
     if (message.reply) bus.publish(message.reply, outcome.reply);
     const finished = releases.finished();
     if (finished > 0) release(finished);
-    stats.changed();
     if (config.reportSpans) {
       const traceHeaders: Record<string, string> = {};
       for (const name of ['traceparent', 'tracestate']) {
@@ -75,7 +72,6 @@ async function serveWith(runner: ModelRunner): Promise<void> {
     }
     const finished = releases.finished();
     if (finished > 0) release(finished);
-    stats.changed();
     if (config.reportSpans && outcome) {
       const batchRequests = outcome.replies.length;
       const spans = outcome.replies.map(({ traceHeaders, startMs, endMs, model, error, batchSize }) => ({
@@ -115,7 +111,6 @@ async function serveWith(runner: ModelRunner): Promise<void> {
     await subscription.drain().catch(() => undefined);
     await tail;
     await bus.drain().catch(() => undefined);
-    stats.flush();
     await runner.release().catch(() => undefined);
     thread.port.close();
   }
