@@ -9,6 +9,7 @@ import { InferClient } from './infer.client';
 import { InferPipeline } from './infer-pipeline';
 import { KSERVE_OPERATIONS_PROVIDER } from './kserve-operations.provider';
 import { KserveRouter } from './kserve.router';
+import { MetricsServer } from './metrics-server';
 import { ModelCatalog } from './model-catalog';
 import { SharedMemoryRoute } from './shared-memory-route';
 
@@ -21,7 +22,7 @@ export class GatewayModule {
       imports: [ControlPlaneModule.forRoot({ servers: options.natsUrl, name: 'gateway' })],
       // The gateway answers no control message of its own: it listens to the repository and the fleet.
       controllers: [RepositoryEventsController, FleetController],
-      providers: [{ provide: GATEWAY_OPTIONS, useValue: options }, FleetView, ModelRecords, ModelCatalog, KSERVE_OPERATIONS_PROVIDER, SharedMemoryRoute, InferClient, InferPipeline, KserveRouter, HttpServer, GrpcInferenceService, GrpcHealthService, GrpcServer],
+      providers: [{ provide: GATEWAY_OPTIONS, useValue: options }, FleetView, ModelRecords, ModelCatalog, KSERVE_OPERATIONS_PROVIDER, SharedMemoryRoute, InferClient, InferPipeline, KserveRouter, HttpServer, GrpcInferenceService, GrpcHealthService, GrpcServer, MetricsServer],
     };
   }
 }

@@ -1,5 +1,6 @@
 import { DEFAULT_MAX_BODY_BYTES } from '@flotilla/kserve';
-import { COMMON_FLAGS, flagBool, flagInt, flagString, parseFlags, type FlagSpec } from '@flotilla/service-kit';
+import { MetricsConfigError, parseMetricsConfig, type MetricsConfig } from '@flotilla/metrics';
+import { COMMON_FLAGS, FlagError, flagBool, flagInt, flagString, parseFlags, type FlagSpec } from '@flotilla/service-kit';
 
 export const GATEWAY_OPTIONS = Symbol('GatewayOptions');
 
@@ -24,6 +25,8 @@ export interface GatewayOptions {
   readonly maxBodyBytes: number;
   /** Inputs this large or larger go through /dev/shm to executors on this machine; 0 = never. */
   readonly tensorFileThresholdBytes: number;
+  /** Prometheus `/metrics` (Triton's --allow-metrics, --metrics-port, --metrics-address, --metrics-config); undefined when off. */
+  readonly metrics?: { readonly port: number; readonly address: string; readonly config: MetricsConfig };
 }
 
 const DEFAULT_MESSAGE_LIMIT = String(64 * 1024 * 1024);
@@ -44,6 +47,10 @@ const FLAGS: readonly FlagSpec[] = [
     description: 'largest accepted HTTP request body, as sent and once inflated (413 past it)',
     default: String(DEFAULT_MAX_BODY_BYTES),
   },
+  { name: 'allow-metrics', description: 'serve Prometheus metrics on /metrics', default: 'true' },
+  { name: 'metrics-port', description: 'port of /metrics (0 = any free port)', default: '8002' },
+  { name: 'metrics-address', description: 'address /metrics binds to (default: --http-address)', default: '' },
+  { name: 'metrics-config', description: '<setting>=<value>, repeatable: counter_latencies=true|false', repeatable: true },
   {
     name: 'tensor-file-threshold-bytes',
     description: 'inputs this large go to executors on this machine through /dev/shm instead of NATS (0 = never)',
@@ -67,5 +74,20 @@ export function gatewayOptions(argv: readonly string[]): GatewayOptions {
     strictReadiness: flagBool(flags, 'strict-readiness'),
     maxBodyBytes: flagInt(flags, 'http-max-body-bytes', 1),
     tensorFileThresholdBytes: flagInt(flags, 'tensor-file-threshold-bytes', 0),
+    ...(flagBool(flags, 'allow-metrics') ? { metrics: metricsOptions(flags) } : {}),
   };
+}
+
+function metricsOptions(flags: ReturnType<typeof parseFlags>): NonNullable<GatewayOptions['metrics']> {
+  try {
+    return {
+      port: flagInt(flags, 'metrics-port', 0, 65535),
+      address: flagString(flags, 'metrics-address') || flagString(flags, 'http-address'),
+      config: parseMetricsConfig(flags.get('metrics-config') ?? []),
+    };
+  } catch (error) {
+    // A --metrics-config setting Flotilla would not honour stops the gateway, naming it.
+    if (error instanceof MetricsConfigError) throw new FlagError(error.message);
+    throw error;
+  }
 }
