@@ -3,7 +3,8 @@
 //   (a) in-process onnxruntime-node (floors), (b) the single-process baseline server,
 //   (c) Flotilla, every service its own process, over NATS.
 // Then what rate limiting costs (bench/rate-limiting-costs.ts; `--only rate_limit` for that alone)
-// and what dynamic batching buys matmul_chain (bench/batching-gains.ts; `--only matmul_dynamic`).
+// and what dynamic batching buys matmul_chain (bench/batching-gains.ts; `--only matmul_dynamic`),
+// and what Prometheus metrics cost (bench/metrics-costs.ts; `--only metrics`).
 // Ends with one `ratio <scenario> <flotilla> <baseline> <ratio>` line per scenario. Targets that
 // are missed are reported as MISS; nothing here fails a build.
 import { writeFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { countMessages, messagesLine, type MessageCounts } from './bench/message
 import { floorLines, measureFloors } from './bench/floors';
 import { DECISIONS_GOAL_PER_SECOND, measureRateLimiterDecisions } from './bench/rate-limiter-decisions';
 import { batchingLines, measureBatchingGains, type BatchingGains } from './bench/batching-gains';
+import { measureMetricsCosts, metricsCostLines, type MetricsCosts } from './bench/metrics-costs';
 import { measureRateLimitingCosts, rateLimitingVerdicts, type RateLimitingCosts } from './bench/rate-limiting-costs';
 import { startFlotilla, type RunningFlotilla } from './bench/flotilla-under-test';
 import { machineInfo, machineLine } from './bench/machine-info';
@@ -98,6 +100,11 @@ async function main(): Promise<void> {
       console.log('\ndynamic batching: matmul_chain with and without dynamic_batching {}');
       batching = await measureBatchingGains(options, progress);
     }
+    let metrics: MetricsCosts | undefined;
+    if (options.only.length === 0 || options.only.some((part) => 'metrics'.includes(part))) {
+      console.log('\nmetrics: --allow-metrics=false and a deployment scraped every second, side by side');
+      metrics = await measureMetricsCosts(options, progress);
+    }
     const cpuAtEnd = cpuSnapshot();
     const foreign = cpuAtStart && cpuAtEnd ? `${foreignCores(cpuAtStart, cpuAtEnd).toFixed(2)} cores` : 'unknown';
     console.log(`\n${machineLine()}`);
@@ -109,6 +116,7 @@ async function main(): Promise<void> {
     console.log(`  ${decisionsVerdict} rate_limiter_decisions_per_s ${Math.round(decisions.perSecond)}/s  (≥ ${DECISIONS_GOAL_PER_SECOND}/s in process, on one core)`);
     if (rateLimiting) rateLimitingVerdicts(rateLimiting).forEach((line) => console.log(`  ${line}`));
     if (batching) batchingLines(batching).forEach((line) => console.log(`  ${line}`));
+    if (metrics) metricsCostLines(metrics).forEach((line) => console.log(`  ${line}`));
     messageCounts.forEach(({ scenario, counts }) => console.log(`  ${messagesLine(scenario, counts)}`));
     scalingThroughputLines(scenarios, results).forEach((line) => console.log(`  ${line}`));
     protocolLines(scenarios, results).forEach((line) => console.log(`  ${line}`));
@@ -116,7 +124,7 @@ async function main(): Promise<void> {
     judgements.forEach((j) => console.log(ratioLine(j)));
 
     if (options.jsonOut) {
-      writeFileSync(options.jsonOut, JSON.stringify({ machine: machineInfo(), foreignLoad: foreign, options, floors, results, judgements, rateLimiting, batching, messageCounts }, null, 2));
+      writeFileSync(options.jsonOut, JSON.stringify({ machine: machineInfo(), foreignLoad: foreign, options, floors, results, judgements, rateLimiting, batching, metrics, messageCounts }, null, 2));
     }
   } finally {
     await cleanup();
