@@ -4,7 +4,9 @@
 // promtool accepts.
 import { http, postJson, range, simpleRequest, startFlotilla, type TestFlotilla } from './support/flotilla';
 import { prometheusBinaries, promtoolCheck, startPrometheus, type RunningPrometheus } from './support/prometheus';
-import { testRepository } from './support/repository';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { linkModel, testRepository } from './support/repository';
 
 let flotilla: TestFlotilla;
 let prometheus: RunningPrometheus | undefined;
@@ -12,8 +14,22 @@ let prometheus: RunningPrometheus | undefined;
 /** Beats once a minute: without the read's flush, statistics would lag by up to a minute. */
 const SLOW_BEATS = ['--heartbeat-ms', '60000'];
 
+/** `simple` with one instance on the cpu executor and one on a stand-in GPU: one version, two executors. */
+const simpleOnBoth = readFileSync(resolve(__dirname, '../examples/model_repository/simple/config.pbtxt'), 'utf8')
+  .replace('name: "simple"', 'name: "simple_both"')
+  .replace(/instance_group \[[^\]]*\]/, 'instance_group [ { count: 1, kind: KIND_CPU }, { count: 1, kind: KIND_GPU, gpus: [ 0 ] } ]');
+
 beforeAll(async () => {
-  flotilla = await startFlotilla({ name: 'metrics', modelRepository: testRepository(), executors: [{ device: 'cpu', extraFlags: SLOW_BEATS }] });
+  const repository = testRepository({ 'simple_both/config.pbtxt': simpleOnBoth });
+  linkModel(repository, 'simple', 'simple_both');
+  flotilla = await startFlotilla({
+    name: 'metrics',
+    modelRepository: repository,
+    executors: [
+      { device: 'cpu', extraFlags: SLOW_BEATS },
+      { device: 'gpu:0', simulate: true, extraFlags: SLOW_BEATS },
+    ],
+  });
 });
 
 afterAll(async () => {
@@ -21,8 +37,8 @@ afterAll(async () => {
   await flotilla?.stop();
 });
 
-const infer = async (n: number) => {
-  const responses = await Promise.all(range(n).map((i) => postJson(`${flotilla.url}/v2/models/simple/infer`, simpleRequest(range(16), range(16).map(() => i)))));
+const infer = async (n: number, model = 'simple') => {
+  const responses = await Promise.all(range(n).map((i) => postJson(`${flotilla.url}/v2/models/${model}/infer`, simpleRequest(range(16), range(16).map(() => i)))));
   expect(responses.map((r) => r.status)).toEqual(range(n).map(() => 200));
 };
 
@@ -33,7 +49,7 @@ interface ModelStats {
   batch_stats: { batch_size: number; compute_infer: { count: number } }[];
 }
 
-const statistics = async () => (await http(`${flotilla.url}/v2/models/simple/stats`)).json<{ model_stats: ModelStats[] }>().model_stats[0];
+const statistics = async (model = 'simple') => (await http(`${flotilla.url}/v2/models/${model}/stats`)).json<{ model_stats: ModelStats[] }>().model_stats[0];
 
 const scrape = async () => {
   const response = await http(flotilla.metricsUrl!);
@@ -73,6 +89,15 @@ describe('statistics and /metrics', () => {
     expect(sample(page, 'nv_inference_compute_infer_duration_us{model="simple",version="1"}')).toBeGreaterThanOrEqual(0);
     expect(sample(page, 'flotilla_statistics_stale_executors')).toBe(0);
     expect(page).toMatch(/^flotilla_slots\{device="cpu",simulated="false",state="idle"\} [1-9]/m);
+  });
+
+  it('sum every executor of a version, and mark the stand-in GPU', async () => {
+    await infer(12, 'simple_both');
+    expect((await statistics('simple_both')).inference_stats.success.count).toBe(12);
+    const page = await scrape();
+    expect(sample(page, 'nv_inference_request_success{model="simple_both",version="1"}')).toBe(12);
+    expect(page).toMatch(/^flotilla_slots\{device="gpu:0",simulated="true",state="idle"\} 1$/m);
+    expect(page).toMatch(/^flotilla_executor_info\{executor="[^"]+",device="gpu:0",execution_provider="cpu",simulated="true"\} 1$/m);
   });
 
   it('keep what an executor counted after it leaves, and count the requests of the one that replaces it once', async () => {
