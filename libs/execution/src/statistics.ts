@@ -125,15 +125,19 @@ export class SlotStatisticsRecorder {
     this.end();
   }
 
-  /** The figures now, consistent (never half a record). */
+  /**
+   * The figures now, consistent (never half a record). A record is a few additions, so a retry is
+   * rare; the bound only keeps a reader from spinning for ever on a writer that died mid-record.
+   */
   snapshot(): SlotStatistics {
-    for (;;) {
+    let f = Float64Array.from(this.fields);
+    for (let attempt = 0; attempt < 10_000; attempt++) {
       const before = Atomics.load(this.seq, 0);
-      if (before % 2 === 0) {
-        const f = Float64Array.from(this.fields);
-        if (Atomics.load(this.seq, 0) === before) return statisticsOf(f, this.rows);
-      }
+      if (before % 2 !== 0) continue;
+      f = Float64Array.from(this.fields);
+      if (Atomics.load(this.seq, 0) === before) break;
     }
+    return statisticsOf(f, this.rows);
   }
 
   private begin(): Float64Array {

@@ -69,6 +69,14 @@ describe('ExecutorRegistry', () => {
     expect(registry.all()).toEqual([]);
   });
 
+  it('says which announcement a new process with the same executor id replaced, so its totals are not lost', () => {
+    const registry = new ExecutorRegistry();
+    registry.announce(executor([slot('a')]), 0);
+    expect(registry.announce(executor([slot('a')]), 10).replaced).toBeUndefined(); // same process
+    const restarted = registry.announce({ ...executor([slot('a')]), pid: 4242 }, 20);
+    expect(restarted.replaced?.executorId).toBe('cpu-1');
+  });
+
   it('forgets an executor that leaves cleanly', () => {
     const registry = new ExecutorRegistry();
     registry.announce(executor([slot('a')]), 0);

@@ -36,16 +36,23 @@ export class ExecutorRegistry {
 
   constructor(private readonly missedHeartbeats = 3) {}
 
-  announce(announcement: ExecutorAnnouncement, now: number): SlotChanges {
+  /**
+   * Records an announcement. `replaced` is the last announcement of another process that had the
+   * same executor id (a restart with `--executor-id`, before the old one was declared silent):
+   * that process is gone, and whoever keeps its totals must fold them now.
+   */
+  announce(announcement: ExecutorAnnouncement, now: number): SlotChanges & { readonly replaced?: ExecutorAnnouncement } {
     const previous = this.executors.get(announcement.executorId);
     this.executors.set(announcement.executorId, { announcement, lastSeen: now });
     const before = held(previous?.announcement.slots ?? []);
     const after = [...held(announcement.slots).values()];
     const afterIds = new Set(after.map((slot) => slot.slotId));
+    const replaced = previous && (previous.announcement.pid !== announcement.pid || previous.announcement.host !== announcement.host) ? previous.announcement : undefined;
     return {
       ready: after.filter((slot) => slot.state === 'ready' && !before.has(slot.slotId)),
       draining: after.filter((slot) => slot.state === 'draining' && before.get(slot.slotId)?.state === 'ready'),
       gone: [...before.values()].filter((slot) => !afterIds.has(slot.slotId)),
+      ...(replaced ? { replaced } : {}),
     };
   }
 

@@ -21,7 +21,10 @@ export interface FleetChange {
   readonly executor?: ExecutorAnnouncement;
   readonly changes: SlotChanges;
   readonly cause: FleetChangeCause;
-  /** When it left or fell silent: its last announcement, with the statistics its beats brought since. */
+  /**
+   * When it left, fell silent, or another process took its id: the gone process's last
+   * announcement, with the statistics its beats brought since.
+   */
   readonly departed?: ExecutorAnnouncement;
 }
 
@@ -82,10 +85,10 @@ export class FleetView implements OnApplicationBootstrap, OnApplicationShutdown 
   }
 
   announced(announcement: ExecutorAnnouncement): void {
-    const changes = this.registry.announce(announcement, Date.now());
+    const { replaced, ...changes } = this.registry.announce(announcement, Date.now());
     this.askedAt.delete(announcement.executorId);
     this.watchSilence();
-    this.notify({ executorId: announcement.executorId, executor: announcement, changes, cause: 'announced' });
+    this.notify({ executorId: announcement.executorId, executor: announcement, changes, cause: 'announced', ...(replaced ? { departed: replaced } : {}) });
   }
 
   beat(beat: ExecutorBeat): void {
