@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { RateLimiterStatus } from '@flotilla/contracts';
 import { MetricsPage } from '@flotilla/metrics';
-import { FleetView } from '@flotilla/service-kit';
+import { FleetView, ModelRecords } from '@flotilla/service-kit';
 import { GATEWAY_OPTIONS, type GatewayOptions } from './gateway.options';
 import { ModelCatalog } from './model-catalog';
 
@@ -13,8 +13,9 @@ const RATE_LIMITER_TIMEOUT_MS = 250;
  * Prometheus' `GET /metrics` on its own port (Triton's 8002), in the gateway. Nothing is counted
  * on the request path: each scrape asks the scheduler for the deployment's statistics — which
  * first has every executor report what it has counted, so the figures include every response
- * already sent — and for its queues and slots, reads the fleet this process holds, and writes
- * the page (libs/metrics). So a scrape costs a few control messages, and an inference nothing.
+ * already sent — and for its queues and slots, reads the fleet and the model records this process
+ * holds (READY versions are reported, as Triton reports loaded models), and writes the page
+ * (libs/metrics). So a scrape costs a few control messages, and an inference nothing.
  */
 @Injectable()
 export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -25,6 +26,7 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
   constructor(
     private readonly catalog: ModelCatalog,
     private readonly fleet: FleetView,
+    private readonly records: ModelRecords,
     @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
   ) {
     if (options.metrics) this.page = new MetricsPage(options.metrics.config);
@@ -60,7 +62,8 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
     if (req.method !== 'GET' && req.method !== 'HEAD') return answer(res, 405, 'text/plain', 'Method Not Allowed\n');
     try {
       const [statistics, scheduler, rateLimiter] = await Promise.all([this.catalog.statistics(), this.catalog.schedulerStatus(), this.rateLimiter()]);
-      const text = await this.page!.render({ statistics, scheduler, executors: this.fleet.executors(), ...(rateLimiter ? { rateLimiter } : {}) });
+      const versions = this.records.all().flatMap((record) => record.versions.filter((v) => v.state === 'READY').map((v) => ({ name: record.name, version: v.version })));
+      const text = await this.page!.render({ versions, statistics, scheduler, executors: this.fleet.executors(), ...(rateLimiter ? { rateLimiter } : {}) });
       answer(res, 200, this.page!.contentType, req.method === 'HEAD' ? '' : text);
     } catch (error) {
       // The scheduler is away: Prometheus records a failed scrape rather than figures that went down.

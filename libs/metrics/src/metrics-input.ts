@@ -2,6 +2,8 @@ import type { ExecutorAnnouncement, RateLimiterStatus, SchedulerStatus, Statisti
 
 /** What one scrape reads from the deployment. */
 export interface MetricsInput {
+  /** The model versions to report: those READY in the repository now, as Triton reports loaded models only. */
+  readonly versions: readonly { readonly name: string; readonly version: number }[];
   /** Per model version, exact as of the scrape (the scheduler flushes every executor first). */
   readonly statistics: StatisticsSnapshot;
   /** Queues and instance slots (busy, idle, draining) per model version. */

@@ -58,6 +58,10 @@ const executor = (executorId: string, device: string, simulated: boolean, loadin
 });
 
 const input: MetricsInput = {
+  versions: [
+    { name: 'simple', version: 1 },
+    { name: 'idle_model', version: 2 },
+  ],
   statistics: { models: [{ name: 'simple', version: 1, stats }] },
   scheduler,
   executors: [executor('cpu', 'cpu', false, 2), executor('gpu-0', 'gpu:0', true)],
@@ -89,6 +93,12 @@ describe('the /metrics page', () => {
         'nv_inference_request_success{model="idle_model",version="2"} 0',
       ]),
     );
+  });
+
+  it('leaves out a version that is no longer loaded, whatever it counted', async () => {
+    const text = await new MetricsPage({ counterLatencies: true }).render({ ...input, versions: [{ name: 'idle_model', version: 2 }] });
+    expect(text).not.toContain('model="simple"');
+    expect(text).toContain('nv_inference_count{model="idle_model",version="2"} 0');
   });
 
   it("has Flotilla's own gauges beside them: slots per device and state, stand-in GPUs marked, rate limiter pools", async () => {

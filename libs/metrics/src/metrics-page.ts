@@ -7,8 +7,8 @@ import { TritonFamilies } from './triton-families';
 /**
  * The text a scrape of `/metrics` gets, in Prometheus' exposition format (prom-client writes it).
  * Each scrape sets every value afresh from its reading of the deployment, so nothing counts
- * requests on the request path: a model version that is gone from the reading is gone from the
- * page, as Triton drops the metrics of an unloaded model.
+ * requests on the request path; a model version no longer READY leaves the page, as Triton drops
+ * an unloaded model's metrics.
  */
 export class MetricsPage {
   private readonly registry = new Registry();

@@ -8,7 +8,8 @@ type VersionLabels = { model: string; version: string };
 /**
  * Triton's per-model families (core's metrics.cc names, types and help texts; labels `model` and
  * `version`, and `reason` on failures), so that dashboards built for Triton read Flotilla as is.
- * Values are the deployment's statistics (every executor, live or gone), set on each scrape.
+ * Values are the deployment's statistics (every executor, live or gone), set on each scrape, for
+ * the model versions READY now (a version unloaded leaves the page, as in Triton).
  */
 export class TritonFamilies {
   private readonly success: Counter<'model' | 'version'>;
@@ -40,19 +41,19 @@ export class TritonFamilies {
   }
 
   /** Sets every family from one scrape's reading (the registry was reset before). */
-  set({ statistics, scheduler }: MetricsInput): void {
-    const queued = new Map(scheduler.models.map((entry) => [`${entry.name}\u0000${entry.version}`, entry.queued]));
-    const versions = new Map<string, { labels: VersionLabels; stats?: SlotStatistics }>();
-    for (const { name, version } of scheduler.models) versions.set(`${name}\u0000${version}`, { labels: { model: name, version: String(version) } });
-    for (const { name, version, stats } of statistics.models) versions.set(`${name}\u0000${version}`, { labels: { model: name, version: String(version) }, stats });
-    for (const [key, { labels, stats }] of versions) {
-      const s = stats ?? ZERO;
+  set({ versions, statistics, scheduler }: MetricsInput): void {
+    const key = (name: string, version: number) => `${name}\u0000${version}`;
+    const queued = new Map(scheduler.models.map((entry) => [key(entry.name, entry.version), entry.queued]));
+    const counted = new Map(statistics.models.map((entry) => [key(entry.name, entry.version), entry.stats]));
+    for (const { name, version } of versions) {
+      const labels: VersionLabels = { model: name, version: String(version) };
+      const s = counted.get(key(name, version)) ?? ZERO;
       this.success.inc(labels, s.success.count);
       for (const reason of FAILURE_REASONS) this.failure.inc({ ...labels, reason }, s.failures[reason]);
       this.inferences.inc(labels, s.inferenceCount);
       this.executions.inc(labels, s.executionCount);
       // Waiting in the scheduler's queue, for a slot or for the rate limiter's grant.
-      this.pending.set(labels, queued.get(key) ?? 0);
+      this.pending.set(labels, queued.get(key(name, version)) ?? 0);
       for (const { counter, pick } of this.latencies ?? []) counter.inc(labels, pick(s));
     }
   }
