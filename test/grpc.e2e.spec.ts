@@ -375,9 +375,9 @@ describe('health, metadata, config, statistics and repository: the same answers 
     expect(models).toEqual(viaHttp.map((row) => ({ version: '', ...row })));
     expect(models.find((row) => row.name === 'broken')?.state).toBe('UNAVAILABLE');
     const ready = await unaryCall<typeof models extends infer T ? { models: T } : never>(client, 'RepositoryIndex', { ready: true });
-    expect(ready.models.map((row) => row.name).sort()).toEqual(['identity_fp32', 'matmul_chain', 'simple', 'sleeper', 'tagged']);
+    expect(ready.models.map((row) => row.name).sort()).toEqual(['identity_bytes', 'identity_fp32', 'matmul_chain', 'simple', 'sleeper', 'tagged']);
     const readyViaHttp = (await postJson(`${flotilla.url}/v2/repository/index`, { ready: true })).json<{ name: string }[]>();
-    expect(readyViaHttp.map((row) => row.name).sort()).toEqual(['identity_fp32', 'matmul_chain', 'simple', 'sleeper', 'tagged']);
+    expect(readyViaHttp.map((row) => row.name).sort()).toEqual(['identity_bytes', 'identity_fp32', 'matmul_chain', 'simple', 'sleeper', 'tagged']);
     const named = await grpcRefusal(unaryCall(client, 'RepositoryIndex', { repository_name: 'other' }));
     expect([named.code, named.details]).toEqual([status.UNIMPLEMENTED, "'repository_name' specification is not supported"]);
   });

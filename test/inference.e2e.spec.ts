@@ -164,7 +164,7 @@ describe("Triton's statistics extension", () => {
   });
 
   it('lists every ready model version, and names what is not available', async () => {
-    expect((await statsOf('/v2/models/stats')).map((entry) => entry.name).sort()).toEqual(['cached', 'identity_fp32', 'matmul_chain', 'simple']);
+    expect((await statsOf('/v2/models/stats')).map((entry) => entry.name).sort()).toEqual(['cached', 'identity_bytes', 'identity_fp32', 'matmul_chain', 'simple']);
     const unknown = await http(`${flotilla.url}/v2/models/broken/stats`);
     expect(unknown.status).toBe(400);
     expect(unknown.json()).toEqual({ error: "requested model 'broken' is not available" });
@@ -214,7 +214,7 @@ describe('model repository', () => {
     const broken = index.find((row) => row.name === 'broken');
     expect(broken?.state).toBe('UNAVAILABLE');
     expect(broken?.reason).toMatch(/failed to read text proto from .*broken\/config.pbtxt.*:4:/);
-    expect(index.filter((row) => row.state === 'READY').map((row) => row.name).sort()).toEqual(['cached', 'identity_fp32', 'matmul_chain', 'simple']);
+    expect(index.filter((row) => row.state === 'READY').map((row) => row.name).sort()).toEqual(['cached', 'identity_bytes', 'identity_fp32', 'matmul_chain', 'simple']);
   });
 
   it('refuses at load a setting it cannot honour, naming it', async () => {

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { SUBJECTS, type ExecutorAnnouncement, type ExecutorBeat, type ExecutorLeaving, type SlotAnnouncement } from '@flotilla/contracts';
 import { StatisticsDelta } from '@flotilla/execution';
-import { ControlPlaneClient } from '@flotilla/service-kit';
+import { ControlPlaneClient, InjectBus } from '@flotilla/service-kit';
+import type { MessageBus } from '@flotilla/transport';
 import { sharedMemoryId } from '@flotilla/tensor-files';
 import { EXECUTOR_OPTIONS, type ExecutorOptions } from './executor.options';
 import { SlotTable } from './slot-table';
@@ -16,6 +17,9 @@ import { SlotTable } from './slot-table';
  * a few dozen bytes, not its whole state. Silence means death to every fleet view, so the timer
  * runs on the main thread, which inference never blocks (sessions run on the slots' threads).
  */
+/** How long an executor back on the bus waits for its slots' threads to be back too. */
+const RELINK_WAIT_MS = 2000;
+
 @Injectable()
 export class Announcer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('executor');
@@ -33,6 +37,7 @@ export class Announcer implements OnApplicationBootstrap, OnApplicationShutdown 
     private readonly control: ControlPlaneClient,
     @Inject(EXECUTOR_OPTIONS) private readonly options: ExecutorOptions,
     private readonly slots: SlotTable,
+    @InjectBus() private readonly bus: MessageBus,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -43,6 +48,9 @@ export class Announcer implements OnApplicationBootstrap, OnApplicationShutdown 
       this.announce();
     });
     this.timer = setInterval(() => this.beat(), this.options.heartbeatMs);
+    // Back on the bus after an outage: the fleet's views forgot this executor, and whatever changed
+    // meanwhile was announced to nobody. Say it all as soon as the slots can hear payloads again.
+    this.bus.link.onChange((state) => state === 'up' && void this.announceWhenSlotsLinked());
     this.announce();
   }
 
@@ -58,6 +66,18 @@ export class Announcer implements OnApplicationBootstrap, OnApplicationShutdown 
     const retired = this.slots.retiredStatistics();
     this.retiredSent = retired.version;
     void this.send(SUBJECTS.executorAnnounce, { ...this.announcement(slots), ...(retired.list.length ? { retired: retired.list } : {}) });
+  }
+
+  /**
+   * Each slot's thread has its own connection, which comes back on its own schedule (about when
+   * this one does): announcing before would send payloads where nobody listens yet. Waits for
+   * them a little, then announces regardless: a lone request sent to a thread still away gets
+   * NATS' no-responders answer (a 503 at the gateway); a batch would wait out its deadline.
+   */
+  private async announceWhenSlotsLinked(): Promise<void> {
+    const giveUpAt = Date.now() + RELINK_WAIT_MS;
+    while (!this.slots.allThreadsLinked() && Date.now() < giveUpAt && this.bus.link.up) await new Promise((resolve) => setTimeout(resolve, 10));
+    if (this.bus.link.up) this.announce();
   }
 
   /**

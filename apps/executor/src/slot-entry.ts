@@ -46,6 +46,8 @@ export class SlotEntry {
   /** Where the slot's thread counts its Triton-style statistics (shared memory: read here at any time). */
   readonly recorder: SlotStatisticsRecorder;
   private lastRead: { version: number; stats: SlotStatistics } | undefined;
+  /** Whether its thread's own link to NATS is up (and its subscription back after an outage). */
+  threadLinked = true;
   private current: SlotEntryState = 'loading';
   private failure: string | undefined;
   private thread: SlotWorker | undefined;

@@ -62,6 +62,12 @@ export class SlotTable implements BeforeApplicationShutdown, OnApplicationShutdo
     this.changed();
   }
 
+  /** Whether every slot's thread can hear its payloads (false while some thread's link is down). */
+  allThreadsLinked(): boolean {
+    for (const entry of this.slots.values()) if (!entry.threadLinked) return false;
+    return true;
+  }
+
   announcements(): SlotAnnouncement[] {
     return [...this.slots.values(), ...this.retirement.entries()].map((entry) => entry.announcement());
   }

@@ -9,4 +9,5 @@ export function onThreadReport(entry: SlotEntry, message: ThreadMessage): void {
   const slot = () => ({ slotId: entry.plan.slotId, instance: entry.plan.instance, version: entry.plan.version });
   if (report.kind === 'span') recordComputeSpan(report, slot());
   else if (report.kind === 'batch-spans') for (const span of report.spans) recordComputeSpan(span, slot());
+  else if (report.kind === 'link') entry.threadLinked = report.up;
 }

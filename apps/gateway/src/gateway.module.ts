@@ -11,6 +11,7 @@ import { KSERVE_OPERATIONS_PROVIDER } from './kserve-operations.provider';
 import { KserveRouter } from './kserve.router';
 import { MetricsServer } from './metrics-server';
 import { ModelCatalog } from './model-catalog';
+import { SchedulerWatch, SchedulerWatchController } from './scheduler-watch';
 import { SharedMemoryRoute } from './shared-memory-route';
 
 @Module({})
@@ -20,9 +21,9 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [ControlPlaneModule.forRoot({ servers: options.natsUrl, name: 'gateway' })],
-      // The gateway answers no control message of its own: it listens to the repository and the fleet.
-      controllers: [RepositoryEventsController, FleetController],
-      providers: [{ provide: GATEWAY_OPTIONS, useValue: options }, FleetView, ModelRecords, ModelCatalog, KSERVE_OPERATIONS_PROVIDER, SharedMemoryRoute, InferClient, InferPipeline, KserveRouter, HttpServer, GrpcInferenceService, GrpcHealthService, GrpcServer, MetricsServer],
+      // The gateway answers no control message of its own: it listens to the repository, the fleet and the schedulers.
+      controllers: [RepositoryEventsController, FleetController, SchedulerWatchController],
+      providers: [{ provide: GATEWAY_OPTIONS, useValue: options }, FleetView, SchedulerWatch, ModelRecords, ModelCatalog, KSERVE_OPERATIONS_PROVIDER, SharedMemoryRoute, InferClient, InferPipeline, KserveRouter, HttpServer, GrpcInferenceService, GrpcHealthService, GrpcServer, MetricsServer],
     };
   }
 }

@@ -19,7 +19,8 @@ const SETTLE_MS = 1000;
  * (`rateLimiterStarted`) and adopts the executions they report (their resources stay held until
  * they release) and their staged slots, so a restart loses nothing in flight and allocates
  * nothing twice. Meanwhile rate-limited payloads wait in the schedulers' queues, with their
- * deadlines.
+ * deadlines. A rate limiter whose link to NATS dropped forgets everything and, once back, starts
+ * the same way.
  *
  * Slots that need no resources are never staged: the scheduler runs them directly (they could
  * never wait), and their releases go only to the scheduler (`SUBJECTS.slotReleased`): this
@@ -44,6 +45,11 @@ export class GrantLoop implements OnApplicationBootstrap {
   /** Reported executing before registered: adopted when it registers. */
   private readonly pendingAdoption = new Set<string>();
   private settling = true;
+  private settled?: NodeJS.Timeout;
+  /** Every scheduler that ever staged or reported here: kept across outages. */
+  private readonly schedulers = new Set<string>();
+  /** While settling: the known schedulers that have not reported what they hold yet. */
+  private unanswered = new Set<string>();
 
   constructor(
     @InjectBus() private readonly bus: MessageBus,
@@ -60,6 +66,13 @@ export class GrantLoop implements OnApplicationBootstrap {
     this.bus.subscribe(SUBJECTS.rateLimiterUnstage, (message) => this.unstage(limiter, decodeJson<UnstageSlots>(message.data)));
     this.bus.subscribe(SUBJECTS.rateLimiterGiveBack, (message) => this.settle(limiter, decodeJson<GiveBackGrant>(message.data).slotId, 'give back'));
     this.bus.subscribe(SUBJECTS.slotReleasedGated, (message) => this.settle(limiter, decodeJson<SlotReleased>(message.data).slotId, 'release'));
+    // Its fleet view forgets every instance when the link to NATS drops (they register again as
+    // executors announce after the outage), and what this loop kept about them goes too: back on
+    // the bus it knows as little as a rate limiter just started, and starts the same way.
+    this.bus.link.onChange((state) => {
+      if (state === 'down') this.forget();
+      else if (state === 'up') void this.start(limiter);
+    });
     this.registration.onRegistered((slotIds) => {
       for (const slotId of slotIds) {
         if (this.pendingAdoption.delete(slotId)) limiter.adopt(slotId);
@@ -67,19 +80,40 @@ export class GrantLoop implements OnApplicationBootstrap {
       }
       this.grant(limiter);
     });
-    void this.listening.subscribed.then(async () => {
-      await this.control.emitEvent(SUBJECTS.rateLimiterStarted, {}).catch((error: Error) => this.logger.warn(`could not ask the schedulers what they hold: ${error.message}`));
-      setTimeout(() => {
-        this.settling = false;
-        this.grant(limiter);
-      }, SETTLE_MS);
-    });
+    void this.listening.subscribed.then(() => this.start(limiter));
+  }
+
+  /**
+   * Asks the schedulers what they hold, and grants once their answers had time to come — or as
+   * soon as every scheduler it knew before answered (after an outage: a round trip, not SETTLE_MS).
+   */
+  private async start(limiter: RateLimiter): Promise<void> {
+    this.settling = true;
+    this.unanswered = new Set(this.schedulers);
+    clearTimeout(this.settled);
+    this.settled = setTimeout(() => this.endSettling(limiter), SETTLE_MS);
+    await this.control.emitEvent(SUBJECTS.rateLimiterStarted, {}).catch((error: Error) => this.logger.warn(`could not ask the schedulers what they hold: ${error.message}`));
+  }
+
+  private endSettling(limiter: RateLimiter): void {
+    clearTimeout(this.settled);
+    this.settling = false;
+    this.grant(limiter);
+  }
+
+  private forget(): void {
+    this.settling = true;
+    this.stagedBy.clear();
+    this.pending.clear();
+    this.restage.clear();
+    this.pendingAdoption.clear();
   }
 
   /** What a scheduler reports holding after this rate limiter started (see the class comment). */
   adopt({ schedulerId, executing, staged }: RateLimiterHoldings): void {
     const limiter = this.limiter;
     if (!limiter) return;
+    this.schedulers.add(schedulerId);
     for (const slotId of executing) {
       this.stagedBy.set(slotId, schedulerId);
       this.pending.delete(slotId);
@@ -87,9 +121,11 @@ export class GrantLoop implements OnApplicationBootstrap {
       else if (limiter.state(slotId) !== 'allocated') limiter.adopt(slotId);
     }
     this.stage(limiter, { schedulerId, slots: staged });
+    if (this.settling && this.unanswered.delete(schedulerId) && this.unanswered.size === 0) this.endSettling(limiter);
   }
 
   private stage(limiter: RateLimiter, { schedulerId, slots }: StageSlots): void {
+    this.schedulers.add(schedulerId);
     for (const slotId of slots) {
       this.stagedBy.set(slotId, schedulerId);
       if (!limiter.has(slotId)) this.pending.add(slotId);

@@ -8,6 +8,7 @@ const REASONS: Record<FleetChange['cause'], (executorId: string) => string> = {
   announced: () => 'slot is no longer ready',
   left: (executorId) => `executor ${executorId} shut down`,
   silent: (executorId) => `executor ${executorId} stopped responding`,
+  unheard: () => 'the scheduler lost its link to NATS',
 };
 
 /**

@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Subscription } from '@nats-io/transport-node';
 import { SpanKind, trace, type Context } from '@opentelemetry/api';
 import { decodeBatchFrame, FlotillaError, HEADERS, internal, invalidArg, peekFrameHeader, QUEUE_GROUPS, SUBJECTS, type BatchedRequest, type Grants, type InferMeta, type SlotReleased } from '@flotilla/contracts';
 import { batchKeyOf } from '@flotilla/scheduling';
@@ -18,8 +19,9 @@ const tracer = trace.getTracer('flotilla-scheduler');
  * tensor bytes are forwarded to the executor untouched.
  */
 @Injectable()
-export class InferIngress implements OnApplicationBootstrap {
+export class InferIngress implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('scheduler');
+  private requests?: Subscription;
 
   constructor(
     @InjectBus() private readonly bus: MessageBus,
@@ -28,7 +30,7 @@ export class InferIngress implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.bus.subscribe(
+    this.requests = this.bus.subscribe(
       SUBJECTS.infer,
       (message) => {
         if (message.header(HEADERS.batch) !== undefined) this.admitCoalesced(message);
@@ -52,6 +54,18 @@ export class InferIngress implements OnApplicationBootstrap {
         }
       });
     }
+  }
+
+  /**
+   * A stop (SIGTERM): take no more requests — with another scheduler running, NATS gives them to
+   * it — and answer every waiting one with a 503 now, rather than leave its gateway waiting for
+   * the deadline. What is already at an executor is answered from there; releases are still heard
+   * until the connection drains, last.
+   */
+  beforeApplicationShutdown(): void {
+    this.requests?.unsubscribe();
+    const failed = this.state.scheduler.failAllWaiting('the scheduler is shutting down: the request was waiting in its queue; retry it');
+    if (failed) this.logger.log(`stopping: answered ${failed} waiting request(s) with 503`);
   }
 
   /** Requests a gateway sent in one message (its RequestCoalescer): each admitted on its own. */

@@ -1,7 +1,8 @@
-import { Controller, Inject, Logger } from '@nestjs/common';
+import { Controller, Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { SUBJECTS, type RateLimiterHoldings, type SchedulerStatus, type StatisticsSnapshot } from '@flotilla/contracts';
-import { ControlPlaneClient } from '@flotilla/service-kit';
+import { ControlPlaneClient, InjectBus } from '@flotilla/service-kit';
+import type { MessageBus } from '@flotilla/transport';
 import { SCHEDULER_OPTIONS, SchedulerState, type SchedulerServiceOptions } from './scheduler.state';
 import { StatisticsReader } from './statistics-reader';
 
@@ -11,7 +12,7 @@ import { StatisticsReader } from './statistics-reader';
  * first answer wins, and each has the same fleet view.
  */
 @Controller()
-export class SchedulerController {
+export class SchedulerController implements OnApplicationBootstrap {
   private readonly logger = new Logger('scheduler');
 
   constructor(
@@ -19,14 +20,28 @@ export class SchedulerController {
     private readonly statisticsReader: StatisticsReader,
     private readonly control: ControlPlaneClient,
     @Inject(SCHEDULER_OPTIONS) private readonly options: SchedulerServiceOptions,
+    @InjectBus() private readonly bus: MessageBus,
   ) {}
+
+  /**
+   * Back on the bus after an outage, this scheduler holds nothing (it forgot the fleet) and the
+   * rate limiter, which forgot too, may have asked while this one could not hear: it says so
+   * unasked, so that the rate limiter need not wait out its settling time.
+   */
+  onApplicationBootstrap(): void {
+    this.bus.link.onChange((state) => state === 'up' && void this.reportHoldings('back on the bus'));
+  }
 
   /** A (re)started rate limiter holds nothing: tell it what runs on its grants and what waits for one. */
   @EventPattern(SUBJECTS.rateLimiterStarted)
   async rateLimiterStarted(@Payload() _event: object): Promise<void> {
+    await this.reportHoldings('rate limiter (re)started');
+  }
+
+  private async reportHoldings(why: string): Promise<void> {
     if (!this.options.rateLimited) return;
     const { executing, staged } = this.state.scheduler.rateLimiterRestarted();
-    this.logger.log(`rate limiter (re)started: reporting ${executing.length} executing and ${staged.length} staged slot(s)`);
+    this.logger.log(`${why}: reporting ${executing.length} executing and ${staged.length} staged slot(s) to the rate limiter`);
     await this.control.emitEvent(SUBJECTS.rateLimiterHoldings, { schedulerId: this.options.schedulerId, executing, staged } satisfies RateLimiterHoldings);
   }
 

@@ -19,6 +19,7 @@ import { FleetListener } from './fleet.listener';
 import { InferIngress } from './infer.ingress';
 import { ModelsListener } from './models.listener';
 import { SchedulerController } from './scheduler.controller';
+import { SchedulerHeartbeat } from './scheduler-heartbeat';
 import { SCHEDULER_OPTIONS, SchedulerState, type SchedulerServiceOptions } from './scheduler.state';
 import { StatisticsReader } from './statistics-reader';
 
@@ -60,6 +61,7 @@ export class SchedulerModule {
         ModelRecords,
         SchedulerState,
         StatisticsReader,
+        SchedulerHeartbeat,
         ModelsListener,
         FleetListener,
         // The hot path: binary frames on the raw NATS client, not a controller.

@@ -10,7 +10,12 @@ describe('BYTES elements', () => {
     const encoded = encodeBytesElements(strings);
     const padded = new Uint8Array(encoded.byteLength + 3);
     padded.set(encoded, 3);
-    expect(decodeBytesElements(padded.subarray(3), strings.length, 't')).toEqual(strings);
+    expect(decodeBytesElements(padded.subarray(3), strings.length, 't').map((element) => element.toString('utf8'))).toEqual(strings);
+  });
+
+  it('hands back exactly the bytes of each element, text or not', () => {
+    const elements = [Uint8Array.of(0xff, 0x00, 0xfe), Uint8Array.of(), Uint8Array.of(0xef, 0xbb, 0xbf)];
+    expect(decodeBytesElements(encodeBytesElements(elements), 3, 't').map((element) => [...element])).toEqual(elements.map((element) => [...element]));
   });
 
   it('rejects data that ends inside an element or runs past the element count', () => {

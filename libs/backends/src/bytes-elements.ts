@@ -1,20 +1,22 @@
 // BYTES tensors on the wire are a run of elements, each a 4-byte little-endian length and that many
-// bytes; onnxruntime-node holds them as a string[] (UTF-8). These convert between the two.
+// bytes. These split such a run into its elements and join elements back into one: bytes in, bytes
+// out, whatever they hold (text or not). How a backend hands them to a model is its own business:
+// javascript models get the byte views; ONNX string tensors get ort-string-codec's strings.
 import { FlotillaError } from '@flotilla/contracts';
 
 const LENGTH_PREFIX = 4;
 
-export function decodeBytesElements(data: Uint8Array, count: number, tensorName: string): string[] {
+/** Each element as a Buffer viewing `data` (no copy). */
+export function decodeBytesElements(data: Uint8Array, count: number, tensorName: string): Buffer[] {
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  const decoder = new TextDecoder();
-  const elements: string[] = new Array(count);
+  const elements: Buffer[] = new Array(count);
   let offset = 0;
   for (let i = 0; i < count; i++) {
     if (offset + LENGTH_PREFIX > data.byteLength) throw truncated(tensorName, i, count);
     const length = view.getUint32(offset, true);
     offset += LENGTH_PREFIX;
     if (offset + length > data.byteLength) throw truncated(tensorName, i, count);
-    elements[i] = decoder.decode(data.subarray(offset, offset + length));
+    elements[i] = Buffer.from(data.buffer, data.byteOffset + offset, length);
     offset += length;
   }
   if (offset !== data.byteLength) {
@@ -23,9 +25,9 @@ export function decodeBytesElements(data: Uint8Array, count: number, tensorName:
   return elements;
 }
 
-export function encodeBytesElements(elements: readonly string[]): Uint8Array {
-  const encoder = new TextEncoder();
-  const encoded = elements.map((element) => encoder.encode(element));
+/** Frames elements into one BYTES run; a string element is written as its UTF-8 bytes. */
+export function encodeBytesElements(elements: readonly (Uint8Array | string)[]): Uint8Array {
+  const encoded = elements.map((element) => (typeof element === 'string' ? Buffer.from(element, 'utf8') : element));
   const total = encoded.reduce((sum, bytes) => sum + LENGTH_PREFIX + bytes.byteLength, 0);
   const data = new Uint8Array(total);
   const view = new DataView(data.buffer);

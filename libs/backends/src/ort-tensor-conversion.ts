@@ -3,12 +3,13 @@
 import { Tensor, elementCount, elementSize, FlotillaError } from '@flotilla/contracts';
 import { Tensor as OrtTensor } from 'onnxruntime-node';
 import { decodeBytesElements, encodeBytesElements } from './bytes-elements';
+import { bytesToOrtString, ortStringToBytes } from './ort-string-codec';
 import { datatypeForOrtType, numericMappingFor } from './ort-datatypes';
 
 export function toOrtTensor(tensor: Tensor): OrtTensor {
   const dims = [...tensor.shape];
   const count = elementCount(dims);
-  if (tensor.datatype === 'BYTES') return new OrtTensor('string', decodeBytesElements(tensor.data, count, tensor.name), dims);
+  if (tensor.datatype === 'BYTES') return new OrtTensor('string', decodeBytesElements(tensor.data, count, tensor.name).map(bytesToOrtString), dims);
 
   const mapping = numericMappingFor(tensor.datatype);
   const size = elementSize(tensor.datatype) as number;
@@ -29,7 +30,7 @@ export function toOrtTensor(tensor: Tensor): OrtTensor {
 export function fromOrtTensor(name: string, tensor: OrtTensor): Tensor {
   const datatype = datatypeForOrtType(tensor.type, name);
   const shape = [...tensor.dims];
-  if (datatype === 'BYTES') return { name, datatype, shape, data: encodeBytesElements(tensor.data as string[]) };
+  if (datatype === 'BYTES') return { name, datatype, shape, data: encodeBytesElements((tensor.data as string[]).map(ortStringToBytes)) };
   const values = tensor.data as Exclude<OrtTensor.DataType, string[]>;
   return { name, datatype, shape, data: new Uint8Array(values.buffer, values.byteOffset, values.byteLength) };
 }

@@ -218,6 +218,12 @@ export interface ExecutorLeaving {
   readonly executorId: string;
 }
 
+/** A scheduler's heartbeat (and its goodbye, on `schedulerLeaving`). */
+export interface SchedulerBeat {
+  readonly schedulerId: string;
+  readonly heartbeatMs: number;
+}
+
 /** Asks executors to announce themselves again: one (by id) or, without an id, all. */
 export interface FleetResync {
   readonly executorId?: string;

@@ -54,6 +54,13 @@ export const SUBJECTS = {
   repositoryIndex: 'flotilla.repository.index',
   /** event, model-repository → everyone: a model was loaded, reloaded or unloaded (ModelLifecycleEvent). */
   repositoryEvents: 'flotilla.repository.events',
+  /**
+   * event, scheduler → gateways, every second (SchedulerBeat): alive. A gateway whose last
+   * scheduler falls silent answers what it sent with a 503 instead of waiting for the deadline.
+   */
+  schedulerHeartbeat: 'flotilla.scheduler.heartbeat',
+  /** event, scheduler → gateways, once, when it stops cleanly (SchedulerBeat): it answered its queue first. */
+  schedulerLeaving: 'flotilla.scheduler.leaving',
   /** request → SchedulerStatus: per model version, whether it can execute and on how many slots. */
   schedulerStatus: 'flotilla.scheduler.status',
   /** request → StatisticsSnapshot: per model version, the summed statistics of its slots. */

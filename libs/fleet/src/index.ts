@@ -1,1 +1,2 @@
 export * from './executor-registry';
+export * from './heartbeat-tracker';

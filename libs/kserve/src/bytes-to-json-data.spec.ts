@@ -42,6 +42,20 @@ describe('bytesToJsonDataText', () => {
   });
 });
 
+describe('bytesToJsonDataText for BYTES that are not text', () => {
+  it('refuses an element that is not UTF-8, naming it and the binary form that carries it', () => {
+    const element = Buffer.from([0x61, 0xff]);
+    const data = Buffer.concat([bytesElements('fine'), Buffer.from([element.byteLength, 0, 0, 0]), element]);
+    expect(() => text('BYTES', [2], data)).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARG', message: expect.stringMatching(/^output 'OUTPUT0': BYTES element 1 is not valid UTF-8, which a JSON response cannot carry; ask for this output in binary form/) }),
+    );
+  });
+
+  it('keeps a leading byte-order mark and NUL as they are', () => {
+    expect(text('BYTES', [1], bytesElements('\ufeffa\0'))).toBe('["\ufeffa\\u0000"]');
+  });
+});
+
 describe('bytesToJsonDataText with bigIntegers: string', () => {
   it('quotes only the 64-bit values JSON.parse would round', () => {
     const data = bytesOf(new BigInt64Array([2n ** 62n, -5n]));

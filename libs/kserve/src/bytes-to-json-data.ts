@@ -1,4 +1,5 @@
-import { elementCount, elementSize, internal, type Tensor } from '@flotilla/contracts';
+import { isUtf8 } from 'node:buffer';
+import { elementCount, elementSize, internal, invalidArg, type Tensor } from '@flotilla/contracts';
 import { fromBfloat16Bits, fromFloat16Bits } from './minifloat';
 
 export interface JsonDataTextOptions {
@@ -73,17 +74,29 @@ function floatText(value: number): string {
   return Number.isNaN(value) ? '"NaN"' : value > 0 ? '"Infinity"' : '"-Infinity"';
 }
 
-/** BYTES elements as JSON strings (UTF-8; invalid sequences become U+FFFD, as JSON must be text). */
+/**
+ * BYTES elements as JSON strings. JSON is text: an element that is not UTF-8 cannot be written
+ * without changing it, so the answer is an error that names it and says how to get its bytes.
+ */
 function bytesElementsText(tensor: Tensor, count: number): string {
   const { data } = tensor;
   const buffer = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   let offset = 0;
+  let index = 0;
   const text = join(count, () => {
     if (offset + 4 > buffer.byteLength) throw malformedBytes(tensor, count);
     const end = offset + 4 + buffer.readUInt32LE(offset);
     if (end > buffer.byteLength) throw malformedBytes(tensor, count);
-    const element = JSON.stringify(buffer.toString('utf8', offset + 4, end));
+    const bytes = buffer.subarray(offset + 4, end);
+    if (!isUtf8(bytes)) {
+      throw invalidArg(
+        `output '${tensor.name}': BYTES element ${index} is not valid UTF-8, which a JSON response cannot carry; ` +
+          `ask for this output in binary form (outputs: [{"name": "${tensor.name}", "parameters": {"binary_data": true}}])`,
+      );
+    }
+    const element = JSON.stringify(bytes.toString('utf8'));
     offset = end;
+    index++;
     return element;
   });
   if (offset !== buffer.byteLength) throw malformedBytes(tensor, count);

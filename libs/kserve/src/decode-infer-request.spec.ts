@@ -75,6 +75,11 @@ describe('decodeInferRequest: JSON body', () => {
     ['malformed JSON', '{"inputs": [', /^failed to parse the request JSON buffer: /],
     ['an empty body', '', /^failed to parse the request JSON buffer: /],
     ['a non-object body', '[1]', /failed to parse the request JSON buffer: the request must be a JSON object/],
+    [
+      'a body that is not UTF-8',
+      Buffer.concat([Buffer.from('{"inputs":[{"name":"S","shape":[1],"datatype":"BYTES","data":["'), Buffer.from([0xff]), Buffer.from('"]}]}')]),
+      /^failed to parse the request JSON buffer: it is not valid UTF-8 \(send BYTES elements that are not text in binary form/,
+    ],
     ['missing inputs', '{}', "the request has no 'inputs' array"],
     ['inputs not an array', '{"inputs":{}}', "the request has no 'inputs' array"],
     ['an input that is not an object', '{"inputs":[3]}', 'input 0 of the request must be a JSON object, got 3'],

@@ -50,7 +50,7 @@ export class FlotillaCluster {
 
   private constructor(
     private readonly options: ClusterOptions,
-    readonly nats: NatsServerProcess,
+    private nats: NatsServerProcess,
   ) {}
 
   static async start(options: ClusterOptions): Promise<FlotillaCluster> {
@@ -151,6 +151,20 @@ export class FlotillaCluster {
   /** The deployment's nats-server process (tests stop it to see what services do without a bus). */
   get natsServer(): NatsServerProcess {
     return this.nats;
+  }
+
+  /** Kills nats-server outright (SIGKILL: no goodbye to its clients) and waits until it is gone. */
+  async killNats(): Promise<void> {
+    const child = this.nats.child;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+
+  /** Starts nats-server again on the same port (after killNats); services reconnect by themselves. */
+  async restartNats(): Promise<void> {
+    const log = this.options.log ?? (() => undefined);
+    this.nats = await startNatsServer(this.options.natsPort, (line) => log('nats', line), this.options.natsMonitorPort);
   }
 
   /** Starts a service that stopped or died again, with the same flags; returns the new process. */

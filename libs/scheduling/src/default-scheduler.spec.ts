@@ -28,6 +28,20 @@ describe('DefaultScheduler', () => {
     expect(failed).toEqual([['r1', "UNAVAILABLE: model 'm' version 1 has no ready instances", 'OTHER']]);
   });
 
+  it('fails every waiting request when it stops, and leaves the running one to its executor', () => {
+    const { scheduler, failed, dispatched, payload } = harness();
+    scheduler.addSlot('m', 1, ref('m_0'));
+    for (const id of ['running', 'w1', 'w2']) scheduler.submit(payload(id));
+    expect(scheduler.failAllWaiting('the scheduler is shutting down')).toBe(2);
+    expect(failed).toEqual([
+      ['w1', 'UNAVAILABLE: the scheduler is shutting down', 'OTHER'],
+      ['w2', 'UNAVAILABLE: the scheduler is shutting down', 'OTHER'],
+    ]);
+    scheduler.release('e/m_0');
+    expect(dispatched).toEqual([['running', 'm_0']]);
+    expect(scheduler.status()[0]).toMatchObject({ queued: 0 });
+  });
+
   it('runs each request on its own, first idle slot first, and queues the rest in FIFO order', () => {
     const { scheduler, dispatched, payload } = harness();
     scheduler.addSlot('m', 1, ref('m_0'));

@@ -232,6 +232,24 @@ export class DefaultScheduler<C> {
   }
 
   /**
+   * This scheduler is stopping: every waiting payload fails now with `reason`, and slots staged
+   * for them are unstaged. Payloads already dispatched are their executors' to answer; a release
+   * or grant that still arrives finds nothing to run. Returns how many failed.
+   */
+  failAllWaiting(reason: string): number {
+    let failed = 0;
+    for (const queue of this.queues.values()) {
+      queue.batchWaitUntil = undefined;
+      for (const payload of queue.waiting.drain()) {
+        this.effects.fail(payload, unavailable(reason), 'OTHER');
+        failed++;
+      }
+      if (this.gate) this.stageFor(queue);
+    }
+    return failed;
+  }
+
+  /**
    * Applies what is due: fails waiting payloads whose deadline or queue timeout has passed (or
    * delays them, per their level's policy), and sends batches whose delay is over. Returns the
    * earliest time something is due next (undefined when nothing waits), so the caller can sleep

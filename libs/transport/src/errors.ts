@@ -1,4 +1,5 @@
 import { FlotillaError, unavailable } from '@flotilla/contracts';
+import { BusDownError } from './bus-link';
 import { NoRespondersError, RequestTimeoutError } from './reply-inbox';
 
 /**
@@ -8,6 +9,7 @@ import { NoRespondersError, RequestTimeoutError } from './reply-inbox';
  */
 export function busError(error: unknown, what: string): FlotillaError {
   if (error instanceof FlotillaError) return error;
+  if (error instanceof BusDownError) return unavailable(`${what}: ${error.message}; Flotilla serves again as soon as it is back`);
   if (error instanceof NoRespondersError) return unavailable(`${what}: no service is listening (is it running?)`);
   if (error instanceof RequestTimeoutError) return unavailable(`${what}: no answer before the deadline`);
   return unavailable(`${what}: ${error instanceof Error ? error.message : String(error)}`);

@@ -4,3 +4,4 @@ export * from './incoming-message';
 export * from './message-bus';
 export { DeadlineTimer } from './deadline-timer';
 export { NoRespondersError, RequestTimeoutError } from './reply-inbox';
+export { BusDownError, BusLink, type LinkState } from './bus-link';

@@ -1,6 +1,7 @@
 import { connect, headers as natsHeaders, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { context, type Context } from '@opentelemetry/api';
 import { injectTraceHeaders } from '@flotilla/telemetry';
+import { BusLink } from './bus-link';
 import { incoming, type IncomingMessage } from './incoming-message';
 import { ReplyInbox } from './reply-inbox';
 
@@ -24,11 +25,30 @@ export interface SubscribeOptions {
 }
 
 /**
- * Opens a service's NATS connection. Services start before NATS is reachable in some deployments,
- * so the first connect waits and reconnects never give up, 250 ms apart.
+ * Reconnect timing, chosen so that a deployment serves again within about a second of nats-server
+ * coming back (docs/resilience.md):
+ * - the first connect waits for the server (services may start before it), and reconnects never
+ *   give up: a service outlives any outage of the bus;
+ * - attempts 250 ms apart plus up to 100 ms of jitter, so that a fleet's connections do not all
+ *   arrive in the same instant;
+ * - a ping every 2 s, two unanswered = stale: a link that died without a FIN (a host or network
+ *   gone) is noticed in 4–6 s instead of the client's default 4 minutes. A server that exits
+ *   closes its sockets, which every client notices at once.
  */
+export const NATS_RECONNECT = { reconnectTimeWaitMs: 250, reconnectJitterMs: 100, pingIntervalMs: 2_000, maxPingOut: 2 } as const;
+
+/** Opens a service's NATS connection with NATS_RECONNECT's timing. */
 export function connectNats(options: BusOptions): Promise<NatsConnection> {
-  return connect({ servers: options.servers, name: options.name, waitOnFirstConnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+  return connect({
+    servers: options.servers,
+    name: options.name,
+    waitOnFirstConnect: true,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: NATS_RECONNECT.reconnectTimeWaitMs,
+    reconnectJitter: NATS_RECONNECT.reconnectJitterMs,
+    pingInterval: NATS_RECONNECT.pingIntervalMs,
+    maxPingOut: NATS_RECONNECT.maxPingOut,
+  });
 }
 
 /**
@@ -41,9 +61,12 @@ export function connectNats(options: BusOptions): Promise<NatsConnection> {
  */
 export class MessageBus {
   private readonly inbox: ReplyInbox;
+  /** Whether nats-server is reachable now; requests fail fast while it is not. */
+  readonly link: BusLink;
 
   private constructor(private readonly connection: NatsConnection) {
-    this.inbox = new ReplyInbox(connection);
+    this.link = new BusLink(connection);
+    this.inbox = new ReplyInbox(connection, this.link);
   }
 
   /** A bus with a connection of its own (a slot's serving thread). */
@@ -61,7 +84,13 @@ export class MessageBus {
     return this.connection.info?.max_payload ?? 1024 * 1024;
   }
 
+  /**
+   * Sends a message. While the link is down it is dropped rather than left in the client's
+   * reconnect buffer: everything on this path belongs to a request whose waiter has already failed
+   * (see ReplyInbox), and running it once the bus is back would serve an answer nobody awaits.
+   */
   publish(subject: string, data: Uint8Array, options: PublishOptions = {}): void {
+    if (!this.link.up) return;
     this.connection.publish(subject, data, {
       headers: toNatsHeaders(options.headers, options.trace),
       reply: options.reply,
@@ -90,6 +119,11 @@ export class MessageBus {
   /** The reply subject for a message carrying the requests opened with these replies: no responders there fails them all. */
   replyGroup(replies: readonly string[], timeoutMs: number): string {
     return this.inbox.openGroup(replies, timeoutMs);
+  }
+
+  /** Fails every request waiting for a reply on this connection with `error`; returns how many. */
+  failWaiting(error: Error): number {
+    return this.inbox.failAll(error);
   }
 
   subscribe(subject: string, handler: (message: IncomingMessage) => void, options: SubscribeOptions = {}): Subscription {

@@ -1,5 +1,6 @@
 import { createInbox, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { COALESCED_REPLY_TOKEN, COALESCING_INBOX_MARK, decodeBatchFrame, HEADERS } from '@flotilla/contracts';
+import type { BusLink } from './bus-link';
 import { DeadlineTimer } from './deadline-timer';
 import { incoming, plainMessage, type IncomingMessage } from './incoming-message';
 
@@ -41,11 +42,22 @@ export class ReplyInbox {
   private readonly deadlines = new DeadlineTimer((now) => this.expire(now));
   private sequence = 0;
 
-  constructor(private readonly connection: NatsConnection) {}
+  constructor(
+    private readonly connection: NatsConnection,
+    private readonly link: BusLink,
+  ) {
+    // No reply can come over a link that is down (and one published before the drop may never
+    // arrive): every request waiting fails at once rather than at its deadline.
+    link.onChange((state) => {
+      if (state === 'down') this.failAll(link.downError());
+    });
+  }
 
+  /** A reply subject and its answer; while the link is down the answer fails at once. */
   open(timeoutMs: number): { reply: string; answer: Promise<IncomingMessage> } {
     this.subscribe();
     const token = (++this.sequence).toString(36);
+    if (!this.link.up) return { reply: `${this.prefix}.${token}`, answer: Promise.reject(this.link.downError()) };
     const deadline = Date.now() + timeoutMs;
     const answer = new Promise<IncomingMessage>((resolve, reject) => this.waiting.set(token, { resolve, reject, deadline, timeoutMs }));
     this.deadlines.ensureBy(deadline);
@@ -80,8 +92,19 @@ export class ReplyInbox {
 
   close(): void {
     this.deadlines.stop();
-    for (const waiter of this.waiting.values()) waiter.reject(new Error('connection closing'));
+    this.failAll(new Error('connection closing'));
+  }
+
+  /** Fails every request waiting here; returns how many (a group's members count, not the group). */
+  failAll(error: Error): number {
+    const waiters = [...this.waiting.values()];
     this.waiting.clear();
+    let failed = 0;
+    for (const waiter of waiters) {
+      waiter.reject(error);
+      if (!waiter.group) failed++;
+    }
+    return failed;
   }
 
   private deliver(msg: Msg): void {

@@ -16,11 +16,12 @@ describe('generateModels', () => {
 
   const load = (model: string) => InferenceSession.create(join(outDir, model, '1', 'model.onnx'), { intraOpNumThreads: 1 });
 
-  it('writes the three models into <out>/<model>/1/model.onnx with a stamp', () => {
+  it('writes the four models into <out>/<model>/1/model.onnx with a stamp', () => {
     const written = generateModels(outDir, SMALL_CHAIN);
     expect(written.map((m) => [m.name, m.action])).toEqual([
       ['simple', 'written'],
       ['identity_fp32', 'written'],
+      ['identity_bytes', 'written'],
       ['matmul_chain', 'written'],
     ]);
     for (const model of written) {
@@ -52,6 +53,16 @@ describe('generateModels', () => {
     await session.release();
   });
 
+  it('identity_bytes returns a batch of strings unchanged', async () => {
+    generateModels(outDir, { models: ['identity_bytes'] });
+    const session = await load('identity_bytes');
+    const strings = ['a', '', 'ünïcödé'];
+    const out = await session.run({ INPUT0: new Tensor('string', strings, [1, 3]) });
+    expect(out.OUTPUT0.dims).toEqual([1, 3]);
+    expect(out.OUTPUT0.data).toEqual(strings);
+    await session.release();
+  });
+
   it('matmul_chain maps [batch, N] to bounded [batch, N]', async () => {
     generateModels(outDir, { models: ['matmul_chain'], ...SMALL_CHAIN });
     const session = await load('matmul_chain');
@@ -76,7 +87,7 @@ describe('generateModels', () => {
 
   it('skips models already generated with the same parameters, regenerates when they change', () => {
     generateModels(outDir, SMALL_CHAIN);
-    expect(generateModels(outDir, SMALL_CHAIN).map((m) => m.action)).toEqual(['skipped', 'skipped', 'skipped']);
+    expect(generateModels(outDir, SMALL_CHAIN).map((m) => m.action)).toEqual(['skipped', 'skipped', 'skipped', 'skipped']);
 
     const [resized] = generateModels(outDir, { models: ['matmul_chain'], matmulSize: 32, matmulLayers: 4 });
     expect(resized.action).toBe('written');

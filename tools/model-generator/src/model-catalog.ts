@@ -1,10 +1,11 @@
 // The models the generator knows: for each, the parameters that decide its bytes (recorded in the
 // stamp, so a change regenerates it) and how to build it.
+import { buildIdentityBytesModel } from './models/identity-bytes';
 import { buildIdentityFp32Model } from './models/identity-fp32';
 import { buildMatmulChainModel } from './models/matmul-chain';
 import { buildSimpleModel } from './models/simple';
 
-export const MODEL_NAMES = ['simple', 'identity_fp32', 'matmul_chain'] as const;
+export const MODEL_NAMES = ['simple', 'identity_fp32', 'identity_bytes', 'matmul_chain'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
 
 /**
@@ -39,6 +40,8 @@ export function recipeFor(name: ModelName, options: GeneratorOptions): ModelReci
       return { name, parameters: { model: name, generatorVersion: GENERATOR_VERSION }, build: buildSimpleModel };
     case 'identity_fp32':
       return { name, parameters: { model: name, generatorVersion: GENERATOR_VERSION }, build: buildIdentityFp32Model };
+    case 'identity_bytes':
+      return { name, parameters: { model: name, generatorVersion: GENERATOR_VERSION }, build: buildIdentityBytesModel };
     case 'matmul_chain': {
       const chain = {
         size: options.matmulSize ?? DEFAULT_MATMUL_SIZE,

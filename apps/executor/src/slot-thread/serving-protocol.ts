@@ -65,4 +65,14 @@ export interface BatchSpansReport extends ThreadMessage {
   readonly spans: readonly ComputeSpan[];
 }
 
-export type FromServingThread = SpanReport | BatchSpansReport;
+/**
+ * thread → main: the thread's own link to NATS dropped (`up: false`), or came back and the server
+ * has its subscription again (`up: true`, sent after a flush). The executor announces itself after
+ * an outage only once every slot can hear its payloads.
+ */
+export interface LinkReport extends ThreadMessage {
+  readonly kind: 'link';
+  readonly up: boolean;
+}
+
+export type FromServingThread = SpanReport | BatchSpansReport | LinkReport;

@@ -33,6 +33,12 @@ async function serve(): Promise<void> {
 
 async function serveWith(runner: ModelRunner): Promise<void> {
   const bus = await MessageBus.connect({ servers: config.natsServers, name: `executor ${config.executorId} slot ${config.slotId}` });
+  // The client resubscribes by itself after an outage; the flush makes sure the server has the
+  // subscription before the main thread tells the fleet this slot takes payloads again.
+  bus.link.onChange((state) => {
+    if (state === 'down') send({ kind: 'link', up: false });
+    else if (state === 'up') void bus.flush().then(() => send({ kind: 'link', up: true }), () => undefined);
+  });
   const executor = new PayloadExecutor(runner, config, bus.maxPayload);
   const releases = new ReleaseBatcher(config.releaseBatch);
   const release = (count: number) => bus.publish(config.releaseSubject, encodeJson({ slotId: config.slotId, executorId: config.executorId, count } satisfies SlotReleased));

@@ -1,5 +1,5 @@
-// Tensors as a JavaScript model sees them: typed arrays over the request's bytes (BYTES as
-// Buffers), and back. FP16 and BF16 travel as their raw 16-bit patterns in a Uint16Array.
+// Tensors as a JavaScript model sees them: typed arrays over the request's bytes (BYTES as one
+// Buffer — a Uint8Array — per element, holding exactly the element's bytes), and back. FP16 and BF16 travel as their raw 16-bit patterns in a Uint16Array.
 import { elementCount, elementSize, FlotillaError, isDatatype, type Datatype, type Tensor } from '@flotilla/contracts';
 import { decodeBytesElements, encodeBytesElements } from '../bytes-elements';
 
@@ -7,7 +7,7 @@ import { decodeBytesElements, encodeBytesElements } from '../bytes-elements';
 export interface JavascriptTensor {
   readonly datatype: Datatype;
   readonly shape: readonly number[];
-  /** A typed array (numbers), or for BYTES an array of Buffers or strings. */
+  /** A typed array (numbers), or for BYTES an array of Buffers in (any bytes), of Uint8Arrays or strings (written as UTF-8) out. */
   readonly data: ArrayBufferView | readonly (Uint8Array | string)[];
 }
 
@@ -32,7 +32,7 @@ const ARRAYS: Readonly<Record<Exclude<Datatype, 'BYTES'>, TypedArrayConstructor>
 export function toJavascriptTensor(tensor: Tensor): JavascriptTensor {
   const count = elementCount(tensor.shape);
   if (tensor.datatype === 'BYTES') {
-    return { datatype: 'BYTES', shape: tensor.shape, data: decodeBytesElements(tensor.data, count, tensor.name).map((text) => Buffer.from(text)) };
+    return { datatype: 'BYTES', shape: tensor.shape, data: decodeBytesElements(tensor.data, count, tensor.name) };
   }
   const size = elementSize(tensor.datatype) as number;
   // Typed array views must start on a multiple of the element size: copy only when they do not.
@@ -49,8 +49,10 @@ export function fromJavascriptTensor(name: string, value: unknown, model: string
   const count = elementCount(shape);
 
   if (datatype === 'BYTES') {
-    if (!Array.isArray(data) || data.length !== count) throw fail(`BYTES data must be an array of ${count} strings or Buffers`);
-    return { name, datatype, shape, data: encodeBytesElements(data.map((item) => (typeof item === 'string' ? item : Buffer.from(item as Uint8Array).toString('utf8')))) };
+    if (!Array.isArray(data) || data.length !== count) throw fail(`BYTES data must be an array of ${count} strings or Uint8Arrays`);
+    const bad = data.findIndex((item) => typeof item !== 'string' && !(item instanceof Uint8Array));
+    if (bad !== -1) throw fail(`BYTES element ${bad} is neither a string nor a Uint8Array`);
+    return { name, datatype, shape, data: encodeBytesElements(data as (string | Uint8Array)[]) };
   }
   const view = ArrayBuffer.isView(data) ? data : Array.isArray(data) ? ARRAYS[datatype].from(data as number[]) : undefined;
   if (!view) throw fail('data must be a typed array or an array of numbers');

@@ -3,6 +3,7 @@ import { EmptyResponseException } from '@nestjs/microservices/errors/empty-respo
 import type { NatsConnection } from '@nats-io/transport-node';
 import { firstValueFrom, lastValueFrom, timeout, TimeoutError } from 'rxjs';
 import { FlotillaError, unavailable } from '@flotilla/contracts';
+import { BusDownError, type BusLink } from '@flotilla/transport';
 import { ControlReplyDeserializer, ControlRequestSerializer } from './control-codecs';
 
 /** How long a control request waits for its answer unless the caller says otherwise. */
@@ -14,7 +15,10 @@ export const CONTROL_TIMEOUT_MS = 2000;
  * here needs: a deadline, and failures mapped by type to a FlotillaError.
  */
 export class ControlPlaneClient extends ClientNats {
-  constructor(private readonly connection: NatsConnection) {
+  constructor(
+    private readonly connection: NatsConnection,
+    private readonly link: BusLink,
+  ) {
     super({ serializer: new ControlRequestSerializer(), deserializer: new ControlReplyDeserializer() });
   }
 
@@ -32,10 +36,12 @@ export class ControlPlaneClient extends ClientNats {
 
   /**
    * Request/reply with a deadline. Rejects with the handler's own FlotillaError (its code read
-   * from the reply), or UNAVAILABLE when nothing listens on the subject or nothing answers in time.
+   * from the reply), or UNAVAILABLE when nothing listens on the subject or nothing answers in time
+   * — at once while the link to NATS is down, rather than after the deadline.
    */
   async request<T>(pattern: string, body: object = {}, timeoutMs = CONTROL_TIMEOUT_MS): Promise<T> {
     try {
+      if (!this.link.up) throw this.link.downError();
       return await firstValueFrom(this.send<T>(pattern, body).pipe(timeout(timeoutMs)));
     } catch (error) {
       throw controlError(error, `request to ${pattern} failed`);
@@ -51,6 +57,7 @@ export class ControlPlaneClient extends ClientNats {
 /** A failed control request, classified by the failure's type, never by its text. */
 export function controlError(error: unknown, what: string): FlotillaError {
   if (error instanceof FlotillaError) return error;
+  if (error instanceof BusDownError) return unavailable(`${what}: ${error.message}`);
   if (error instanceof EmptyResponseException) return unavailable(`${what}: no service is listening (is it running?)`);
   if (error instanceof TimeoutError) return unavailable(`${what}: no answer before the deadline`);
   return unavailable(`${what}: ${error instanceof Error ? error.message : String(error)}`);

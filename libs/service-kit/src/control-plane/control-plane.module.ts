@@ -31,7 +31,11 @@ export class ControlPlaneModule implements OnApplicationShutdown {
       providers: [
         { provide: NATS_CONNECTION, useFactory: () => connectNats(options) },
         { provide: BUS, inject: [NATS_CONNECTION], useFactory: (connection: NatsConnection) => MessageBus.over(connection) },
-        { provide: ControlPlaneClient, inject: [NATS_CONNECTION], useFactory: (connection: NatsConnection) => new ControlPlaneClient(connection) },
+        {
+          provide: ControlPlaneClient,
+          inject: [NATS_CONNECTION, BUS],
+          useFactory: (connection: NatsConnection, bus: MessageBus) => new ControlPlaneClient(connection, bus.link),
+        },
         ControlPlaneListening,
         { provide: APP_FILTER, useClass: ControlErrorFilter },
       ],

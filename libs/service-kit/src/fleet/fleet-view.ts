@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { SUBJECTS, type ExecutorAnnouncement, type ExecutorBeat, type FleetResync } from '@flotilla/contracts';
 import { ExecutorRegistry, type SlotChanges } from '@flotilla/fleet';
-import { DeadlineTimer } from '@flotilla/transport';
+import { DeadlineTimer, type MessageBus } from '@flotilla/transport';
 import { ControlPlaneClient } from '../control-plane/control-plane.client';
 import { ControlPlaneListening } from '../control-plane/control-plane-listening';
+import { InjectBus } from '../control-plane/control-plane.module';
 
 /**
  * Provide `true` in a service that acts on executors dying (the scheduler fails their payloads) and
@@ -12,8 +13,11 @@ import { ControlPlaneListening } from '../control-plane/control-plane-listening'
  */
 export const FLEET_LIVENESS = Symbol('FleetLiveness');
 
-/** How a change to the fleet came about. */
-export type FleetChangeCause = 'announced' | 'left' | 'silent';
+/**
+ * How a change to the fleet came about. `unheard`: this process lost its own link to NATS, so it
+ * forgets the fleet until executors announce themselves again.
+ */
+export type FleetChangeCause = 'announced' | 'left' | 'silent' | 'unheard';
 
 export interface FleetChange {
   readonly executorId: string;
@@ -45,6 +49,12 @@ export interface FleetChange {
  * beat period. An executor silent for three beats is gone: one timer, armed for the earliest such
  * deadline and moved on every beat, finds it: while executors are alive neither a sweep nor the
  * timer itself wakes an idle process.
+ *
+ * While this process's own link to NATS is down it can neither reach the fleet nor hear it, and
+ * whatever was on the way (payloads, releases, grants, announcements) may be lost. So it forgets
+ * the fleet at once (cause `unheard`): listeners drop every slot, with its in-flight bookkeeping,
+ * and rebuild from the announcements that follow the reconnect — it asks the whole fleet then,
+ * and each executor announces itself when its own link is back. Nothing stale survives an outage.
  */
 @Injectable()
 export class FleetView implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -59,12 +69,17 @@ export class FleetView implements OnApplicationBootstrap, OnApplicationShutdown 
   constructor(
     private readonly control: ControlPlaneClient,
     private readonly listening: ControlPlaneListening,
+    @InjectBus() private readonly bus: MessageBus,
     @Optional() @Inject(FLEET_LIVENESS) private readonly liveness: boolean = false,
   ) {}
 
   /** Executors that announced before this process started tell it now (once it hears their answers). */
   onApplicationBootstrap(): void {
     void this.listening.subscribed.then(() => this.ask({}, 'the whole fleet'));
+    this.bus.link.onChange((state) => {
+      if (state === 'down') this.forgetFleet();
+      else if (state === 'up') this.ask({}, 'the whole fleet');
+    });
   }
 
   onChange(listener: (change: FleetChange) => void): void {
@@ -113,6 +128,14 @@ export class FleetView implements OnApplicationBootstrap, OnApplicationShutdown 
 
   onApplicationShutdown(): void {
     this.silence.stop();
+  }
+
+  private forgetFleet(): void {
+    this.silence.stop();
+    this.askedAt.clear();
+    const executors = this.registry.all().map((executor) => executor.executorId);
+    if (executors.length) this.logger.warn(`lost the link to NATS: forgetting ${executors.length} executor(s) until they announce again`);
+    for (const executorId of executors) this.notify({ executorId, changes: this.registry.leave(executorId), cause: 'unheard' });
   }
 
   private ask(resync: FleetResync, whom: string): void {

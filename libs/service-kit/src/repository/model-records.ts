@@ -1,7 +1,9 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { invalidArg, SUBJECTS, type ModelLifecycleEvent, type ModelRecord, type RepositorySnapshot } from '@flotilla/contracts';
 import { ControlPlaneClient } from '../control-plane/control-plane.client';
+import type { MessageBus } from '@flotilla/transport';
 import { ControlPlaneListening } from '../control-plane/control-plane-listening';
+import { InjectBus } from '../control-plane/control-plane.module';
 
 /** How often a service asks for the index until the model repository answers (services start in any order). */
 const RETRY_MS = 250;
@@ -24,6 +26,7 @@ export class ModelRecords implements OnApplicationBootstrap, OnApplicationShutdo
   constructor(
     private readonly control: ControlPlaneClient,
     private readonly listening: ControlPlaneListening,
+    @InjectBus() private readonly bus: MessageBus,
   ) {}
 
   onChange(listener: (models: ModelRecord[]) => void): void {
@@ -33,6 +36,8 @@ export class ModelRecords implements OnApplicationBootstrap, OnApplicationShutdo
   /** Asks for the index once lifecycle events are heard, so that none falls between the two. */
   onApplicationBootstrap(): void {
     void this.listening.subscribed.then(() => this.follow());
+    // Lifecycle events published while this process's link to NATS was down never reached it.
+    this.bus.link.onChange((state) => state === 'up' && void this.catchUp());
   }
 
   onApplicationShutdown(): void {
@@ -87,6 +92,19 @@ export class ModelRecords implements OnApplicationBootstrap, OnApplicationShutdo
       } catch (error) {
         // Services start in any order, so a few seconds without the repository is normal.
         if (attempt % 20 === 10) this.logger.warn(`still waiting for the model repository: ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+      }
+    }
+  }
+
+  /** After an outage: the index again, until the repository (reconnecting too) answers. */
+  private async catchUp(): Promise<void> {
+    for (let attempt = 1; !this.stopped && this.bus.link.up; attempt++) {
+      try {
+        await this.refresh();
+        return;
+      } catch (error) {
+        if (attempt % 20 === 10) this.logger.warn(`could not read the model repository's index after reconnecting: ${(error as Error).message}`);
         await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
       }
     }
