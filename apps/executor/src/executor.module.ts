@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ControlPlaneModule, ModelRecords, RepositoryEventsController } from '@flotilla/service-kit';
+import { ControlPlaneModule, ModelRecords, RepositoryEventsController, SERVICE_READINESS } from '@flotilla/service-kit';
+import { ExecutorReadiness } from './executor-readiness';
 import { Announcer } from './announcer';
 import { ExecutorController } from './executor.controller';
 import { EXECUTOR_OPTIONS, executorOptions } from './executor.options';
@@ -15,7 +16,9 @@ export class ExecutorModule {
       imports: [ControlPlaneModule.forRoot({ servers: options.natsUrl, name: `executor ${options.executorId}` })],
       // Payloads never reach these: each slot's thread takes its own from NATS (slot-thread/).
       controllers: [ExecutorController, RepositoryEventsController],
-      providers: [{ provide: EXECUTOR_OPTIONS, useValue: options }, ModelRecords, SlotTable, Announcer, ModelsFeed],
+      providers: [{ provide: EXECUTOR_OPTIONS, useValue: options }, ModelRecords, SlotTable, Announcer, ModelsFeed, { provide: SERVICE_READINESS, useClass: ExecutorReadiness }],
+      // The health probe (runService's) reports the slots' loading and failures.
+      exports: [SERVICE_READINESS],
     };
   }
 }

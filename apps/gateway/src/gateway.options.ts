@@ -1,5 +1,6 @@
-import { DEFAULT_MAX_BODY_BYTES } from '@flotilla/kserve';
+import { DEFAULT_MAX_BODY_BYTES, parseTraceConfigFlags, type TraceSettings } from '@flotilla/kserve';
 import { MetricsConfigError, parseMetricsConfig, type MetricsConfig } from '@flotilla/metrics';
+import { tracesExported } from '@flotilla/telemetry';
 import { COMMON_FLAGS, FlagError, flagBool, flagInt, flagString, parseFlags, type FlagSpec } from '@flotilla/service-kit';
 
 export const GATEWAY_OPTIONS = Symbol('GatewayOptions');
@@ -25,6 +26,8 @@ export interface GatewayOptions {
   readonly maxBodyBytes: number;
   /** Inputs this large or larger go through /dev/shm to executors on this machine; 0 = never. */
   readonly tensorFileThresholdBytes: number;
+  /** Triton's --trace-config at start: which requests are traced until the trace extension changes it. */
+  readonly traceSettings: TraceSettings;
   /** Prometheus `/metrics` (Triton's --allow-metrics, --metrics-port, --metrics-address, --metrics-config); undefined when off. */
   readonly metrics?: { readonly port: number; readonly address: string; readonly config: MetricsConfig };
 }
@@ -56,6 +59,11 @@ const FLAGS: readonly FlagSpec[] = [
     description: 'inputs this large go to executors on this machine through /dev/shm instead of NATS (0 = never)',
     default: String(64 * 1024),
   },
+  {
+    name: 'trace-config',
+    description: "Triton's trace settings at start, repeatable: rate=N, level=OFF|TIMESTAMPS, count=N, mode=opentelemetry (docs/observability.md)",
+    repeatable: true,
+  },
 ];
 
 export function gatewayOptions(argv: readonly string[]): GatewayOptions {
@@ -74,8 +82,23 @@ export function gatewayOptions(argv: readonly string[]): GatewayOptions {
     strictReadiness: flagBool(flags, 'strict-readiness'),
     maxBodyBytes: flagInt(flags, 'http-max-body-bytes', 1),
     tensorFileThresholdBytes: flagInt(flags, 'tensor-file-threshold-bytes', 0),
+    traceSettings: traceConfig(flags.get('trace-config') ?? []),
     ...(flagBool(flags, 'allow-metrics') ? { metrics: metricsOptions(flags) } : {}),
   };
+}
+
+function traceConfig(values: readonly string[]): TraceSettings {
+  let settings: TraceSettings;
+  try {
+    settings = parseTraceConfigFlags(values);
+  } catch (error) {
+    throw new FlagError((error as Error).message);
+  }
+  // Nothing would receive the traces: refuse rather than accept and ignore.
+  if (settings.level !== 'OFF' && !tracesExported()) {
+    throw new FlagError(`--trace-config level=${settings.level} needs an OTLP endpoint: set OTEL_EXPORTER_OTLP_ENDPOINT (docs/observability.md)`);
+  }
+  return settings;
 }
 
 function metricsOptions(flags: ReturnType<typeof parseFlags>): NonNullable<GatewayOptions['metrics']> {

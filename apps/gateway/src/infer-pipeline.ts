@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, propagation, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { ModelRecord } from '@flotilla/contracts';
 import { modelSignatureOf, validateInferInputs, type ModelSignature } from '@flotilla/execution';
-import { executionParameters, scheduleParameters, type InferRequest, type InferResponse } from '@flotilla/kserve';
+import { executionParameters, scheduleParameters, TraceSampling, type InferRequest, type InferResponse } from '@flotilla/kserve';
 import type { ModelConfig } from '@flotilla/model-config';
+import { hasValidTraceContext, withTraceDecision } from '@flotilla/telemetry';
 import { InferClient } from './infer.client';
 import { ModelCatalog } from './model-catalog';
 
@@ -27,6 +28,11 @@ export interface InferTarget {
  * requests show in traces, validation against the model's config, the trip through the fleet, and
  * the response parameters.
  *
+ * Tracing (Triton's opentelemetry mode): whether the request is traced is decided here, once, by
+ * the trace settings (`TraceSampling`), and every other service follows the sampled flag of the
+ * `traceparent` it receives. The trace is `InferRequest` → a span named after the model, from
+ * REQUEST_START to REQUEST_END (its events) → the scheduler's `queue` → the executor's `compute`.
+ *
  * Validation happens here, before the first hop (input names, datatypes, shapes, batch size, byte
  * sizes, requested outputs; Triton's texts): a bad request costs no queue place, and can never
  * fail a batch it would have joined. Slots check again, cheaply, as a guard.
@@ -39,6 +45,7 @@ export class InferPipeline {
   constructor(
     private readonly client: InferClient,
     private readonly catalog: ModelCatalog,
+    private readonly sampling: TraceSampling,
   ) {}
 
   async run<T>(
@@ -48,31 +55,38 @@ export class InferPipeline {
     encode: (request: InferRequest, response: InferResponse) => T,
   ): Promise<T> {
     const parent = propagation.extract(context.active(), traceCarrier);
-    const span = tracer.startSpan(
-      'InferRequest',
-      { kind: SpanKind.SERVER, attributes: { 'triton.model_name': target.model, 'triton.model_version': target.version, 'flotilla.protocol': target.protocol } },
-      parent,
-    );
+    // Triton: a request that brings a valid trace context is traced whatever the rate.
+    const traced = this.sampling.shouldTrace(target.model, hasValidTraceContext(parent));
+    const attributes = { 'triton.model_name': target.model, 'triton.model_version': target.version };
+    const span = tracer.startSpan('InferRequest', { kind: SpanKind.SERVER, attributes: { ...attributes, 'flotilla.protocol': target.protocol } }, withTraceDecision(parent, traced));
+    let modelSpan: Span | undefined;
     try {
       const request = await decode();
       if (request.id) span.setAttribute('triton.request_id', request.id);
       await this.validate(target.model, request);
+      // From here the request is Triton's "accepted": the model's span, REQUEST_START to REQUEST_END.
+      modelSpan = tracer.startSpan(target.model, { attributes: request.id ? { ...attributes, 'triton.request_id': request.id } : attributes }, trace.setSpan(parent, span));
+      modelSpan.addEvent('REQUEST_START');
       const result = await this.client.infer({
         model: target.model,
         version: target.version,
         id: request.id,
         inputs: request.inputs,
         outputs: request.outputs.map((output) => output.name),
-        trace: trace.setSpan(parent, span),
+        trace: trace.setSpan(parent, modelSpan),
         deadline: target.deadline,
         ...scheduleParameters(request.parameters),
       });
+      modelSpan.setAttribute('triton.model_version', result.modelVersion);
       const parameters = executionParameters(request.parameters, result.meta.execution);
       return encode(request, { id: request.id, modelName: result.modelName, modelVersion: result.modelVersion, outputs: result.outputs, parameters });
     } catch (error) {
       span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+      modelSpan?.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
       throw error;
     } finally {
+      modelSpan?.addEvent('REQUEST_END');
+      modelSpan?.end();
       span.end();
     }
   }

@@ -11,8 +11,10 @@ import {
   NOT_FOUND,
   parseInferenceHeaderLength,
   parseRepositoryIndexBody,
+  TraceSettingOperations,
   type RouteMatch,
 } from '@flotilla/kserve';
+import { GatewayHealth } from './gateway-health';
 import { InferPipeline } from './infer-pipeline';
 import { ModelCatalog } from './model-catalog';
 
@@ -23,6 +25,8 @@ export interface HttpReply {
 }
 
 const JSON_TYPE = { 'Content-Type': 'application/json' };
+/** On a 400 from `/v2/health/ready`: what makes the server unready (Triton's body stays empty). */
+export const NOT_READY_HEADER = 'Flotilla-Not-Ready';
 
 /**
  * The KServe v2 HTTP API: one case per route, each turning a request into a call on the shared
@@ -35,6 +39,8 @@ export class KserveRouter {
     private readonly operations: KserveOperations,
     private readonly pipeline: InferPipeline,
     private readonly catalog: ModelCatalog,
+    private readonly traceSettings: TraceSettingOperations,
+    private readonly health: GatewayHealth,
   ) {}
 
   async handle(method: string, url: string, headers: IncomingHttpHeaders, body: Buffer): Promise<HttpReply> {
@@ -52,8 +58,11 @@ export class KserveRouter {
     switch (route.kind) {
       case 'health-live':
         return empty(ops.serverLive() ? 200 : 400);
-      case 'health-ready':
-        return empty((await ops.serverReady()) ? 200 : 400);
+      case 'health-ready': {
+        // Triton's answer is an empty body; why it is not ready is in a header (and the gateway's log).
+        const { ready, reasons } = await this.health.readiness();
+        return ready ? empty(200) : { status: 400, headers: { [NOT_READY_HEADER]: reasons.join('; ').replace(/[^\x20-\x7e]/g, '?') }, body: [] };
+      }
       case 'server-metadata':
         return json(200, ops.serverMetadata());
       case 'model-metadata':
@@ -77,6 +86,10 @@ export class KserveRouter {
         return json(200, await this.catalog.schedulerStatus());
       case 'flotilla-rate-limiter':
         return json(200, await this.catalog.rateLimiterStatus());
+      case 'flotilla-health':
+        return json(200, await this.health.report());
+      case 'trace-setting':
+        return json(200, route.method === 'GET' ? await this.traceSettings.get(route.model) : await this.traceSettings.updateFromBody(route.model, body));
       case 'method-not-allowed':
         return { status: METHOD_NOT_ALLOWED.status, headers: { ...JSON_TYPE, Allow: route.allowed.join(', ') }, body: [Buffer.from(METHOD_NOT_ALLOWED.body)] };
       case 'not-found':

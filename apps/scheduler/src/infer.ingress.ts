@@ -95,6 +95,8 @@ export class InferIngress implements OnApplicationBootstrap, BeforeApplicationSh
       { kind: SpanKind.CONSUMER, attributes: { 'triton.model_name': meta.model, 'triton.request_id': meta.id ?? '', 'messaging.system': 'nats', 'messaging.destination.name': SUBJECTS.infer } },
       parent,
     );
+    // Triton's QUEUE_START: the request enters the scheduler's queue (a no-op when it is not traced).
+    span.addEvent('QUEUE_START');
     try {
       const version = this.state.models.resolve(meta.model, meta.version);
       span.setAttribute('triton.model_version', String(version));

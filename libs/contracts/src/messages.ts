@@ -366,3 +366,28 @@ export interface RateLimiterStatus {
 
 /** Reply envelope for JSON request/reply control messages. */
 export type ControlReply<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: WireError };
+
+/** A service instance's answer to `SUBJECTS.health(service)`: it is alive (it answered) and whether it is ready. */
+export interface ServiceHealth {
+  readonly service: string;
+  /** Which instance: an executor's id, else `<host>:<pid>`. */
+  readonly instance: string;
+  readonly pid: number;
+  readonly uptimeSeconds: number;
+  readonly live: true;
+  readonly ready: boolean;
+  /** Why it is not ready; empty when it is. */
+  readonly reasons: readonly string[];
+}
+
+/**
+ * One accepted change of Triton's trace settings (already checked by the gateway that took it),
+ * for the other gateways to apply: a value sets, `null` clears (a model's override: back to global).
+ */
+export interface TraceSettingsChanged {
+  /** The gateway that took the change, which has applied it already. */
+  readonly gatewayId: string;
+  /** Absent for the global settings. */
+  readonly model?: string;
+  readonly update: { readonly level?: 'OFF' | 'TIMESTAMPS' | null; readonly rate?: number | null; readonly count?: number | null };
+}

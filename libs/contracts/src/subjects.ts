@@ -73,6 +73,14 @@ export const SUBJECTS = {
   rateLimiterHoldings: 'flotilla.rate-limiter.holdings',
   /** request → RateLimiterStatus: pools, waiting instances, execution counts and priorities (`GET /v2/flotilla/rate-limiter`). */
   rateLimiterStatus: 'flotilla.rate-limiter.status',
+  /**
+   * request → ServiceHealth: liveness and readiness of a service (`gateway`, `model-repository`,
+   * `scheduler`, `rate-limiter`, `executor`). Every instance answers (no queue group): the first
+   * answer says one is alive; gather them all to see each (docs/observability.md).
+   */
+  health: (service: string) => `flotilla.health.${service}`,
+  /** event, gateway → gateways: trace settings changed through its API (TraceSettingsChanged); every other gateway applies them too. */
+  traceSettings: 'flotilla.trace.settings',
 } as const;
 
 /** Queue groups: replicas of one service share a group so that each request reaches one of them. */

@@ -19,3 +19,5 @@ export { CONFIG_WARNINGS_HEADER, configWarningsHeaders } from './config-warnings
 export { refuseSequenceParameters } from './sequence-parameters';
 export { scheduleParameters, type ScheduleParameters } from './schedule-parameters';
 export * from './http';
+export * from './trace';
+export { serverReadiness, type Readiness } from './server-readiness';

@@ -35,6 +35,20 @@ describe('KserveOperations', () => {
     expect(await new KserveOperations(catalog([loadedOnly], [{ name: 'simple', version: 1 }]), { strictReadiness: true, serverVersion: '' }).serverReady()).toBe(true);
   });
 
+  it('says why the server is not ready: a model that failed to load, a version nothing can execute, a service that does not answer', async () => {
+    expect((await ops(true).serverReadiness()).reasons).toEqual([
+      "model 'simple' version 2 is UNAVAILABLE: bad file",
+      "model 'broken' failed to load: failed to read text proto",
+    ]);
+    const noExecutor = new KserveOperations(catalog([{ ...simple, versions: [simple.versions[0]] } as ModelRecord], []), { strictReadiness: true, serverVersion: '' });
+    expect(await noExecutor.serverReadiness()).toEqual({ ready: false, reasons: [expect.stringMatching(/^model 'simple' version 1 has no instance that can execute/)] });
+    const noScheduler = { ...catalog([simple], []), schedulerStatus: () => Promise.reject(invalidArg('request to flotilla.scheduler.status failed: no service is listening')) };
+    expect(await new KserveOperations(noScheduler, { strictReadiness: false, serverVersion: '' }).serverReadiness()).toEqual({
+      ready: false,
+      reasons: ['the scheduler does not answer: request to flotilla.scheduler.status failed: no service is listening'],
+    });
+  });
+
   it('answers readiness of a model, and refuses a version it has never heard of', async () => {
     expect(await ops().modelReady('simple', undefined)).toBe(true);
     expect(await ops().modelReady('simple', '2')).toBe(false);
@@ -65,6 +79,6 @@ describe('KserveOperations', () => {
   });
 
   it('reports the server as triton, with the extensions that work', () => {
-    expect(ops().serverMetadata()).toEqual({ name: 'triton', version: '9.9', extensions: ['binary_tensor_data', 'model_configuration', 'schedule_policy', 'statistics'] });
+    expect(ops().serverMetadata()).toEqual({ name: 'triton', version: '9.9', extensions: ['binary_tensor_data', 'model_configuration', 'schedule_policy', 'statistics', 'trace'] });
   });
 });

@@ -4,6 +4,7 @@ import { modelStatistics } from './model-statistics';
 import type { RawInputModel } from './raw-binary-request';
 import { repositoryIndexRows, type RepositoryIndexRow } from './repository-index';
 import { serverMetadata, type ServerMetadata } from './server-metadata';
+import { serverReadiness, type Readiness } from './server-readiness';
 
 /** What the operations ask the rest of the fleet (the gateway's ModelCatalog answers). */
 export interface FleetCatalog {
@@ -48,17 +49,16 @@ export class KserveOperations {
    * with --strict-readiness (Triton's default) a model that failed to load also makes it unready.
    */
   async serverReady(): Promise<boolean> {
-    try {
-      const [models, status] = await Promise.all([this.catalog.refresh(), this.catalog.schedulerStatus()]);
-      const executable = new Set(status.models.filter((m) => m.ready).map((m) => `${m.name}/${m.version}`));
-      return models.every((model) => {
-        const ready = model.versions.filter((v) => v.state === 'READY');
-        if (model.reason || ready.length < model.versions.length) return !this.options.strictReadiness;
-        return ready.every((v) => executable.has(`${model.name}/${v.version}`));
-      });
-    } catch {
-      return false;
-    }
+    return (await this.serverReadiness()).ready;
+  }
+
+  /** serverReady, with the reasons it is not: each names the model version or the service that does not answer. */
+  async serverReadiness(): Promise<Readiness> {
+    const [models, status] = await Promise.allSettled([this.catalog.refresh(), this.catalog.schedulerStatus()]);
+    const why = (service: string, result: PromiseSettledResult<unknown>) =>
+      result.status === 'rejected' ? [`the ${service} does not answer: ${result.reason instanceof Error ? result.reason.message : String(result.reason)}`] : [];
+    if (models.status === 'rejected' || status.status === 'rejected') return { ready: false, reasons: [...why('model repository', models), ...why('scheduler', status)] };
+    return serverReadiness(models.value, status.value, this.options.strictReadiness);
   }
 
   serverMetadata(): ServerMetadata {

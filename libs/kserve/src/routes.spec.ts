@@ -25,6 +25,11 @@ describe('matchRoute', () => {
     ['POST', '/v2/repository/other/models/a%20b/unload', { kind: 'repository-unload', model: 'a b', repository: 'other' }],
     ['GET', '/v2/flotilla/slots', { kind: 'flotilla-slots' }],
     ['GET', '/v2/flotilla/rate-limiter', { kind: 'flotilla-rate-limiter' }],
+    ['GET', '/v2/flotilla/health', { kind: 'flotilla-health' }],
+    ['GET', '/v2/trace/setting', { kind: 'trace-setting', method: 'GET' }],
+    ['POST', '/v2/trace/setting', { kind: 'trace-setting', method: 'POST' }],
+    ['GET', '/v2/models/simple/trace/setting', { kind: 'trace-setting', method: 'GET', model: 'simple' }],
+    ['POST', '/v2/models/a%20b/trace/setting', { kind: 'trace-setting', method: 'POST', model: 'a b' }],
   ])('%s %s', (method, path, expected) => {
     expect(matchRoute(method, path)).toEqual(expected);
   });
@@ -36,6 +41,8 @@ describe('matchRoute', () => {
     ['POST', '/v2/models/simple', ['GET']],
     ['DELETE', '/v2/models/stats', ['GET']],
     ['GET', '/v2/repository/models/simple/load', ['POST']],
+    ['PUT', '/v2/trace/setting', ['GET', 'POST']],
+    ['DELETE', '/v2/models/simple/trace/setting', ['GET', 'POST']],
   ])('%s %s is not allowed', (method, path, allowed) => {
     expect(matchRoute(method, path)).toEqual({ kind: 'method-not-allowed', allowed });
   });
@@ -58,6 +65,8 @@ describe('matchRoute', () => {
     '/v2/repository/other',
     '/v2/repository/models/simple',
     '/v2/repository/models/simple/reload',
+    '/v2/trace',
+    '/v2/models/simple/versions/1/trace/setting',
     '/v2/repository/x/models/simple/load/extra',
     'v2/health/live',
   ])('%s is not found', (path) => {

@@ -5,13 +5,15 @@
 export type ModelRouteKind = 'model-metadata' | 'model-ready' | 'model-config' | 'model-infer';
 
 export type RouteMatch =
-  | { readonly kind: 'health-live' | 'health-ready' | 'server-metadata' | 'flotilla-slots' | 'flotilla-rate-limiter' }
+  | { readonly kind: 'health-live' | 'health-ready' | 'server-metadata' | 'flotilla-slots' | 'flotilla-rate-limiter' | 'flotilla-health' }
   /** Triton's repository extension; `repository` when the path names one (`/v2/repository/<r>/...`). */
   | { readonly kind: 'repository-index'; readonly repository?: string }
   | { readonly kind: 'repository-load' | 'repository-unload'; readonly model: string; readonly repository?: string }
   | { readonly kind: ModelRouteKind; readonly model: string; readonly version?: string }
   /** Statistics for one model (and version), or for every model when `model` is absent. */
   | { readonly kind: 'model-stats'; readonly model?: string; readonly version?: string }
+  /** Triton's trace extension: the global settings, or one model's when `model` is set; GET reads, POST updates. */
+  | { readonly kind: 'trace-setting'; readonly method: 'GET' | 'POST'; readonly model?: string }
   /** The path exists but not for this method; `allowed` is for the `Allow` response header. */
   | { readonly kind: 'method-not-allowed'; readonly allowed: readonly string[] }
   | { readonly kind: 'not-found' };
@@ -46,13 +48,21 @@ export function matchRoute(method: string, path: string): RouteMatch {
     return withMethod(method, 'GET', { kind: rest[1] === 'live' ? 'health-live' : 'health-ready' });
   }
   if (rest[0] === 'repository') return matchRepositoryRoute(method, rest.slice(1));
+  if (rest.length === 2 && rest[0] === 'trace' && rest[1] === 'setting') return traceSetting(method);
   // Flotilla's own: where every instance slot runs, and whether it is busy.
   if (rest.length === 2 && rest[0] === 'flotilla' && rest[1] === 'slots') return withMethod(method, 'GET', { kind: 'flotilla-slots' });
   // Flotilla's own: the rate limiter's pools, waiting instances, execution counts and priorities.
   if (rest.length === 2 && rest[0] === 'flotilla' && rest[1] === 'rate-limiter') return withMethod(method, 'GET', { kind: 'flotilla-rate-limiter' });
+  // Flotilla's own: every service's liveness and readiness, and why the server is not ready.
+  if (rest.length === 2 && rest[0] === 'flotilla' && rest[1] === 'health') return withMethod(method, 'GET', { kind: 'flotilla-health' });
   if (rest[0] !== 'models') return NOT_FOUND;
   // Like Triton, `/v2/models/stats` is every model's statistics, not the metadata of a model "stats".
   if (rest.length === 2 && rest[1] === 'stats') return withMethod(method, 'GET', { kind: 'model-stats' });
+  // `/v2/models/<m>/trace/setting` (no version: Triton's trace settings are per model).
+  if (rest.length === 4 && rest[2] === 'trace' && rest[3] === 'setting') {
+    const model = decodeSegment(rest[1]);
+    return model ? traceSetting(method, model) : NOT_FOUND;
+  }
   return matchModelRoute(method, rest.slice(1));
 }
 
@@ -90,6 +100,11 @@ function matchModelRoute(method: string, segments: readonly string[]): RouteMatc
   if (!route) return NOT_FOUND;
   const match = version === undefined ? { kind: route.kind, model } : { kind: route.kind, model, version };
   return withMethod(method, route.method, match);
+}
+
+function traceSetting(method: string, model?: string): RouteMatch {
+  if (method !== 'GET' && method !== 'POST') return { kind: 'method-not-allowed', allowed: ['GET', 'POST'] };
+  return model === undefined ? { kind: 'trace-setting', method } : { kind: 'trace-setting', method, model };
 }
 
 function withMethod(method: string, allowed: string, match: RouteMatch): RouteMatch {

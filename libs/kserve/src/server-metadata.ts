@@ -2,10 +2,11 @@
  * Protocol extensions Flotilla implements, as reported by `GET /v2` and gRPC ServerMetadata (Triton
  * lists its own in core:src/server.cc). Only list an extension once its routes and semantics are
  * really served: `schedule_policy` is the `priority` and `timeout` request parameters, honoured by
- * the dynamic batcher's queues (and `timeout` by the default scheduler's); `model_repository`
- * waits for load and unload.
+ * the dynamic batcher's queues (and `timeout` by the default scheduler's); `trace` is the trace
+ * setting routes driving which requests every service traces (Triton's opentelemetry mode);
+ * `model_repository` waits for load and unload.
  */
-export const SUPPORTED_EXTENSIONS: readonly string[] = ['binary_tensor_data', 'model_configuration', 'schedule_policy', 'statistics'];
+export const SUPPORTED_EXTENSIONS: readonly string[] = ['binary_tensor_data', 'model_configuration', 'schedule_policy', 'statistics', 'trace'];
 
 export interface ServerMetadata {
   readonly name: 'triton';

@@ -6,3 +6,4 @@ export * from './repository/model-records';
 export * from './repository/repository-events.controller';
 export * from './run-service';
 export * from './service-logger';
+export * from './health/health.controller';

@@ -7,6 +7,7 @@ import { ControlPlaneListening } from './control-plane/control-plane-listening';
 import { ControlPlaneServer } from './control-plane/control-plane.server';
 import { NATS_CONNECTION } from './control-plane/control-plane.module';
 import { COMMON_FLAGS, FlagError, flagInt, parseFlags } from './flags';
+import { healthControllerFor } from './health/health.controller';
 import { ServiceLogger } from './service-logger';
 
 export interface ServiceDefinition {
@@ -43,7 +44,7 @@ export async function runService(definition: ServiceDefinition, argv = process.a
   }
 
   try {
-    const app = await NestFactory.createMicroservice<AsyncMicroserviceOptions>(withTelemetryShutdown(module, definition.telemetry), {
+    const app = await NestFactory.createMicroservice<AsyncMicroserviceOptions>(withTelemetryShutdown(module, definition.telemetry, definition.name), {
       inject: [NATS_CONNECTION, ControlPlaneListening],
       useFactory: (connection: NatsConnection, listening: ControlPlaneListening) => ({ strategy: new ControlPlaneServer(connection, listening) }),
       logger,
@@ -91,14 +92,17 @@ function stopOnSignals(close: () => Promise<void>, exitTimeoutSecs: number, logg
   process.on('SIGTERM', onSignal);
 }
 
-/** Flushes buffered spans as the last step of Nest's shutdown, so a stopping service loses none. */
-function withTelemetryShutdown(root: DynamicModule | Type<unknown>, telemetry: TelemetryHandle): DynamicModule {
+/**
+ * Flushes buffered spans as the last step of Nest's shutdown, so a stopping service loses none;
+ * and answers the service's health probe (`SUBJECTS.health(name)`), whatever the service.
+ */
+function withTelemetryShutdown(root: DynamicModule | Type<unknown>, telemetry: TelemetryHandle, name: string): DynamicModule {
   class TelemetryShutdown implements OnApplicationShutdown {
     onApplicationShutdown(): Promise<void> {
       return telemetry.shutdown().catch(() => undefined);
     }
   }
-  @Module({ imports: [root], providers: [TelemetryShutdown] })
+  @Module({ imports: [root], providers: [TelemetryShutdown], controllers: [healthControllerFor(name)] })
   class ServiceRoot {}
   return { module: ServiceRoot };
 }

@@ -1,2 +1,3 @@
 export * from './propagation';
 export * from './start-telemetry';
+export * from './sampling';

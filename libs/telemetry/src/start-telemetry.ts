@@ -9,6 +9,7 @@ import type * as Resources from '@opentelemetry/resources';
 import type * as SdkTraceBase from '@opentelemetry/sdk-trace-base';
 import type * as SdkTraceNode from '@opentelemetry/sdk-trace-node';
 import type * as SemanticConventions from '@opentelemetry/semantic-conventions';
+import { decidedSampler } from './sampling';
 
 export interface TelemetryHandle {
   /** True when spans leave the process (an OTLP endpoint is configured). */
@@ -49,7 +50,7 @@ export function startTelemetry(serviceName: string, env: NodeJS.ProcessEnv = pro
 
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { resourceFromAttributes } = require('@opentelemetry/resources') as typeof Resources;
-  const { BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base') as typeof SdkTraceBase;
+  const sdk = require('@opentelemetry/sdk-trace-base') as typeof SdkTraceBase;
   const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node') as typeof SdkTraceNode;
   const { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } = require('@opentelemetry/semantic-conventions') as typeof SemanticConventions;
   const protocol = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf';
@@ -64,7 +65,9 @@ export function startTelemetry(serviceName: string, env: NodeJS.ProcessEnv = pro
       [ATTR_SERVICE_VERSION]: env.npm_package_version ?? '0.1.0',
     }),
     // Short delay: a request's spans should reach Jaeger while someone is still looking for them.
-    spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 500 })],
+    spanProcessors: [new sdk.BatchSpanProcessor(exporter, { scheduledDelayMillis: 500 })],
+    // Only the gateway decides (its trace settings); every other span follows its parent.
+    sampler: decidedSampler(sdk),
   });
   provider.register(); // W3C trace-context propagator and async-hooks context manager by default
 

@@ -25,6 +25,17 @@ describe('npm start flags', () => {
     expect(off !== 'help' && 'grpcPort' in off).toBe(false);
   });
 
+  it('passes --trace-config to the gateway, refusing at once what the gateway would refuse', () => {
+    vi.stubEnv('OTEL_EXPORTER_OTLP_ENDPOINT', 'http://127.0.0.1:4318');
+    expect(launcherOptions(['--trace-config', 'level=TIMESTAMPS', '--trace-config', 'rate=1'])).toMatchObject({
+      gatewayFlags: ['--http-max-body-bytes', String(64 * 1024 * 1024), '--trace-config', 'level=TIMESTAMPS', '--trace-config', 'rate=1', '--metrics-address', '0.0.0.0'],
+    });
+    expect(() => launcherOptions(['--trace-config', 'triton,file=/tmp/t.json'])).toThrow(/triton,file/);
+    vi.stubEnv('OTEL_EXPORTER_OTLP_ENDPOINT', '');
+    expect(() => launcherOptions(['--trace-config', 'level=TIMESTAMPS'])).toThrow(/needs an OTLP endpoint/);
+    vi.unstubAllEnvs();
+  });
+
   it('passes --http-max-body-bytes to the gateway, 64 MiB by default', () => {
     expect(launcherOptions([])).toMatchObject({ gatewayFlags: ['--http-max-body-bytes', String(64 * 1024 * 1024), '--metrics-address', '0.0.0.0'] });
     expect(launcherOptions(['--http-max-body-bytes', '1024', '--allow-metrics', 'false'])).toMatchObject({ gatewayFlags: ['--http-max-body-bytes', '1024'] });

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { FlagError, flagBool, flagInt, flagString, parseFlags, type FlagSpec } from '@flotilla/service-kit';
 import type { ExecutorSpec } from '@flotilla/local-cluster';
-import { DEFAULT_MAX_BODY_BYTES } from '@flotilla/kserve';
+import { tracesExported } from '@flotilla/telemetry';
+import { DEFAULT_MAX_BODY_BYTES, parseTraceConfigFlags } from '@flotilla/kserve';
 
 export interface LauncherOptions {
   readonly modelRepository: string;
@@ -20,7 +21,7 @@ export interface LauncherOptions {
   /** Restart services that die (RestartPolicy). */
   readonly supervise: boolean;
   readonly executors: ExecutorSpec[];
-  /** Gateway flags the launcher passes through as given (--http-max-body-bytes, --metrics-address, --metrics-config). */
+  /** Gateway flags the launcher passes through as given (--http-max-body-bytes, --trace-config, --metrics-address, --metrics-config). */
   readonly gatewayFlags: string[];
 }
 
@@ -40,6 +41,7 @@ export const LAUNCHER_FLAGS: readonly FlagSpec[] = [
   { name: 'infer-timeout-ms', description: 'deadline of one inference, end to end', default: '60000' },
   { name: 'http-max-body-bytes', description: 'largest HTTP request body, as sent and once inflated (413 past it)', default: String(DEFAULT_MAX_BODY_BYTES) },
   { name: 'strict-readiness', description: 'ready only when every model is ready', default: 'true' },
+  { name: 'trace-config', description: "Triton's trace settings, repeatable: rate=N, level=OFF|TIMESTAMPS, count=N (needs OTEL_EXPORTER_OTLP_ENDPOINT; docs/observability.md)", repeatable: true },
   { name: 'simulate-gpus', description: 'start N stand-in GPU executors (gpu:0..N-1) on the CPU provider', default: '0' },
   { name: 'gpus', description: 'start a CUDA executor for each listed GPU id, e.g. 0,1', default: '' },
   { name: 'quiet', description: "hide the services' own log lines", default: 'false' },
@@ -66,11 +68,24 @@ export function launcherOptions(argv: readonly string[]): LauncherOptions | 'hel
     gatewayFlags: [
       '--http-max-body-bytes',
       String(flagInt(flags, 'http-max-body-bytes', 1)),
+      ...traceConfigFlags(flags.get('trace-config') ?? []),
       // The cluster binds /metrics to the HTTP address; a --metrics-address given here wins.
       ...(flagBool(flags, 'allow-metrics') ? ['--metrics-address', flagString(flags, 'metrics-address')] : []),
       ...(flags.get('metrics-config') ?? []).flatMap((setting) => ['--metrics-config', setting]),
     ],
   };
+}
+
+/** Checked here too, so a setting the gateway would refuse stops the launcher before anything starts. */
+function traceConfigFlags(values: readonly string[]): string[] {
+  let level: string;
+  try {
+    ({ level } = parseTraceConfigFlags(values));
+  } catch (error) {
+    throw new FlagError((error as Error).message);
+  }
+  if (level !== 'OFF' && !tracesExported()) throw new FlagError(`--trace-config level=${level} needs an OTLP endpoint: set OTEL_EXPORTER_OTLP_ENDPOINT (docs/observability.md)`);
+  return values.flatMap((value) => ['--trace-config', value]);
 }
 
 /** Always the cpu executor; then stand-in GPUs, or one CUDA executor per listed GPU. */

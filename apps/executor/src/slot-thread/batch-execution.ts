@@ -48,6 +48,9 @@ export interface BatchedReply {
   readonly error?: string;
   /** The batch size of the execution it ran in; absent when it failed before one. */
   readonly batchSize?: number;
+  /** Epoch ms, once its execution ran: inputs joined (COMPUTE_INPUT_END) and outputs back (COMPUTE_OUTPUT_START). */
+  readonly computeStartMs?: number;
+  readonly computeEndMs?: number;
 }
 
 export interface BatchOutcome {
@@ -167,11 +170,11 @@ class BatchExecution {
     members.forEach((member, i) => {
       const reply = encoded[i];
       if (reply instanceof Error) {
-        replies[member.index] = { ...this.failed(member.entry, member.meta.model, reply, 'OTHER'), batchSize: size };
+        replies[member.index] = { ...this.failed(member.entry, member.meta.model, reply, 'OTHER'), batchSize: size, computeStartMs, computeEndMs };
         return;
       }
       this.slot.stats.recordSuccess(member.entry.queueMicros * 1000, compute, Date.now());
-      replies[member.index] = { ...this.answer(member.entry, member.meta.model, reply, endMs), batchSize: size };
+      replies[member.index] = { ...this.answer(member.entry, member.meta.model, reply, endMs), batchSize: size, computeStartMs, computeEndMs };
     });
   }
 

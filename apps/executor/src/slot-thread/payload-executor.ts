@@ -19,6 +19,9 @@ export interface PayloadOutcome {
   /** Epoch ms: when the payload reached the slot, and when its reply was ready. */
   readonly startMs: number;
   readonly endMs: number;
+  /** Epoch ms, once the model ran: inputs ready (Triton's COMPUTE_INPUT_END) and outputs back (COMPUTE_OUTPUT_START). */
+  readonly computeStartMs?: number;
+  readonly computeEndMs?: number;
   readonly error?: string;
 }
 
@@ -78,7 +81,7 @@ export class PayloadExecutor implements ExecutingSlot {
       this.stats.recordExecution(ranBatch, compute);
       // Recorded before the reply is sent: once a client has its answer, any read counts it.
       this.stats.recordSuccess(queueMicros * 1000, compute, Date.now());
-      return { reply, model, startMs, endMs: epochNowMs() };
+      return { reply, model, startMs, endMs: epochNowMs(), computeStartMs, computeEndMs };
     } catch (error) {
       const failure = asFlotillaError(error);
       const endMs = epochNowMs();
@@ -86,7 +89,8 @@ export class PayloadExecutor implements ExecutingSlot {
       // itself failed, and counts only as a failure.
       if (ranBatch !== undefined) this.stats.recordExecution(ranBatch, computePhases(startMs, computeStartMs, computeEndMs, endMs, timing));
       this.stats.recordFailure(queueMicros * 1000 + (endMs - startMs) * 1e6, Date.now(), reason);
-      return { reply: this.replies.error(model, version, failure), model, startMs, endMs, error: failure.message };
+      const ran = ranBatch !== undefined ? { computeStartMs, computeEndMs } : {};
+      return { reply: this.replies.error(model, version, failure), model, startMs, endMs, ...ran, error: failure.message };
     }
   }
 

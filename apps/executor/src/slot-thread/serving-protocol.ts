@@ -43,6 +43,9 @@ export interface ComputeSpan {
   readonly traceHeaders: Readonly<Record<string, string>>;
   readonly startMs: number;
   readonly endMs: number;
+  /** When the model ran (absent if it never did): Triton's COMPUTE_INPUT_END and COMPUTE_OUTPUT_START. */
+  readonly computeStartMs?: number;
+  readonly computeEndMs?: number;
   readonly model: string;
   readonly error?: string;
   /** Set for a request of a batch frame: the batch size of the execution it ran in, if it got that far. */

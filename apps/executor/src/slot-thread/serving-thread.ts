@@ -16,6 +16,7 @@
 // see serving-protocol.ts for the rest.
 import { coalesceReplies, HEADERS, type SlotReleased } from '@flotilla/contracts';
 import { SlotThreadContext, type ModelRunner, type ThreadMessage } from '@flotilla/backends';
+import { isSampledTraceparent } from '@flotilla/telemetry';
 import { encodeJson, MessageBus, type IncomingMessage } from '@flotilla/transport';
 import type { BatchOutcome } from './batch-execution';
 import { PayloadExecutor } from './payload-executor';
@@ -51,13 +52,13 @@ async function serveWith(runner: ModelRunner): Promise<void> {
     if (message.reply) bus.publish(message.reply, outcome.reply);
     const finished = releases.finished();
     if (finished > 0) release(finished);
-    if (config.reportSpans) {
-      const traceHeaders: Record<string, string> = {};
-      for (const name of ['traceparent', 'tracestate']) {
-        const value = message.header(name);
-        if (value) traceHeaders[name] = value;
-      }
-      send({ kind: 'span', traceHeaders, startMs: outcome.startMs, endMs: outcome.endMs, model: outcome.model, ...(outcome.error ? { error: outcome.error } : {}) });
+    // Only a traced request's span: the gateway decided, and its traceparent's sampled flag says so.
+    const traceparent = config.reportSpans ? message.header('traceparent') : undefined;
+    if (isSampledTraceparent(traceparent)) {
+      const tracestate = message.header('tracestate');
+      const traceHeaders: Record<string, string> = { traceparent: traceparent!, ...(tracestate ? { tracestate } : {}) };
+      const { startMs, endMs, computeStartMs, computeEndMs, model, error } = outcome;
+      send({ kind: 'span', traceHeaders, startMs, endMs, model, ...(computeStartMs !== undefined ? { computeStartMs, computeEndMs } : {}), ...(error ? { error } : {}) });
     }
   };
   // A batch frame (dynamic batching): one execution, each request answered on its own reply
@@ -80,16 +81,19 @@ async function serveWith(runner: ModelRunner): Promise<void> {
     if (finished > 0) release(finished);
     if (config.reportSpans && outcome) {
       const batchRequests = outcome.replies.length;
-      const spans = outcome.replies.map(({ traceHeaders, startMs, endMs, model, error, batchSize }) => ({
-        traceHeaders,
-        startMs,
-        endMs,
-        model,
-        batchRequests,
-        ...(batchSize !== undefined ? { batchSize } : {}),
-        ...(error ? { error } : {}),
-      }));
-      send({ kind: 'batch-spans', spans });
+      const spans = outcome.replies
+        .filter(({ traceHeaders }) => isSampledTraceparent(traceHeaders.traceparent))
+        .map(({ traceHeaders, startMs, endMs, computeStartMs, computeEndMs, model, error, batchSize }) => ({
+          traceHeaders,
+          startMs,
+          endMs,
+          model,
+          batchRequests,
+          ...(computeStartMs !== undefined ? { computeStartMs, computeEndMs } : {}),
+          ...(batchSize !== undefined ? { batchSize } : {}),
+          ...(error ? { error } : {}),
+        }));
+      if (spans.length > 0) send({ kind: 'batch-spans', spans });
     }
   };
   const subscription = bus.subscribe(config.subject, (message) => {

@@ -5,10 +5,14 @@ import {
   decodeModelInferRequest,
   encodeModelInferResponse,
   KserveOperations,
+  traceSettingResponseOf,
+  TraceSettingOperations,
+  traceSettingUpdateOf,
   type ModelInferRequestMessage,
   type ModelRequestMessage,
   type RepositoryIndexRequestMessage,
   type RepositoryModelRequestMessage,
+  type TraceSettingRequestMessage,
 } from '@flotilla/kserve';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
 import { InferPipeline } from '../infer-pipeline';
@@ -26,6 +30,7 @@ export class GrpcInferenceService {
   constructor(
     private readonly operations: KserveOperations,
     private readonly pipeline: InferPipeline,
+    private readonly traceSettings: TraceSettingOperations,
     @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
   ) {}
 
@@ -51,6 +56,13 @@ export class GrpcInferenceService {
       })),
       RepositoryModelLoad: unaryHandler((request: RepositoryModelRequestMessage) => ops.repositoryModelControl({ repository: optional(request.repository_name), model: request.model_name })),
       RepositoryModelUnload: unaryHandler((request: RepositoryModelRequestMessage) => ops.repositoryModelControl({ repository: optional(request.repository_name), model: request.model_name })),
+      // Triton's trace extension, through the operations HTTP's /v2[/models/<m>]/trace/setting uses.
+      TraceSetting: unaryHandler(async (request: TraceSettingRequestMessage) => {
+        const model = optional(request.model_name);
+        const update = traceSettingUpdateOf(request);
+        const settings = Object.keys(update).length === 0 ? await this.traceSettings.get(model) : await this.traceSettings.update(model, update);
+        return traceSettingResponseOf(settings);
+      }),
       ModelInfer: unaryHandler((request: ModelInferRequestMessage, call) =>
         this.infer(request, call.metadata, deadlineOf(call)).then((message) => serializeWithinLimit('ModelInfer', message, this.options.grpcMaxSendBytes)),
       ),

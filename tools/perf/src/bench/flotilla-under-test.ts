@@ -27,7 +27,7 @@ export interface RunningFlotilla {
 export async function startFlotilla(
   modelRepository: string,
   env: NodeJS.ProcessEnv = {},
-  cluster: Pick<ClusterOptions, 'rateLimit' | 'rateLimitResources'> & { readonly metrics?: boolean } = {},
+  cluster: Pick<ClusterOptions, 'rateLimit' | 'rateLimitResources' | 'gatewayFlags'> & { readonly metrics?: boolean } = {},
 ): Promise<RunningFlotilla> {
   const { metrics, ...clusterOptions } = cluster;
   const logFile = join(tmpdir(), `flotilla-bench-${process.pid}-${Date.now()}.log`);
