@@ -95,7 +95,7 @@ async function main(): Promise<void> {
   }
   const models = (await (await fetch(`${cluster.url}/v2/repository/index`, { method: 'POST' }).catch(() => undefined))?.json().catch(() => undefined)) as { name: string }[] | undefined;
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  console.log(`\nFlotilla is ready in ${seconds} s: http://localhost:${options.httpPort}${options.grpcPort ? `, gRPC localhost:${options.grpcPort}` : ''}${models ? `  (models: ${models.map((m) => m.name).join(', ')})` : ''}  — Ctrl-C to stop\n`);
+  console.log(`\nFlotilla is ready in ${seconds} s: http://localhost:${options.httpPort}${options.grpcPort ? `, gRPC localhost:${options.grpcPort}` : ''}${options.metricsPort ? `, metrics http://localhost:${options.metricsPort}/metrics` : ''}${models ? `  (models: ${models.map((m) => m.name).join(', ')})` : ''}  — Ctrl-C to stop\n`);
 }
 
 main().catch((error) => {
