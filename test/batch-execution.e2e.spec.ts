@@ -21,6 +21,7 @@ import {
   type Tensor,
 } from '@flotilla/contracts';
 import { freePort, startNatsServer, type NatsServerProcess } from '@flotilla/local-cluster';
+import { SlotStatisticsRecorder } from '@flotilla/execution';
 import { MessageBus, type IncomingMessage } from '@flotilla/transport';
 import { testRepository } from './support/repository';
 
@@ -35,8 +36,8 @@ const workers: SlotWorker[] = [];
 
 interface Slot {
   readonly subject: string;
-  /** The latest statistics its thread reported. */
-  stats(): SlotStatistics | undefined;
+  /** Its thread's statistics, read now from the memory it counts them in. */
+  stats(): SlotStatistics;
   /** Every compute span report its thread sent (the thread reports them: the slot is started with reportSpans). */
   readonly spanReports: ThreadMessage[];
 }
@@ -45,7 +46,7 @@ interface Slot {
 async function startSlot(model: string, tensors: object, spec: Partial<SlotSpec> = {}): Promise<Slot> {
   const lane = workers.length + 1;
   const subject = SUBJECTS.slotExecute('e2e-batch', lane);
-  let latest: SlotStatistics | undefined;
+  const statistics = new SlotStatisticsRecorder(8);
   const spanReports: ThreadMessage[] = [];
   const worker = await SlotWorker.start(
     {
@@ -71,19 +72,16 @@ async function startSlot(model: string, tensors: object, spec: Partial<SlotSpec>
         modelVersion: 1,
         instance: `${model}_0`,
         tensors,
-        statsIntervalMs: 10,
+        statistics: statistics.buffer,
         releaseSubject: SUBJECTS.slotReleased,
         releaseBatch: 1,
         reportSpans: true,
       },
-      onMessage: (message: ThreadMessage) => {
-        if (message.kind === 'stats') latest = message.stats as SlotStatistics;
-        else spanReports.push(message);
-      },
+      onMessage: (message: ThreadMessage) => spanReports.push(message),
     },
   );
   workers.push(worker);
-  return { subject, stats: () => latest, spanReports };
+  return { subject, stats: () => statistics.snapshot(), spanReports };
 }
 
 const simpleTensors = {
@@ -177,8 +175,8 @@ describe('simple (ONNX Runtime) with batch frames', () => {
     const batched = await runBatched(slot, frames, [100, 200, 300]);
 
     // Statistics first, while the batch is all the slot has run.
-    await vi.waitFor(() => expect(slot.stats()?.success.count).toBe(3), { timeout: 5_000 });
-    const stats = slot.stats()!;
+    const stats = slot.stats();
+    expect(stats.success.count).toBe(3); // counted before the replies went out
     expect(stats).toMatchObject({ inferenceCount: 6, executionCount: 1, fail: { count: 0 }, queue: { count: 3, ns: 600_000 } });
     expect(Object.keys(stats.batches)).toEqual(['6']);
     expect(stats.batches['6'].count).toBe(1);

@@ -178,4 +178,22 @@ describe('priority levels and queue policies', () => {
     expect(model.execution_count).toBe(2);
     expect(model.batch_stats.map((b) => b.batch_size)).toEqual([2, 4]);
   });
+
+  it("counts the scheduler's refusals as failures, with Triton's reason REJECTED, in the statistics and /metrics", async () => {
+    // One refusal each above: a full queue (sleep_bounded; the malformed request never reached the
+    // scheduler and counts nowhere, as a Triton frontend's own refusals), a queue timeout
+    // (sleep_timeout), a request's own timeout (sleep_plain).
+    const stats = async (model: string) =>
+      (await http(`${flotilla.url}/v2/models/${model}/stats`)).json<{ model_stats: { inference_stats: { success: { count: number }; fail: { count: number; ns: number } } }[] }>().model_stats[0].inference_stats;
+    const bounded = await stats('sleep_bounded');
+    expect([bounded.success.count, bounded.fail.count]).toEqual([4, 1]);
+    const timedOut = await stats('sleep_timeout');
+    expect(timedOut.fail.count).toBe(1);
+    expect(timedOut.fail.ns).toBeGreaterThanOrEqual(50_000_000); // it waited out its 50 ms queue timeout
+    const page = (await http(flotilla.metricsUrl!)).body.toString('utf8');
+    for (const model of ['sleep_bounded', 'sleep_timeout', 'sleep_plain']) {
+      expect(page).toContain(`nv_inference_request_failure{model="${model}",version="1",reason="REJECTED"} 1\n`);
+      expect(page).toContain(`nv_inference_request_failure{model="${model}",version="1",reason="OTHER"} 0\n`);
+    }
+  });
 });

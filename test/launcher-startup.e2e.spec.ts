@@ -34,7 +34,7 @@ interface Launched {
 
 async function launch(repository: string, flags: string[]): Promise<Launched> {
   const [httpPort, natsPort] = [await freePort(), await freePort()];
-  const child = spawn(process.execPath, [launcher, '--model-repository', repository, '--http-port', String(httpPort), '--allow-grpc', 'false', '--nats-port', String(natsPort), '--quiet', ...flags], {
+  const child = spawn(process.execPath, [launcher, '--model-repository', repository, '--http-port', String(httpPort), '--allow-grpc', 'false', '--allow-metrics', 'false', '--nats-port', String(natsPort), '--quiet', ...flags], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -17,8 +17,8 @@ const listening = (port: number) =>
   });
 
 it('serves another repository on other ports, then stops everything on SIGINT', async () => {
-  const [httpPort, grpcPort, natsPort] = [await freePort(), await freePort(), await freePort()];
-  const flags = ['--model-repository', testRepository(), '--http-port', String(httpPort), '--grpc-port', String(grpcPort), '--nats-port', String(natsPort), '--quiet'];
+  const [httpPort, grpcPort, natsPort, metricsPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const flags = ['--model-repository', testRepository(), '--http-port', String(httpPort), '--grpc-port', String(grpcPort), '--nats-port', String(natsPort), '--metrics-port', String(metricsPort), '--quiet'];
   const child = spawn(process.execPath, [launcher, ...flags], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk));
@@ -28,8 +28,9 @@ it('serves another repository on other ports, then stops everything on SIGINT', 
   const deadline = Date.now() + 60_000;
   while (!output.includes('Flotilla is ready') && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
   expect(output).toContain(`Flotilla is ready`);
-  expect(output).toContain(`http://localhost:${httpPort}, gRPC localhost:${grpcPort}`);
+  expect(output).toContain(`http://localhost:${httpPort}, gRPC localhost:${grpcPort}, metrics http://localhost:${metricsPort}/metrics`);
   expect(await listening(grpcPort)).toBe(true);
+  expect((await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).status).toBe(200);
 
   const response = await postJson(`http://127.0.0.1:${httpPort}/v2/models/simple/infer`, simpleRequest(range(16), range(16)));
   expect(response.status).toBe(200);
@@ -40,6 +41,7 @@ it('serves another repository on other ports, then stops everything on SIGINT', 
   expect(await listening(httpPort)).toBe(false);
   expect(await listening(grpcPort)).toBe(false);
   expect(await listening(natsPort)).toBe(false);
+  expect(await listening(metricsPort)).toBe(false);
 });
 
 it('refuses an unknown flag with the list of known ones', async () => {
@@ -54,7 +56,7 @@ it('refuses an unknown flag with the list of known ones', async () => {
 
 it('restarts a service that dies, saying so with its exit code, and serves again', async () => {
   const [httpPort, natsPort] = [await freePort(), await freePort()];
-  const flags = ['--model-repository', testRepository(), '--http-port', String(httpPort), '--allow-grpc', 'false', '--nats-port', String(natsPort)];
+  const flags = ['--model-repository', testRepository(), '--http-port', String(httpPort), '--allow-grpc', 'false', '--allow-metrics', 'false', '--nats-port', String(natsPort)];
   const child = spawn(process.execPath, [launcher, ...flags], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk));

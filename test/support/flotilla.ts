@@ -8,6 +8,8 @@ export interface TestFlotilla {
   readonly url: string;
   /** host:port of the gateway's gRPC API. */
   readonly grpcAddress: string;
+  /** The gateway's Prometheus endpoint (`http://127.0.0.1:<port>/metrics`); absent with `metricsPort: undefined`. */
+  readonly metricsUrl?: string;
   /** Where every service's output goes: read it when a test fails. */
   readonly logFile: string;
   stop(): Promise<void>;
@@ -19,6 +21,7 @@ export async function startFlotilla(options: Partial<ClusterOptions> & { modelRe
   const cluster = await FlotillaCluster.start({
     httpPort: await freePort(),
     grpcPort: await freePort(),
+    metricsPort: await freePort(),
     natsPort: await freePort(),
     httpAddress: '127.0.0.1',
     log: (service, line) => appendFileSync(logFile, `${service.padEnd(16)} ${line}\n`),
@@ -30,7 +33,7 @@ export async function startFlotilla(options: Partial<ClusterOptions> & { modelRe
     await cluster.stop();
     throw new Error(`${(error as Error).message}; service logs: ${logFile}`);
   }
-  return { cluster, url: cluster.url, grpcAddress: cluster.grpcAddress!, logFile, stop: () => cluster.stop() };
+  return { cluster, url: cluster.url, grpcAddress: cluster.grpcAddress!, metricsUrl: cluster.metricsUrl, logFile, stop: () => cluster.stop() };
 }
 
 export interface HttpResult {

@@ -2,7 +2,8 @@
 // The entry point behind `npm start`, `npm test`, `npm run bench` and `npm run bench:quick` on a fresh machine.
 // It uses nothing but Node's own modules, because it runs before `npm ci` has installed anything:
 //   1. npm dependencies (skipping onnxruntime-node's CUDA download, which needs the internet);
-//   2. Debian's nats-server, installed with apt-get when running as root;
+//   2. Debian's nats-server, installed with apt-get when running as root (and, for the tests,
+//      Debian's prometheus, which an end-to-end test scrapes Flotilla with);
 //   3. the SWC build to dist/ and the example models (both skipped when up to date);
 // then it hands over to the launcher, the test runner or the benchmark.
 import { spawnSync } from 'node:child_process';
@@ -69,6 +70,26 @@ function ensureNatsServer() {
   }
 }
 
+/**
+ * Debian's prometheus (prometheus + promtool) for the metrics end-to-end test, installed like
+ * nats-server when running as root. Without root it is only reported: that test then fails,
+ * saying what to install, and the rest run.
+ */
+function ensurePrometheus() {
+  const installed = (name) => spawnSync(name, ['--version'], { stdio: 'ignore' }).status === 0;
+  if (installed('prometheus') && installed('promtool')) return;
+  if (process.getuid?.() !== 0) {
+    console.error("flotilla: prometheus is missing; the metrics end-to-end test will fail until it is installed (Debian/Ubuntu: 'sudo apt-get install prometheus').");
+    return;
+  }
+  step("installing Debian's prometheus (for the metrics end-to-end test)…");
+  const aptEnv = { env: { DEBIAN_FRONTEND: 'noninteractive' } };
+  if (run('apt-get', ['install', '-y', '-q', 'prometheus'], aptEnv) !== 0) {
+    must('apt-get', ['update', '-q'], aptEnv);
+    must('apt-get', ['install', '-y', '-q', 'prometheus'], aptEnv);
+  }
+}
+
 function buildAndGenerateModels() {
   must(process.execPath, [join('tools', 'build', 'build.mjs')]);
   must(process.execPath, [join('dist', 'tools', 'model-generator', 'src', 'main.js'), '--out', join('examples', 'model_repository')]);
@@ -85,6 +106,7 @@ switch (command) {
     process.exit(run(process.execPath, [join('dist', 'tools', 'launcher', 'src', 'main.js'), ...args]));
     break;
   case 'test':
+    ensurePrometheus();
     step('type-checking…');
     must(process.execPath, [join('node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', '--noEmit']);
     step('running every test (unit, then end-to-end against real processes)…');

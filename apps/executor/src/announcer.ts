@@ -30,6 +30,8 @@ export class Announcer implements OnApplicationBootstrap, OnApplicationShutdown 
   private readonly incarnation = randomBytes(4).toString('hex');
   private changes = 0;
   private readonly statistics = new StatisticsDelta();
+  /** RetiredStatistics' version last sent: beats carry the retired totals only when they moved. */
+  private retiredSent = -1;
 
   constructor(
     private readonly control: ControlPlaneClient,
@@ -61,7 +63,9 @@ export class Announcer implements OnApplicationBootstrap, OnApplicationShutdown 
   announce(): void {
     const slots = this.slots.announcements();
     this.statistics.sentAll(slots);
-    void this.send(SUBJECTS.executorAnnounce, this.announcement(slots));
+    const retired = this.slots.retiredStatistics();
+    this.retiredSent = retired.version;
+    void this.send(SUBJECTS.executorAnnounce, { ...this.announcement(slots), ...(retired.list.length ? { retired: retired.list } : {}) });
   }
 
   /**
@@ -76,10 +80,22 @@ export class Announcer implements OnApplicationBootstrap, OnApplicationShutdown 
     if (this.bus.link.up) this.announce();
   }
 
-  private beat(): void {
-    const beat: ExecutorBeat = { executorId: this.options.executorId, revision: this.revision(), heartbeatMs: this.options.heartbeatMs };
+  /**
+   * A beat now, out of turn, with the statistics read now (the slots' threads count them in shared
+   * memory, so nothing waits for a thread): the answer to a StatisticsFlush, whose sender waits for
+   * it before it reads.
+   */
+  flush(token: string): void {
+    this.beat(token);
+  }
+
+  private beat(flush?: string): void {
+    const beat: ExecutorBeat = { executorId: this.options.executorId, revision: this.revision(), heartbeatMs: this.options.heartbeatMs, ...(flush ? { flush } : {}) };
     const stats = this.statistics.takeChanged(this.slots.announcements());
-    void this.send(SUBJECTS.executorHeartbeat, stats ? { ...beat, stats } : beat);
+    const retired = this.slots.retiredStatistics();
+    const retiredMoved = retired.version !== this.retiredSent;
+    this.retiredSent = retired.version;
+    void this.send(SUBJECTS.executorHeartbeat, { ...beat, ...(stats ? { stats } : {}), ...(retiredMoved ? { retired: retired.list } : {}) });
   }
 
   private announcement(slots: SlotAnnouncement[]): ExecutorAnnouncement {

@@ -1,10 +1,13 @@
 import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { SUBJECTS, type FleetResync } from '@flotilla/contracts';
+import { SUBJECTS, type FleetResync, type StatisticsFlush } from '@flotilla/contracts';
 import { Announcer } from './announcer';
 import { EXECUTOR_OPTIONS, type ExecutorOptions } from './executor.options';
 
-/** The control messages an executor answers: a fleet view that missed its state asks for it again. */
+/**
+ * The control messages an executor answers: a fleet view that missed its state asks for it again,
+ * and a statistics reader asks for a beat with the figures as they are now.
+ */
 @Controller()
 export class ExecutorController {
   constructor(
@@ -15,5 +18,10 @@ export class ExecutorController {
   @EventPattern(SUBJECTS.fleetResync)
   resync(@Payload() { executorId }: FleetResync): void {
     if (executorId === undefined || executorId === this.options.executorId) this.announcer.announce();
+  }
+
+  @EventPattern(SUBJECTS.statisticsFlush)
+  flush(@Payload() { token }: StatisticsFlush): void {
+    this.announcer.flush(token);
   }
 }

@@ -43,8 +43,9 @@ export class SlotEntry {
   plan: PlannedSlot;
   /** Its instance signature, fixed at creation: what it can stand for when the config changes. */
   readonly signature: string;
-  /** Triton-style request statistics as the slot's thread last reported them; announced in heartbeats. */
-  stats: SlotStatistics = new SlotStatisticsRecorder().snapshot();
+  /** Where the slot's thread counts its Triton-style statistics (shared memory: read here at any time). */
+  readonly recorder: SlotStatisticsRecorder;
+  private lastRead: { version: number; stats: SlotStatistics } | undefined;
   /** Whether its thread's own link to NATS is up (and its subscription back after an outage). */
   threadLinked = true;
   private current: SlotEntryState = 'loading';
@@ -62,6 +63,17 @@ export class SlotEntry {
   ) {
     this.plan = plan;
     this.signature = plan.signature;
+    this.recorder = new SlotStatisticsRecorder(tensors.max_batch_size);
+  }
+
+  /**
+   * The slot's statistics as its thread has counted them, read now. The same object while nothing
+   * changed, so that StatisticsDelta tells a change by identity.
+   */
+  get stats(): SlotStatistics {
+    const version = this.recorder.version;
+    if (this.lastRead?.version !== version) this.lastRead = { version, stats: this.recorder.snapshot() };
+    return this.lastRead.stats;
   }
 
   get state(): SlotEntryState {

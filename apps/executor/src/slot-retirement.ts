@@ -14,8 +14,14 @@ export const DRAIN_GRACE_MS = 250;
 export class SlotRetirement {
   private readonly retiring = new Map<string, SlotEntry>();
 
-  /** @param changed called whenever a retiring slot changes, so that the change is announced at once */
-  constructor(private readonly changed: () => void) {}
+  /**
+   * @param changed called whenever a retiring slot changes, so that the change is announced at once
+   * @param closing called with a slot about to close, its thread ended: its statistics are final
+   */
+  constructor(
+    private readonly changed: () => void,
+    private readonly closing: (entry: SlotEntry) => void = () => undefined,
+  ) {}
 
   has(slotId: string): boolean {
     return this.retiring.has(slotId);
@@ -33,6 +39,7 @@ export class SlotRetirement {
    */
   async retire(entry: SlotEntry): Promise<void> {
     if (entry.state !== 'ready') {
+      this.closing(entry);
       entry.close();
       return void entry.worker?.close();
     }
@@ -41,6 +48,9 @@ export class SlotRetirement {
     this.changed();
     await new Promise((resolve) => setTimeout(resolve, DRAIN_GRACE_MS));
     await entry.worker?.close();
+    // Folded and gone from the announcements in the same turn: the next announcement counts the
+    // slot's requests exactly once.
+    this.closing(entry);
     this.retiring.delete(entry.plan.slotId);
     entry.close();
     this.changed();

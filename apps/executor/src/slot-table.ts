@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationShutdown } from '@nestjs/common';
-import { SUBJECTS, type ModelRecord, type SlotAnnouncement } from '@flotilla/contracts';
+import { SUBJECTS, type ModelRecord, type SlotAnnouncement, type VersionStatistics } from '@flotilla/contracts';
 import type { ModelConfig } from '@flotilla/model-config';
-import { modelSignatureOf, planSlots, reconcileInstances } from '@flotilla/execution';
+import { modelSignatureOf, planSlots, reconcileInstances, RetiredStatistics } from '@flotilla/execution';
 import { EXECUTOR_OPTIONS, type ExecutorOptions } from './executor.options';
 import { SlotEntry } from './slot-entry';
 import { SlotLoader } from './slot-loader';
@@ -27,12 +27,14 @@ export class SlotTable implements BeforeApplicationShutdown, OnApplicationShutdo
   private readonly budget: ThreadBudget;
   private readonly loader: SlotLoader;
   private readonly retirement: SlotRetirement;
+  /** The final statistics of the slots this executor closed, per model version (bounded). */
+  private readonly retired = new RetiredStatistics();
 
   constructor(@Inject(EXECUTOR_OPTIONS) private readonly options: ExecutorOptions) {
     const changed = () => this.changed();
     this.budget = new ThreadBudget(options.cores, this.logger);
     this.loader = new SlotLoader(options, this.budget, this.logger, changed);
-    this.retirement = new SlotRetirement(changed);
+    this.retirement = new SlotRetirement(changed, (entry) => this.retired.fold(entry.plan.model, entry.plan.version, entry.stats));
   }
 
   /** Called whenever a slot changes state, so that the change is announced at once. */
@@ -97,6 +99,11 @@ export class SlotTable implements BeforeApplicationShutdown, OnApplicationShutdo
 
   announcements(): SlotAnnouncement[] {
     return [...this.slots.values(), ...this.superseded.values(), ...this.retirement.entries()].map((entry) => entry.announcement());
+  }
+
+  /** The final statistics of closed slots, per model version, and a number that grows when they change. */
+  retiredStatistics(): { readonly list: VersionStatistics[]; readonly version: number } {
+    return { list: this.retired.list(), version: this.retired.version };
   }
 
   /**

@@ -37,7 +37,7 @@ export function servingConfigOf(entry: SlotEntry, options: ExecutorOptions, repo
     modelVersion: plan.version,
     instance: plan.instance,
     tensors: entry.tensors,
-    statsIntervalMs: options.heartbeatMs,
+    statistics: entry.recorder.buffer,
     releaseSubject: needsResources(plan.rateLimiter.resources) ? SUBJECTS.slotReleasedGated : SUBJECTS.slotReleased,
     releaseBatch: options.releaseBatch,
     reportSpans,

@@ -3,12 +3,11 @@ import { recordComputeSpan } from './compute-span';
 import type { SlotEntry } from './slot-entry';
 import type { FromServingThread } from './slot-thread/serving-protocol';
 
-/** What a slot's serving thread reports to the main thread: its statistics, and compute spans to record. */
+/** What a slot's serving thread reports to the main thread: compute spans to record (its statistics are in shared memory, SlotEntry.stats). */
 export function onThreadReport(entry: SlotEntry, message: ThreadMessage): void {
   const report = message as FromServingThread;
   const slot = () => ({ slotId: entry.plan.slotId, instance: entry.plan.instance, version: entry.plan.version });
-  if (report.kind === 'stats') entry.stats = report.stats; // announced with the next heartbeat
-  else if (report.kind === 'span') recordComputeSpan(report, slot());
+  if (report.kind === 'span') recordComputeSpan(report, slot());
   else if (report.kind === 'batch-spans') for (const span of report.spans) recordComputeSpan(span, slot());
   else if (report.kind === 'link') entry.threadLinked = report.up;
 }

@@ -10,6 +10,7 @@ import { InferClient } from './infer.client';
 import { InferPipeline } from './infer-pipeline';
 import { KSERVE_OPERATIONS_PROVIDER, TRACE_SAMPLING_PROVIDER, TRACE_SETTING_OPERATIONS_PROVIDER } from './kserve-operations.provider';
 import { KserveRouter } from './kserve.router';
+import { MetricsServer } from './metrics-server';
 import { ModelCatalog } from './model-catalog';
 import { SchedulerWatch, SchedulerWatchController } from './scheduler-watch';
 import { SharedMemoryRoute } from './shared-memory-route';
@@ -24,7 +25,7 @@ export class GatewayModule {
       imports: [ControlPlaneModule.forRoot({ servers: options.natsUrl, name: 'gateway' })],
       // The gateway answers no control message of its own (beyond every service's health probe): it listens to the repository, the fleet, the schedulers and the other gateways' trace settings.
       controllers: [RepositoryEventsController, FleetController, SchedulerWatchController, TraceSettingsController],
-      providers: [{ provide: GATEWAY_OPTIONS, useValue: options }, FleetView, SchedulerWatch, ModelRecords, ModelCatalog, KSERVE_OPERATIONS_PROVIDER, TRACE_SAMPLING_PROVIDER, TraceSettingsSync, TRACE_SETTING_OPERATIONS_PROVIDER, GatewayHealth, { provide: SERVICE_READINESS, useExisting: GatewayHealth }, SharedMemoryRoute, InferClient, InferPipeline, KserveRouter, HttpServer, GrpcInferenceService, GrpcHealthService, GrpcServer],
+      providers: [{ provide: GATEWAY_OPTIONS, useValue: options }, FleetView, SchedulerWatch, ModelRecords, ModelCatalog, KSERVE_OPERATIONS_PROVIDER, TRACE_SAMPLING_PROVIDER, TraceSettingsSync, TRACE_SETTING_OPERATIONS_PROVIDER, GatewayHealth, { provide: SERVICE_READINESS, useExisting: GatewayHealth }, SharedMemoryRoute, InferClient, InferPipeline, KserveRouter, HttpServer, GrpcInferenceService, GrpcHealthService, GrpcServer, MetricsServer],
       // The health probe (runService's) asks the gateway's readiness.
       exports: [SERVICE_READINESS],
     };

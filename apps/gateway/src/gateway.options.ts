@@ -1,4 +1,5 @@
 import { DEFAULT_MAX_BODY_BYTES, parseTraceConfigFlags, type TraceSettings } from '@flotilla/kserve';
+import { MetricsConfigError, parseMetricsConfig, type MetricsConfig } from '@flotilla/metrics';
 import { tracesExported } from '@flotilla/telemetry';
 import { COMMON_FLAGS, FlagError, flagBool, flagInt, flagString, parseFlags, type FlagSpec } from '@flotilla/service-kit';
 
@@ -27,6 +28,8 @@ export interface GatewayOptions {
   readonly tensorFileThresholdBytes: number;
   /** Triton's --trace-config at start: which requests are traced until the trace extension changes it. */
   readonly traceSettings: TraceSettings;
+  /** Prometheus `/metrics` (Triton's --allow-metrics, --metrics-port, --metrics-address, --metrics-config); undefined when off. */
+  readonly metrics?: { readonly port: number; readonly address: string; readonly config: MetricsConfig };
 }
 
 const DEFAULT_MESSAGE_LIMIT = String(64 * 1024 * 1024);
@@ -47,6 +50,10 @@ const FLAGS: readonly FlagSpec[] = [
     description: 'largest accepted HTTP request body, as sent and once inflated (413 past it)',
     default: String(DEFAULT_MAX_BODY_BYTES),
   },
+  { name: 'allow-metrics', description: 'serve Prometheus metrics on /metrics', default: 'true' },
+  { name: 'metrics-port', description: 'port of /metrics (0 = any free port)', default: '8002' },
+  { name: 'metrics-address', description: 'address /metrics binds to (default: --http-address)', default: '' },
+  { name: 'metrics-config', description: '<setting>=<value>, repeatable: counter_latencies=true|false', repeatable: true },
   {
     name: 'tensor-file-threshold-bytes',
     description: 'inputs this large go to executors on this machine through /dev/shm instead of NATS (0 = never)',
@@ -76,6 +83,7 @@ export function gatewayOptions(argv: readonly string[]): GatewayOptions {
     maxBodyBytes: flagInt(flags, 'http-max-body-bytes', 1),
     tensorFileThresholdBytes: flagInt(flags, 'tensor-file-threshold-bytes', 0),
     traceSettings: traceConfig(flags.get('trace-config') ?? []),
+    ...(flagBool(flags, 'allow-metrics') ? { metrics: metricsOptions(flags) } : {}),
   };
 }
 
@@ -91,4 +99,18 @@ function traceConfig(values: readonly string[]): TraceSettings {
     throw new FlagError(`--trace-config level=${settings.level} needs an OTLP endpoint: set OTEL_EXPORTER_OTLP_ENDPOINT (docs/observability.md)`);
   }
   return settings;
+}
+
+function metricsOptions(flags: ReturnType<typeof parseFlags>): NonNullable<GatewayOptions['metrics']> {
+  try {
+    return {
+      port: flagInt(flags, 'metrics-port', 0, 65535),
+      address: flagString(flags, 'metrics-address') || flagString(flags, 'http-address'),
+      config: parseMetricsConfig(flags.get('metrics-config') ?? []),
+    };
+  } catch (error) {
+    // A --metrics-config setting Flotilla would not honour stops the gateway, naming it.
+    if (error instanceof MetricsConfigError) throw new FlagError(error.message);
+    throw error;
+  }
 }

@@ -46,14 +46,17 @@ export class ModelCatalog implements FleetCatalog {
     return this.records.get(name);
   }
 
-  /** Per model version, the summed statistics of its slots (Triton's statistics extension). */
+  /**
+   * Per model version, the deployment's statistics (Triton's statistics extension), exact as of
+   * this call: the scheduler has every executor report first (its StatisticsReader).
+   */
   statistics(): Promise<StatisticsSnapshot> {
     return this.control.request<StatisticsSnapshot>(SUBJECTS.schedulerStatistics);
   }
 
   /** The rate limiter's pools, waiting instances, execution counts and priorities. */
-  rateLimiterStatus(): Promise<RateLimiterStatus> {
-    return this.control.request<RateLimiterStatus>(SUBJECTS.rateLimiterStatus);
+  rateLimiterStatus(timeoutMs?: number): Promise<RateLimiterStatus> {
+    return this.control.request<RateLimiterStatus>(SUBJECTS.rateLimiterStatus, {}, timeoutMs);
   }
 
   /** The scheduler's live view: which model versions have instance slots that can execute. */

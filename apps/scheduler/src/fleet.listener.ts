@@ -29,11 +29,11 @@ export class FleetListener implements OnApplicationBootstrap {
     this.fleet.onChange((change) => this.apply(change));
   }
 
-  private apply({ executorId, executor, changes, cause }: FleetChange): void {
+  private apply({ executorId, executor, changes, cause, departed }: FleetChange): void {
     const reason = REASONS[cause](executorId);
+    if (departed) this.state.executorDeparted(departed);
     for (const slot of changes.draining) this.state.scheduler.drainSlot(slot.slotId, `executor ${executorId} is stopping`);
     for (const slot of changes.gone) {
-      this.state.retire(slot);
       this.state.scheduler.removeSlot(slot.slotId, slotReason(slot, reason));
     }
     for (const slot of changes.ready) {

@@ -4,6 +4,7 @@ import { SUBJECTS, type RateLimiterHoldings, type SchedulerStatus, type Statisti
 import { ControlPlaneClient, InjectBus } from '@flotilla/service-kit';
 import type { MessageBus } from '@flotilla/transport';
 import { SCHEDULER_OPTIONS, SchedulerState, type SchedulerServiceOptions } from './scheduler.state';
+import { StatisticsReader } from './statistics-reader';
 
 /**
  * What the scheduler tells the gateway: which model versions can execute, on which slots, and the
@@ -16,6 +17,7 @@ export class SchedulerController implements OnApplicationBootstrap {
 
   constructor(
     private readonly state: SchedulerState,
+    private readonly statisticsReader: StatisticsReader,
     private readonly control: ControlPlaneClient,
     @Inject(SCHEDULER_OPTIONS) private readonly options: SchedulerServiceOptions,
     @InjectBus() private readonly bus: MessageBus,
@@ -48,8 +50,9 @@ export class SchedulerController implements OnApplicationBootstrap {
     return this.state.status();
   }
 
+  /** Exact as of this request: every executor is asked for its figures first (StatisticsReader). */
   @MessagePattern(SUBJECTS.schedulerStatistics)
-  statistics(): StatisticsSnapshot {
-    return this.state.statistics();
+  statistics(): Promise<StatisticsSnapshot> {
+    return this.statisticsReader.read();
   }
 }

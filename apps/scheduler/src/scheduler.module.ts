@@ -21,6 +21,7 @@ import { ModelsListener } from './models.listener';
 import { SchedulerController } from './scheduler.controller';
 import { SchedulerHeartbeat } from './scheduler-heartbeat';
 import { SCHEDULER_OPTIONS, SchedulerState, type SchedulerServiceOptions } from './scheduler.state';
+import { StatisticsReader } from './statistics-reader';
 
 const FLAGS = [
   ...COMMON_FLAGS,
@@ -59,6 +60,7 @@ export class SchedulerModule {
         FleetView,
         ModelRecords,
         SchedulerState,
+        StatisticsReader,
         SchedulerHeartbeat,
         ModelsListener,
         FleetListener,

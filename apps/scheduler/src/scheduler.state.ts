@@ -4,14 +4,14 @@ import {
   encodeBatchFrame,
   encodeFrame,
   HEADERS,
+  type ExecutorAnnouncement,
+  type FailureReason,
   type FlotillaError,
   type ResultMeta,
   type SchedulerStatus,
-  type SlotAnnouncement,
-  type SlotStatistics,
-  type StatisticsSnapshot,
+  type VersionStatistics,
 } from '@flotilla/contracts';
-import { sumStatistics } from '@flotilla/execution';
+import { FleetStatistics } from '@flotilla/execution';
 import { DefaultScheduler, ModelTable, queueMicros, type Batch, type Payload, type SchedulerOptions, type SlotRef } from '@flotilla/scheduling';
 import { traceFieldsOf } from '@flotilla/telemetry';
 import { DeadlineTimer, type MessageBus } from '@flotilla/transport';
@@ -37,6 +37,8 @@ export interface RequestCarrier {
   readonly frame: Uint8Array;
   /** The queue-wait span; it ends at dispatch, and the executor's compute span is its child. */
   readonly span: Span;
+  /** Set once it went to a slot: from then on the executor counts it, not the scheduler. */
+  dispatched?: true;
 }
 
 /**
@@ -48,7 +50,8 @@ export class SchedulerState implements OnApplicationShutdown {
   private readonly logger = new Logger('scheduler');
   readonly models = new ModelTable();
   readonly scheduler: DefaultScheduler<RequestCarrier>;
-  private readonly retired = new Map<string, { model: string; version: number; stats: SlotStatistics }>();
+  /** Everything counted, per model version: live and departed executors, and this scheduler's own refusals. */
+  private readonly counted = new FleetStatistics();
   /** Wakes the scheduler when the earliest waiting payload's deadline passes, and only then. */
   private readonly queueDeadlines = new DeadlineTimer((now) => this.scheduler.expire(now));
 
@@ -61,7 +64,7 @@ export class SchedulerState implements OnApplicationShutdown {
     this.scheduler = new DefaultScheduler<RequestCarrier>(
       {
         dispatch: (batch, slot, now) => (batch.length === 1 ? this.dispatch(batch[0], slot, now) : this.dispatchBatch(batch, slot, now)),
-        fail: (payload, error) => this.fail(payload, error),
+        fail: (payload, error, reason) => this.fail(payload, error, reason),
         wakeAt: (time) => this.queueDeadlines.ensureBy(time),
       },
       undefined,
@@ -82,6 +85,7 @@ export class SchedulerState implements OnApplicationShutdown {
   /** Forwards the gateway's frame unchanged to the slot's thread, which replies straight to the gateway. */
   private dispatch(payload: Payload<RequestCarrier>, slot: SlotRef, now: number): void {
     const { span, frame, replyTo } = payload.carrier;
+    payload.carrier.dispatched = true;
     annotateDispatch(payload, slot);
     this.bus.publish(slot.subject, frame, {
       reply: replyTo,
@@ -100,6 +104,7 @@ export class SchedulerState implements OnApplicationShutdown {
     const size = batch.reduce((sum, payload) => sum + (payload.batchSize ?? 1), 0);
     const entries = batch.map((payload) => {
       const { span, frame, replyTo } = payload.carrier;
+      payload.carrier.dispatched = true;
       annotateDispatch(payload, slot);
       recordBatchFormation(span, formedFrom, batch.length, size);
       return { frame, replyTo, queueMicros: queueMicros(payload, now), ...traceFieldsOf(trace.setSpan(ROOT_CONTEXT, span)) };
@@ -108,8 +113,11 @@ export class SchedulerState implements OnApplicationShutdown {
     for (const payload of batch) payload.carrier.span.end();
   }
 
-  private fail(payload: Payload<RequestCarrier>, error: FlotillaError): void {
-    const { span, replyTo } = payload.carrier;
+  private fail(payload: Payload<RequestCarrier>, error: FlotillaError, reason: FailureReason): void {
+    const { span, replyTo, dispatched } = payload.carrier;
+    // Counted here only if no executor ever had it. One that did counts what it answered; if it
+    // died, what it held since its last beat is lost with it (docs/metrics.md).
+    if (!dispatched) this.counted.recordRefusal(payload.model, payload.version, (Date.now() - payload.enqueuedAt) * 1e6, Date.now(), reason);
     // A payload that fails after dispatch (its executor died) already ended its queue span.
     if (span.isRecording()) {
       span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
@@ -146,27 +154,16 @@ export class SchedulerState implements OnApplicationShutdown {
   }
 
   /**
-   * Per model version, the sum of its slots' statistics: live slots as their executors last
-   * announced them, plus the last figures of slots that are gone, so that totals never go down.
+   * Per model version, everything counted: the slots of live executors as their last beat (or
+   * flush) told, the totals of executors that left, and the requests this scheduler refused.
    */
-  statistics(): StatisticsSnapshot {
-    const bySlot = new Map(this.retired);
-    for (const executor of this.fleet.executors()) {
-      for (const slot of executor.slots) bySlot.set(slot.slotId, { model: slot.model, version: slot.version, stats: slot.stats });
-    }
-    const byVersion = new Map<string, { name: string; version: number; all: SlotStatistics[] }>();
-    for (const { model, version, stats } of bySlot.values()) {
-      const key = `${model}\u0000${version}`;
-      const entry = byVersion.get(key) ?? { name: model, version, all: [] };
-      entry.all.push(stats);
-      byVersion.set(key, entry);
-    }
-    return { models: [...byVersion.values()].map(({ name, version, all }) => ({ name, version, stats: sumStatistics(all) })) };
+  statistics(): VersionStatistics[] {
+    return this.counted.snapshot(this.fleet.executors());
   }
 
-  /** Keeps the last statistics of a slot that left the fleet. */
-  retire(slot: SlotAnnouncement): void {
-    this.retired.set(slot.slotId, { model: slot.model, version: slot.version, stats: slot.stats });
+  /** An executor left or fell silent: its last figures count for good. */
+  executorDeparted(last: ExecutorAnnouncement): void {
+    this.counted.executorDeparted(last);
   }
 
   replyError(replyTo: string, model: string, version: string, error: FlotillaError): void {

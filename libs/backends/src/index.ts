@@ -7,7 +7,7 @@ export { SlotWorker } from './slot-worker';
 export type { SlotWorkerOptions, SlotExitListener } from './slot-worker';
 export { SlotThreadContext } from './slot-thread-context';
 export { loadRunner } from './runners/load-runner';
-export type { ModelRunner } from './runners/model-runner';
+export type { ModelRunner, RunTiming } from './runners/model-runner';
 export type { SlotThreadData, ThreadMessage, CloseThread } from './slot-messages';
 export { describeSlot } from './slot-spec';
 export type { SlotSpec, SlotBackend, SlotExit } from './slot-spec';

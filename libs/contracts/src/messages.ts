@@ -137,6 +137,24 @@ export interface SlotStatistics {
   readonly lastInference: number;
   /** Per executed batch size (the sum of its requests' rows): executions and their compute durations. */
   readonly batches: Readonly<Record<string, BatchStatistics>>;
+  /** `fail.count` by Triton's failure reason (`nv_inference_request_failure{reason}`); the four add up to it. */
+  readonly failures: FailureCounts;
+}
+
+/**
+ * Triton's reasons for a failed request (core's infer_stats.h `FailureReason`): REJECTED (a queue
+ * timeout, a full queue, a deadline that passed before the run), CANCELED, BACKEND (the model's
+ * run failed), OTHER (anything else: invalid inputs, a reply too large, an instance that died).
+ */
+export const FAILURE_REASONS = ['REJECTED', 'CANCELED', 'BACKEND', 'OTHER'] as const;
+export type FailureReason = (typeof FAILURE_REASONS)[number];
+export type FailureCounts = Readonly<Record<FailureReason, number>>;
+
+/** The statistics of one model version (summed over slots, executors, or both). */
+export interface VersionStatistics {
+  readonly name: string;
+  readonly version: number;
+  readonly stats: SlotStatistics;
 }
 
 /** The executions at one batch size: how many, and their summed compute durations in nanoseconds. */
@@ -170,6 +188,11 @@ export interface ExecutorAnnouncement {
   /** Id of the shared-memory folder it sees (see tensor-files); absent when it has none. */
   readonly sharedMemoryId?: string;
   readonly slots: readonly SlotAnnouncement[];
+  /**
+   * The final statistics of the slots this executor has closed, folded per model version (so the
+   * list is bounded by the versions it served, however often slots come and go). Absent: none.
+   */
+  readonly retired?: readonly VersionStatistics[];
 }
 
 /**
@@ -183,6 +206,18 @@ export interface ExecutorBeat {
   readonly heartbeatMs: number;
   /** By slot id: the slots' cumulative statistics, for slots whose statistics changed. */
   readonly stats?: Readonly<Record<string, SlotStatistics>>;
+  /** Every retired-slot total (ExecutorAnnouncement.retired), when they changed since last sent. */
+  readonly retired?: readonly VersionStatistics[];
+  /** Set on the beat that answers a StatisticsFlush: its token. */
+  readonly flush?: string;
+}
+
+/**
+ * Asks every executor to beat at once with its statistics read now (a flush barrier): whoever
+ * reads statistics waits for the answering beats, so that every response already sent is counted.
+ */
+export interface StatisticsFlush {
+  readonly token: string;
 }
 
 export interface ExecutorLeaving {
@@ -326,7 +361,12 @@ export interface SchedulerStatus {
 }
 
 export interface StatisticsSnapshot {
-  readonly models: readonly { readonly name: string; readonly version: number; readonly stats: SlotStatistics }[];
+  readonly models: readonly VersionStatistics[];
+  /**
+   * Executors that did not answer the flush in time: their figures are as of their last beat, not
+   * exact (absent when every executor answered).
+   */
+  readonly stale?: readonly string[];
 }
 
 export interface RegistrySnapshot {

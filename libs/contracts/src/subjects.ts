@@ -46,6 +46,8 @@ export const SUBJECTS = {
   executorHeartbeat: 'flotilla.executor.heartbeat',
   /** event, executor → everyone, once, when it shuts down cleanly (ExecutorLeaving). */
   executorLeaving: 'flotilla.executor.leaving',
+  /** event, scheduler → executors: beat now with statistics read now (StatisticsFlush); a statistics read waits for the beats. */
+  statisticsFlush: 'flotilla.executor.statistics-flush',
   /** event, anyone → executors: announce yourself again (FleetResync); sent on a beat from an executor not known at that revision. */
   fleetResync: 'flotilla.executor.resync',
   /** request → RepositorySnapshot: every model the repository knows, loaded or not (answered once its first load is done). */

@@ -7,3 +7,5 @@ export * from './batch-tensors';
 export * from './execution-groups';
 export * from './request-deadline';
 export * from './model-signature-of';
+export * from './retired-statistics';
+export * from './fleet-statistics';

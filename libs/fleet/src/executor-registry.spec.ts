@@ -13,7 +13,7 @@ const slot = (instance: string, overrides: Partial<SlotAnnouncement> = {}): Slot
   passive: false,
   rateLimiter: { resources: [], priority: 1 },
   state: 'ready',
-  stats: { success: none, fail: none, queue: none, computeInput: none, computeInfer: none, computeOutput: none, inferenceCount: 0, executionCount: 0, lastInference: 0, batches: {} },
+  stats: { success: none, fail: none, queue: none, computeInput: none, computeInfer: none, computeOutput: none, inferenceCount: 0, executionCount: 0, lastInference: 0, batches: {}, failures: { REJECTED: 0, CANCELED: 0, BACKEND: 0, OTHER: 0 } },
   ...overrides,
 });
 
@@ -69,10 +69,20 @@ describe('ExecutorRegistry', () => {
     expect(registry.all()).toEqual([]);
   });
 
+  it('says which announcement a new process with the same executor id replaced, so its totals are not lost', () => {
+    const registry = new ExecutorRegistry();
+    registry.announce(executor([slot('a')]), 0);
+    expect(registry.announce(executor([slot('a')]), 10).replaced).toBeUndefined(); // same process
+    const restarted = registry.announce({ ...executor([slot('a')]), pid: 4242 }, 20);
+    expect(restarted.replaced?.executorId).toBe('cpu-1');
+  });
+
   it('forgets an executor that leaves cleanly', () => {
     const registry = new ExecutorRegistry();
     registry.announce(executor([slot('a')]), 0);
-    expect(registry.leave('cpu-1').gone).toHaveLength(1);
+    const left = registry.leave('cpu-1');
+    expect(left.gone).toHaveLength(1);
+    expect(left.last?.executorId).toBe('cpu-1'); // its last figures, for whoever keeps totals
     expect(registry.leave('cpu-1').gone).toHaveLength(0);
   });
 
@@ -83,6 +93,9 @@ describe('ExecutorRegistry', () => {
     const stats = { ...slot('a').stats, executionCount: 7 };
     expect(registry.beat({ executorId: 'cpu-1', revision: 'r1', heartbeatMs: 100, stats: { 'cpu-1/m/1/a': stats } }, 250)).toBe('current');
     expect(registry.get('cpu-1')!.slots.map((s) => s.stats.executionCount)).toEqual([7, 0]);
+    // Retired-slot totals ride on beats too, replacing the list held.
+    registry.beat({ executorId: 'cpu-1', revision: 'r1', heartbeatMs: 100, retired: [{ name: 'm', version: 1, stats }] }, 250);
+    expect(registry.get('cpu-1')!.retired?.map((r) => r.stats.executionCount)).toEqual([7]);
     expect(registry.nextExpiry()).toBe(550);
     expect(registry.expire(550)).toEqual([]);
     expect(registry.beat({ executorId: 'cpu-1', revision: 'r2', heartbeatMs: 100, stats: { 'cpu-1/m/1/b': stats } }, 500)).toBe('stale');

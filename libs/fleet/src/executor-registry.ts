@@ -36,16 +36,23 @@ export class ExecutorRegistry {
 
   constructor(private readonly missedHeartbeats = 3) {}
 
-  announce(announcement: ExecutorAnnouncement, now: number): SlotChanges {
+  /**
+   * Records an announcement. `replaced` is the last announcement of another process that had the
+   * same executor id (a restart with `--executor-id`, before the old one was declared silent):
+   * that process is gone, and whoever keeps its totals must fold them now.
+   */
+  announce(announcement: ExecutorAnnouncement, now: number): SlotChanges & { readonly replaced?: ExecutorAnnouncement } {
     const previous = this.executors.get(announcement.executorId);
     this.executors.set(announcement.executorId, { announcement, lastSeen: now });
     const before = held(previous?.announcement.slots ?? []);
     const after = [...held(announcement.slots).values()];
     const afterIds = new Set(after.map((slot) => slot.slotId));
+    const replaced = previous && (previous.announcement.pid !== announcement.pid || previous.announcement.host !== announcement.host) ? previous.announcement : undefined;
     return {
       ready: after.filter((slot) => slot.state === 'ready' && !before.has(slot.slotId)),
       draining: after.filter((slot) => slot.state === 'draining' && before.get(slot.slotId)?.state === 'ready'),
       gone: [...before.values()].filter((slot) => !afterIds.has(slot.slotId)),
+      ...(replaced ? { replaced } : {}),
     };
   }
 
@@ -59,23 +66,28 @@ export class ExecutorRegistry {
     entry.lastSeen = now;
     if (entry.announcement.revision !== beat.revision) return 'stale';
     if (beat.stats) entry.announcement = withStatistics(entry.announcement, beat.stats);
+    if (beat.retired) entry.announcement = { ...entry.announcement, retired: beat.retired };
     return 'current';
   }
 
-  /** The executor said goodbye (or was declared dead): all its slots are gone. */
-  leave(executorId: string): SlotChanges {
+  /**
+   * The executor said goodbye (or was declared dead): all its slots are gone. Returns them, and
+   * its last announcement (with the statistics its beats brought since), if it was known.
+   */
+  leave(executorId: string): SlotChanges & { readonly last?: ExecutorAnnouncement } {
     const entry = this.executors.get(executorId);
     if (!entry) return { ready: [], draining: [], gone: [] };
     this.executors.delete(executorId);
-    return { ready: [], draining: [], gone: [...held(entry.announcement.slots).values()] };
+    return { ready: [], draining: [], gone: [...held(entry.announcement.slots).values()], last: entry.announcement };
   }
 
-  /** Declares dead every executor silent for too long; returns them with their lost slots. */
-  expire(now: number): { executorId: string; changes: SlotChanges }[] {
-    const dead: { executorId: string; changes: SlotChanges }[] = [];
+  /** Declares dead every executor silent for too long; returns them with their lost slots and last announcement. */
+  expire(now: number): { executorId: string; changes: SlotChanges; last?: ExecutorAnnouncement }[] {
+    const dead: { executorId: string; changes: SlotChanges; last?: ExecutorAnnouncement }[] = [];
     for (const [executorId, entry] of this.executors) {
       if (now > deadline(entry, this.missedHeartbeats)) {
-        dead.push({ executorId, changes: this.leave(executorId) });
+        const { last, ...changes } = this.leave(executorId);
+        dead.push({ executorId, changes, last });
       }
     }
     return dead;

@@ -4,10 +4,11 @@ const NONE: DurationStat = { count: 0, ns: 0 };
 
 /**
  * Triton's statistics extension (`GET /v2/models[/<m>[/versions/<v>]]/stats`): one entry per READY
- * model version, from the per-slot counters the executors announce (so figures lag by up to one
- * heartbeat). `compute_input` is the slot thread's time from a payload's arrival to the model's
- * run (reading, checking and, for a batch, joining the inputs), `compute_infer` the run, and
- * `compute_output` cutting the outputs per request and encoding the replies. `batch_stats` has one
+ * model version, from the deployment's statistics, exact as of the read (the scheduler flushes
+ * every executor first: docs/metrics.md). `compute_input` is the slot thread's time from a
+ * payload's arrival to the model's run (reading, checking and, for a batch, joining the inputs,
+ * and the backend's input tensors), `compute_infer` the run, and `compute_output` reading the
+ * outputs back, cutting them per request and encoding the replies. `batch_stats` has one
  * row per executed batch size, counting executions. There is no response cache, so cache hits and
  * misses are 0.
  */
@@ -25,7 +26,7 @@ export function modelStatistics(records: readonly ModelRecord[], snapshot: Stati
 }
 
 function tritonEntry(name: string, version: number, stats: SlotStatistics | undefined) {
-  const s = stats ?? { success: NONE, fail: NONE, queue: NONE, computeInput: NONE, computeInfer: NONE, computeOutput: NONE, inferenceCount: 0, executionCount: 0, lastInference: 0, batches: {} };
+  const s = stats ?? { success: NONE, fail: NONE, queue: NONE, computeInput: NONE, computeInfer: NONE, computeOutput: NONE, inferenceCount: 0, executionCount: 0, lastInference: 0, batches: {}, failures: { REJECTED: 0, CANCELED: 0, BACKEND: 0, OTHER: 0 } };
   return {
     name,
     version: String(version),

@@ -19,6 +19,8 @@ export interface ClusterOptions {
   readonly httpAddress?: string;
   /** The gateway's gRPC port (binding the HTTP address); without one the gateway serves no gRPC. */
   readonly grpcPort?: number;
+  /** The gateway's Prometheus /metrics port (binding the HTTP address); without one it serves no metrics. */
+  readonly metricsPort?: number;
   /** More gateway flags, e.g. its gRPC message limits. */
   readonly gatewayFlags?: readonly string[];
   readonly executors?: readonly ExecutorSpec[];
@@ -77,6 +79,11 @@ export class FlotillaCluster {
   /** host:port of the gRPC API, when the cluster serves one. */
   get grpcAddress(): string | undefined {
     return this.options.grpcPort === undefined ? undefined : `127.0.0.1:${this.options.grpcPort}`;
+  }
+
+  /** The gateway's Prometheus endpoint, when the cluster serves one. */
+  get metricsUrl(): string | undefined {
+    return this.options.metricsPort === undefined ? undefined : `http://127.0.0.1:${this.options.metricsPort}/metrics`;
   }
 
   /** nats-server's monitoring endpoint, with `natsMonitorPort`. */
@@ -252,6 +259,7 @@ export class FlotillaCluster {
           '--infer-timeout-ms', String(o.inferTimeoutMs ?? 60_000),
           '--strict-readiness', String(o.strictReadiness ?? true),
           ...(o.grpcPort === undefined ? ['--allow-grpc', 'false'] : ['--grpc-port', String(o.grpcPort), '--grpc-address', o.httpAddress ?? '0.0.0.0']),
+          ...(o.metricsPort === undefined ? ['--allow-metrics', 'false'] : ['--metrics-port', String(o.metricsPort), '--metrics-address', o.httpAddress ?? '0.0.0.0']),
           ...(o.gatewayFlags ?? []),
         ];
     }

@@ -23,7 +23,7 @@ function harness(policy: SchedulingPolicy, options: { slotDepth?: number; gate?:
   const scheduler = new DefaultScheduler<string>(
     {
       dispatch: (batch, slot) => dispatched.push([batch.map((p) => p.carrier).join('+'), slot.instance]),
-      fail: (p, e: FlotillaError) => failed.push(`${p.carrier}: ${e.message}`),
+      fail: (p, e: FlotillaError, reason) => failed.push(`${p.carrier}: ${e.message}${reason === 'REJECTED' ? '' : ` (${reason})`}`),
       wakeAt: (time) => wakes.push(time),
     },
     () => now,

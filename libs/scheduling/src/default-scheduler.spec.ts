@@ -8,11 +8,11 @@ const ref = (instance: string): SlotRef => ({ slotId: `e/${instance}`, subject: 
 function harness(slotDepth = 1) {
   let now = 1000;
   const dispatched: [string, string][] = [];
-  const failed: [string, string][] = [];
+  const failed: [string, string, string][] = [];
   const scheduler = new DefaultScheduler<string>(
     {
       dispatch: (batch, slot) => dispatched.push([batch.map((p) => p.carrier).join('+'), slot.instance]),
-      fail: (p, e: FlotillaError) => failed.push([p.carrier, `${e.code}: ${e.message}`]),
+      fail: (p, e: FlotillaError, reason) => failed.push([p.carrier, `${e.code}: ${e.message}`, reason]),
     },
     () => now,
     { slotDepth },
@@ -25,7 +25,7 @@ describe('DefaultScheduler', () => {
   it('rejects a request for a version with no ready instance, naming the model', () => {
     const { scheduler, failed, payload } = harness();
     scheduler.submit(payload('r1'));
-    expect(failed).toEqual([['r1', "UNAVAILABLE: model 'm' version 1 has no ready instances"]]);
+    expect(failed).toEqual([['r1', "UNAVAILABLE: model 'm' version 1 has no ready instances", 'OTHER']]);
   });
 
   it('fails every waiting request when it stops, and leaves the running one to its executor', () => {
@@ -34,8 +34,8 @@ describe('DefaultScheduler', () => {
     for (const id of ['running', 'w1', 'w2']) scheduler.submit(payload(id));
     expect(scheduler.failAllWaiting('the scheduler is shutting down')).toBe(2);
     expect(failed).toEqual([
-      ['w1', 'UNAVAILABLE: the scheduler is shutting down'],
-      ['w2', 'UNAVAILABLE: the scheduler is shutting down'],
+      ['w1', 'UNAVAILABLE: the scheduler is shutting down', 'OTHER'],
+      ['w2', 'UNAVAILABLE: the scheduler is shutting down', 'OTHER'],
     ]);
     scheduler.release('e/m_0');
     expect(dispatched).toEqual([['running', 'm_0']]);
@@ -94,6 +94,7 @@ describe('DefaultScheduler', () => {
     const next = scheduler.expire();
     expect(failed.map(([id]) => id)).toEqual(['soon']);
     expect(failed[0][1]).toMatch(/deadline expired after waiting 200 ms/);
+    expect(failed[0][2]).toBe('REJECTED'); // Triton's reason for a request that timed out waiting
     expect(next).toBe(5000);
   });
 
@@ -175,11 +176,11 @@ describe('DefaultScheduler', () => {
       scheduler.submit(payload('running'));
       scheduler.submit(payload('waiting'));
       scheduler.drainSlot('e/a', 'executor e is stopping');
-      expect(failed).toEqual([['waiting', "UNAVAILABLE: model 'm' version 1 has no ready instances left: executor e is stopping"]]);
+      expect(failed).toEqual([['waiting', "UNAVAILABLE: model 'm' version 1 has no ready instances left: executor e is stopping", 'OTHER']]);
       expect(scheduler.status()[0].ready).toBe(false);
       expect(scheduler.status()[0].slots[0]).toMatchObject({ instance: 'a', busy: true, draining: true });
       scheduler.submit(payload('late'));
-      expect(failed.at(-1)).toEqual(['late', "UNAVAILABLE: model 'm' version 1 has no ready instances"]);
+      expect(failed.at(-1)).toEqual(['late', "UNAVAILABLE: model 'm' version 1 has no ready instances", 'OTHER']);
       scheduler.release('e/a');
       scheduler.submit(payload('still late'));
       expect(failed.at(-1)?.[0]).toBe('still late'); // a released draining slot does not become idle

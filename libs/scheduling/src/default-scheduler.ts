@@ -1,4 +1,4 @@
-import { FlotillaError, unavailable, type SchedulerStatus } from '@flotilla/contracts';
+import { FlotillaError, unavailable, type FailureReason, type SchedulerStatus } from '@flotilla/contracts';
 import { decideBatch } from './batch-former';
 import { InstanceSlot, type SlotRef } from './instance-slot';
 import type { Batch, Payload } from './payload';
@@ -12,8 +12,12 @@ export interface SchedulerEffects<C> {
    * scheduler's clock, for each request's queue time. The slot stays busy until `release(slotId)`.
    */
   dispatch(batch: Batch<C>, slot: SlotRef, now: number): void;
-  /** Answer the payload's requester with an error; the payload is gone from the scheduler. */
-  fail(payload: Payload<C>, error: FlotillaError): void;
+  /**
+   * Answer the payload's requester with an error; the payload is gone from the scheduler.
+   * `reason` is Triton's for its statistics: REJECTED for a full queue, a queue timeout or a
+   * deadline, OTHER for no instance to run it.
+   */
+  fail(payload: Payload<C>, error: FlotillaError, reason: FailureReason): void;
   /**
    * Call `expire()` no later than `time` (epoch ms): a queue timeout or a batch's delay ends then.
    * Deadlines of submitted payloads are the host's to watch already.
@@ -148,7 +152,7 @@ export class DefaultScheduler<C> {
   submit(payload: Payload<C>): void {
     const queue = this.queues.get(key(payload.model, payload.version));
     if (!queue || !hasAcceptingSlot(queue)) {
-      this.effects.fail(payload, unavailable(`model '${payload.model}' version ${payload.version} has no ready instances`));
+      this.effects.fail(payload, unavailable(`model '${payload.model}' version ${payload.version} has no ready instances`), 'OTHER');
       return;
     }
     if (this.enqueue(queue, payload)) this.pump(queue);
@@ -157,7 +161,7 @@ export class DefaultScheduler<C> {
   private enqueue(queue: VersionQueue<C>, payload: Payload<C>): boolean {
     const refused = queue.waiting.enqueue(payload);
     if (refused) {
-      this.effects.fail(payload, refused);
+      this.effects.fail(payload, refused, 'REJECTED');
       return false;
     }
     if (payload.timeoutAt !== undefined) this.effects.wakeAt?.(payload.timeoutAt);
@@ -221,7 +225,7 @@ export class DefaultScheduler<C> {
     queue.granted.delete(slotId);
     if (this.isGated(slot.ref)) queue.gatedSlots--;
     for (const batch of slot.remove()) {
-      for (const payload of batch) this.effects.fail(payload, unavailable(`instance '${slot.ref.instance}' of model '${queue.model}' stopped while executing the request: ${reason}`));
+      for (const payload of batch) this.effects.fail(payload, unavailable(`instance '${slot.ref.instance}' of model '${queue.model}' stopped while executing the request: ${reason}`), 'OTHER');
     }
     this.failWaitingIfNoSlotAccepts(queue, reason);
     if (this.gate) this.stageFor(queue);
@@ -237,7 +241,7 @@ export class DefaultScheduler<C> {
     for (const queue of this.queues.values()) {
       queue.batchWaitUntil = undefined;
       for (const payload of queue.waiting.drain()) {
-        this.effects.fail(payload, unavailable(reason));
+        this.effects.fail(payload, unavailable(reason), 'OTHER');
         failed++;
       }
       if (this.gate) this.stageFor(queue);
@@ -256,7 +260,7 @@ export class DefaultScheduler<C> {
     for (const queue of this.queues.values()) {
       if (queue.waiting.length === 0) continue;
       const before = queue.waiting.length;
-      const due = queue.waiting.expire(now, (payload, error) => this.effects.fail(payload, error));
+      const due = queue.waiting.expire(now, (payload, error) => this.effects.fail(payload, error, 'REJECTED'));
       if (queue.waiting.length !== before || (queue.batchWaitUntil !== undefined && queue.batchWaitUntil <= now)) this.pump(queue);
       // After a pump the deadlines of what left may still be in `due`: at worst an early, idle wake-up.
       if (queue.waiting.length === 0) continue;
@@ -346,7 +350,7 @@ export class DefaultScheduler<C> {
     if (hasAcceptingSlot(queue)) return;
     queue.batchWaitUntil = undefined;
     for (const payload of queue.waiting.drain()) {
-      this.effects.fail(payload, unavailable(`model '${queue.model}' version ${queue.version} has no ready instances left: ${reason}`));
+      this.effects.fail(payload, unavailable(`model '${queue.model}' version ${queue.version} has no ready instances left: ${reason}`), 'OTHER');
     }
   }
 

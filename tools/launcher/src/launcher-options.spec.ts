@@ -28,7 +28,7 @@ describe('npm start flags', () => {
   it('passes --trace-config to the gateway, refusing at once what the gateway would refuse', () => {
     vi.stubEnv('OTEL_EXPORTER_OTLP_ENDPOINT', 'http://127.0.0.1:4318');
     expect(launcherOptions(['--trace-config', 'level=TIMESTAMPS', '--trace-config', 'rate=1'])).toMatchObject({
-      gatewayFlags: ['--http-max-body-bytes', String(64 * 1024 * 1024), '--trace-config', 'level=TIMESTAMPS', '--trace-config', 'rate=1'],
+      gatewayFlags: ['--http-max-body-bytes', String(64 * 1024 * 1024), '--trace-config', 'level=TIMESTAMPS', '--trace-config', 'rate=1', '--metrics-address', '0.0.0.0'],
     });
     expect(() => launcherOptions(['--trace-config', 'triton,file=/tmp/t.json'])).toThrow(/triton,file/);
     vi.stubEnv('OTEL_EXPORTER_OTLP_ENDPOINT', '');
@@ -37,9 +37,17 @@ describe('npm start flags', () => {
   });
 
   it('passes --http-max-body-bytes to the gateway, 64 MiB by default', () => {
-    expect(launcherOptions([])).toMatchObject({ gatewayFlags: ['--http-max-body-bytes', String(64 * 1024 * 1024)] });
-    expect(launcherOptions(['--http-max-body-bytes', '1024'])).toMatchObject({ gatewayFlags: ['--http-max-body-bytes', '1024'] });
+    expect(launcherOptions([])).toMatchObject({ gatewayFlags: ['--http-max-body-bytes', String(64 * 1024 * 1024), '--metrics-address', '0.0.0.0'] });
+    expect(launcherOptions(['--http-max-body-bytes', '1024', '--allow-metrics', 'false'])).toMatchObject({ gatewayFlags: ['--http-max-body-bytes', '1024'] });
     expect(() => launcherOptions(['--http-max-body-bytes', '0'])).toThrow();
+  });
+
+  it("serves /metrics on 8002 unless told otherwise, passing Triton's metrics flags to the gateway", () => {
+    expect(launcherOptions([])).toMatchObject({ metricsPort: 8002 });
+    const off = launcherOptions(['--allow-metrics=false']);
+    expect(off !== 'help' && 'metricsPort' in off).toBe(false);
+    const tuned = launcherOptions(['--metrics-port', '9102', '--metrics-address', '127.0.0.1', '--metrics-config', 'counter_latencies=false']);
+    expect(tuned).toMatchObject({ metricsPort: 9102, gatewayFlags: expect.arrayContaining(['--metrics-address', '127.0.0.1', '--metrics-config', 'counter_latencies=false']) });
   });
 
   it('answers --help', () => {

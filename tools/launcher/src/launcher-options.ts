@@ -10,6 +10,8 @@ export interface LauncherOptions {
   readonly httpPort: number;
   /** undefined with --allow-grpc false. */
   readonly grpcPort?: number;
+  /** Prometheus /metrics; undefined with --allow-metrics false. */
+  readonly metricsPort?: number;
   readonly natsPort: number;
   readonly rateLimit: string;
   /** Triton's `--rate-limit-resource=<name>:<count>[:<device>]`, as given. */
@@ -24,7 +26,7 @@ export interface LauncherOptions {
   /** Restart services that die (RestartPolicy). */
   readonly supervise: boolean;
   readonly executors: ExecutorSpec[];
-  /** Gateway flags the launcher passes through as given (--http-max-body-bytes, --trace-config). */
+  /** Gateway flags the launcher passes through as given (--http-max-body-bytes, --trace-config, --metrics-address, --metrics-config). */
   readonly gatewayFlags: string[];
 }
 
@@ -34,6 +36,10 @@ export const LAUNCHER_FLAGS: readonly FlagSpec[] = [
   { name: 'http-port', description: 'port of the KServe v2 HTTP API', default: '8000' },
   { name: 'grpc-port', description: 'port of the KServe v2 gRPC API', default: '8001' },
   { name: 'allow-grpc', description: 'serve KServe v2 over gRPC', default: 'true' },
+  { name: 'allow-metrics', description: 'serve Prometheus metrics (Triton\'s nv_inference_* and flotilla_*) on /metrics', default: 'true' },
+  { name: 'metrics-port', description: 'port of /metrics', default: '8002' },
+  { name: 'metrics-address', description: 'address /metrics binds to', default: '0.0.0.0' },
+  { name: 'metrics-config', description: '<setting>=<value>, repeatable: counter_latencies=true|false (summaries and histograms are refused)', repeatable: true },
   { name: 'nats-port', description: 'port of the private nats-server', default: '4222' },
   { name: 'rate-limit', description: 'off | execution_count', default: 'off' },
   { name: 'rate-limit-resource', description: '<name>:<count>[:<device>], repeatable: how many of a resource a device (or every device) offers', repeatable: true },
@@ -60,6 +66,7 @@ export function launcherOptions(argv: readonly string[]): LauncherOptions | 'hel
     modelRepository: resolve(flagString(flags, 'model-repository')),
     httpPort: flagInt(flags, 'http-port', 1, 65535),
     ...(flagBool(flags, 'allow-grpc') ? { grpcPort: flagInt(flags, 'grpc-port', 1, 65535) } : {}),
+    ...(flagBool(flags, 'allow-metrics') ? { metricsPort: flagInt(flags, 'metrics-port', 1, 65535) } : {}),
     natsPort: flagInt(flags, 'nats-port', 1, 65535),
     rateLimit: flagString(flags, 'rate-limit'),
     rateLimitResources: flags.get('rate-limit-resource') ?? [],
@@ -70,7 +77,14 @@ export function launcherOptions(argv: readonly string[]): LauncherOptions | 'hel
     quiet: flagBool(flags, 'quiet'),
     supervise: flagBool(flags, 'supervise'),
     executors: executors(flagInt(flags, 'simulate-gpus', 0, 64), flagString(flags, 'gpus')),
-    gatewayFlags: ['--http-max-body-bytes', String(flagInt(flags, 'http-max-body-bytes', 1)), ...traceConfigFlags(flags.get('trace-config') ?? [])],
+    gatewayFlags: [
+      '--http-max-body-bytes',
+      String(flagInt(flags, 'http-max-body-bytes', 1)),
+      ...traceConfigFlags(flags.get('trace-config') ?? []),
+      // The cluster binds /metrics to the HTTP address; a --metrics-address given here wins.
+      ...(flagBool(flags, 'allow-metrics') ? ['--metrics-address', flagString(flags, 'metrics-address')] : []),
+      ...(flags.get('metrics-config') ?? []).flatMap((setting) => ['--metrics-config', setting]),
+    ],
   };
 }
 

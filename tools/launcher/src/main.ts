@@ -122,7 +122,7 @@ async function main(): Promise<void> {
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const models = report.ready.length > 0 ? report.ready.join(', ') : 'none loaded; load one with POST /v2/repository/models/<m>/load';
   const readiness = failures.length > 0 && options.strictReadiness ? '; /v2/health/ready answers 400 while a model is unavailable (--strict-readiness=true)' : '';
-  console.log(`\nFlotilla is ready in ${seconds} s: http://localhost:${options.httpPort}${options.grpcPort ? `, gRPC localhost:${options.grpcPort}` : ''}  (models: ${models}${readiness})  — Ctrl-C to stop\n`);
+  console.log(`\nFlotilla is ready in ${seconds} s: http://localhost:${options.httpPort}${options.grpcPort ? `, gRPC localhost:${options.grpcPort}` : ''}${options.metricsPort ? `, metrics http://localhost:${options.metricsPort}/metrics` : ''}  (models: ${models}${readiness})  — Ctrl-C to stop\n`);
 }
 
 main().catch((error) => {

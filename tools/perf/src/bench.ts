@@ -4,7 +4,8 @@
 //   (c) Flotilla, every service its own process, over NATS.
 // Then what rate limiting costs (bench/rate-limiting-costs.ts; `--only rate_limit` for that alone)
 // and what dynamic batching buys matmul_chain (bench/batching-gains.ts; `--only matmul_dynamic`),
-// and what tracing every request costs (bench/tracing-costs.ts; `--only trace_rate`).
+// and what tracing every request costs (bench/tracing-costs.ts; `--only trace_rate`),
+// and what Prometheus metrics cost (bench/metrics-costs.ts; `--only metrics`).
 // Ends with one `ratio <scenario> <flotilla> <baseline> <ratio>` line per scenario. Targets that
 // are missed are reported as MISS; nothing here fails a build.
 import { writeFileSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { countMessages, messagesLine, type MessageCounts } from './bench/message
 import { floorLines, measureFloors } from './bench/floors';
 import { DECISIONS_GOAL_PER_SECOND, measureRateLimiterDecisions } from './bench/rate-limiter-decisions';
 import { batchingLines, measureBatchingGains, type BatchingGains } from './bench/batching-gains';
+import { measureMetricsCosts, metricsCostLines, type MetricsCosts } from './bench/metrics-costs';
 import { measureRateLimitingCosts, rateLimitingVerdicts, type RateLimitingCosts } from './bench/rate-limiting-costs';
 import { startFlotilla, type RunningFlotilla } from './bench/flotilla-under-test';
 import { measureTracingCosts, tracingLines, type TracingCosts } from './bench/tracing-costs';
@@ -105,6 +107,11 @@ async function main(): Promise<void> {
       console.log('\ntracing: off and trace_rate=1 (every request traced, exported over OTLP) side by side');
       tracing = await measureTracingCosts(options, progress);
     }
+    let metrics: MetricsCosts | undefined;
+    if (options.only.length === 0 || options.only.some((part) => 'metrics'.includes(part))) {
+      console.log('\nmetrics: --allow-metrics=false and a deployment scraped every second, side by side');
+      metrics = await measureMetricsCosts(options, progress);
+    }
     const cpuAtEnd = cpuSnapshot();
     const foreign = cpuAtStart && cpuAtEnd ? `${foreignCores(cpuAtStart, cpuAtEnd).toFixed(2)} cores` : 'unknown';
     console.log(`\n${machineLine()}`);
@@ -117,6 +124,7 @@ async function main(): Promise<void> {
     if (rateLimiting) rateLimitingVerdicts(rateLimiting).forEach((line) => console.log(`  ${line}`));
     if (batching) batchingLines(batching).forEach((line) => console.log(`  ${line}`));
     if (tracing) tracingLines(tracing).forEach((line) => console.log(`  ${line}`));
+    if (metrics) metricsCostLines(metrics).forEach((line) => console.log(`  ${line}`));
     messageCounts.forEach(({ scenario, counts }) => console.log(`  ${messagesLine(scenario, counts)}`));
     scalingThroughputLines(scenarios, results).forEach((line) => console.log(`  ${line}`));
     protocolLines(scenarios, results).forEach((line) => console.log(`  ${line}`));
@@ -124,7 +132,7 @@ async function main(): Promise<void> {
     judgements.forEach((j) => console.log(ratioLine(j)));
 
     if (options.jsonOut) {
-      writeFileSync(options.jsonOut, JSON.stringify({ machine: machineInfo(), foreignLoad: foreign, options, floors, results, judgements, rateLimiting, batching, tracing, messageCounts }, null, 2));
+      writeFileSync(options.jsonOut, JSON.stringify({ machine: machineInfo(), foreignLoad: foreign, options, floors, results, judgements, rateLimiting, batching, tracing, metrics, messageCounts }, null, 2));
     }
   } finally {
     await cleanup();

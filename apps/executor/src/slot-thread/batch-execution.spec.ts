@@ -25,7 +25,6 @@ const config = (tensors: ServingConfig['tensors']): ServingConfig => ({
   modelVersion: 1,
   instance: `${tensors.name}_0`,
   tensors,
-  statsIntervalMs: 500,
   releaseSubject: 'flotilla.slot.released', releaseBatch: 2,
   reportSpans: false,
 });

@@ -8,19 +8,20 @@
 // shapes cannot be joined, and they run as executions of their own), the model runs once on the
 // union of their requested outputs, and every output is cut back along dim 0 by each request's
 // own rows.
-import { decodeBatchFrame, decodeFrame, type BatchedRequest, type ExecutionStamp, type Frame, type InferMeta, type Tensor } from '@flotilla/contracts';
-import type { ModelRunner } from '@flotilla/backends';
+import { decodeBatchFrame, decodeFrame, type BatchedRequest, type ExecutionStamp, type FailureReason, type Frame, type InferMeta, type Tensor } from '@flotilla/contracts';
+import type { ModelRunner, RunTiming } from '@flotilla/backends';
 import {
   concatAlongBatch,
   groupIntoExecutions,
   refuseExpiredRequest,
+  REQUEST_TIMEOUT_EXPIRED,
   splitAlongBatch,
   validateBytesElements,
   validateInferInputs,
-  type ComputeDurations,
   type SlotStatisticsRecorder,
 } from '@flotilla/execution';
 import { readTensorFile } from '@flotilla/tensor-files';
+import { computePhases } from './compute-phases';
 import { asFlotillaError, epochNowMs, type ReplyEncoder } from './reply-encoder';
 import type { ServingConfig } from './serving-protocol';
 
@@ -95,7 +96,7 @@ class BatchExecution {
         model = decoded.meta.model;
         admitted.push(this.admit(index, request, decoded, nowMs));
       } catch (error) {
-        replies[index] = this.failed(request, model, error);
+        replies[index] = this.failed(request, model, error, expired(error) ? 'REJECTED' : 'OTHER');
       }
     });
     let inputStartMs = this.startMs;
@@ -129,13 +130,16 @@ class BatchExecution {
     let outputs: Tensor[];
     let computeStartMs: number;
     let computeEndMs: number;
+    const timing: RunTiming = {};
+    let reason: FailureReason = 'OTHER';
     try {
       const joined = members[0].inputs.map(({ name }) => concatAlongBatch(members.map((member) => member.inputs.find((input) => input.name === name)!)));
       computeStartMs = epochNowMs();
-      outputs = await runner.run(joined, requestedOutputs(members, runner.outputNames));
+      reason = 'BACKEND';
+      outputs = await runner.run(joined, requestedOutputs(members, runner.outputNames), timing);
       computeEndMs = epochNowMs();
     } catch (error) {
-      for (const member of members) replies[member.index] = this.failed(member.entry, member.meta.model, error);
+      for (const member of members) replies[member.index] = this.failed(member.entry, member.meta.model, error, reason);
       return;
     }
 
@@ -160,17 +164,13 @@ class BatchExecution {
       }
     });
     const endMs = epochNowMs();
-    const compute: ComputeDurations = {
-      inputNs: (computeStartMs - inputStartMs) * 1e6,
-      inferNs: (computeEndMs - computeStartMs) * 1e6,
-      outputNs: (endMs - computeEndMs) * 1e6,
-    };
+    const compute = computePhases(inputStartMs, computeStartMs, computeEndMs, endMs, timing);
     // The model ran: one execution of `size` rows, whatever became of each reply.
     this.slot.stats.recordExecution(size, compute);
     members.forEach((member, i) => {
       const reply = encoded[i];
       if (reply instanceof Error) {
-        replies[member.index] = { ...this.failed(member.entry, member.meta.model, reply), batchSize: size, computeStartMs, computeEndMs };
+        replies[member.index] = { ...this.failed(member.entry, member.meta.model, reply, 'OTHER'), batchSize: size, computeStartMs, computeEndMs };
         return;
       }
       this.slot.stats.recordSuccess(member.entry.queueMicros * 1000, compute, Date.now());
@@ -197,11 +197,11 @@ class BatchExecution {
     return { replyTo: entry.replyTo, reply, model, traceHeaders: traceHeadersOf(entry), startMs: this.startMs, endMs };
   }
 
-  /** The request's error reply, counted once as a failure. */
-  private failed(entry: BatchedRequest, model: string, error: unknown): BatchedReply {
+  /** The request's error reply, counted once as a failure, for `reason`. */
+  private failed(entry: BatchedRequest, model: string, error: unknown, reason: FailureReason): BatchedReply {
     const failure = asFlotillaError(error);
     const endMs = epochNowMs();
-    this.slot.stats.recordFailure(entry.queueMicros * 1000 + (endMs - this.startMs) * 1e6, Date.now());
+    this.slot.stats.recordFailure(entry.queueMicros * 1000 + (endMs - this.startMs) * 1e6, Date.now(), reason);
     return { ...this.answer(entry, model, this.slot.replies.error(model, this.version, failure), endMs), error: failure.message };
   }
 }
@@ -220,4 +220,9 @@ function traceHeadersOf(entry: BatchedRequest): Record<string, string> {
   if (entry.traceparent) headers.traceparent = entry.traceparent;
   if (entry.tracestate) headers.tracestate = entry.tracestate;
   return headers;
+}
+
+/** refuseExpiredRequest's error: the request waited past its deadline (Triton counts it REJECTED). */
+function expired(error: unknown): boolean {
+  return error instanceof Error && error.message === REQUEST_TIMEOUT_EXPIRED;
 }

@@ -15,7 +15,6 @@ const config: ServingConfig = {
   modelVersion: 1,
   instance: 'double_0',
   tensors: { name: 'double', max_batch_size: 4, input: [{ name: 'X', datatype: 'FP32', dims: [2] }], output: [{ name: 'Y' }] },
-  statsIntervalMs: 500,
   releaseSubject: 'flotilla.slot.released', releaseBatch: 2,
   reportSpans: false,
 };
@@ -54,6 +53,31 @@ describe('PayloadExecutor', () => {
     expect(stats.success.ns).toBeGreaterThanOrEqual(250_000 + stats.computeInfer.ns);
   });
 
+  it("splits compute at the runner's own run when the runner marks it (compute_input / compute_infer / compute_output)", async () => {
+    // A runner that spends measurable time making inputs and reading outputs around its run.
+    const busy = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+    };
+    const marking: ModelRunner = {
+      ...doubler(),
+      async run(inputs, names, timing) {
+        busy(3);
+        if (timing) timing.inferStartMs = performance.timeOrigin + performance.now();
+        const outputs = await doubler().run(inputs, names);
+        if (timing) timing.inferEndMs = performance.timeOrigin + performance.now();
+        busy(3);
+        return outputs;
+      },
+    };
+    const executor = new PayloadExecutor(marking, config, 1 << 20);
+    await executor.execute(request([1, 2]), 0);
+    const { computeInput, computeInfer, computeOutput } = executor.stats.snapshot();
+    // The busy work is charged to input and output, not to the run.
+    expect(computeInput.ns).toBeGreaterThan(computeInfer.ns);
+    expect(computeOutput.ns).toBeGreaterThan(computeInfer.ns);
+  });
+
   it("answers a request past its deadline with Triton's timeout error, without running the model", async () => {
     const executor = new PayloadExecutor(doubler(true), config, 1 << 20);
     const expired = encodeFrame<InferMeta>({ model: 'double', version: '', outputs: [], deadline: Date.now() - 1 }, [
@@ -61,7 +85,7 @@ describe('PayloadExecutor', () => {
     ]);
     const reply = decodeFrame<ResultMeta>((await executor.execute(expired, 0)).reply);
     expect(reply.meta.error).toEqual({ code: 'UNAVAILABLE', message: 'Request timeout expired' });
-    expect(executor.stats.snapshot()).toMatchObject({ fail: { count: 1 }, executionCount: 0 });
+    expect(executor.stats.snapshot()).toMatchObject({ fail: { count: 1 }, executionCount: 0, failures: { REJECTED: 1 } });
   });
 
   it("answers a wrong shape with the validation's error, without running the model", async () => {
@@ -71,7 +95,7 @@ describe('PayloadExecutor', () => {
     expect(reply.meta.error?.code).toBe('INVALID_ARG');
     expect(reply.meta.error?.message).toContain("[request id: r1] unexpected shape for input 'X'");
     expect(outcome.error).toContain("input 'X'");
-    expect(executor.stats.snapshot().fail.count).toBe(1);
+    expect(executor.stats.snapshot()).toMatchObject({ fail: { count: 1 }, failures: { OTHER: 1, BACKEND: 0, REJECTED: 0 } });
   });
 
   it('answers a model failure and an undecodable payload as errors that name them', async () => {
@@ -80,6 +104,8 @@ describe('PayloadExecutor', () => {
     expect(failed.meta.error).toEqual({ code: 'INTERNAL', message: 'execution failed: device lost' });
     const garbage = decodeFrame<ResultMeta>((await failing.execute(new Uint8Array([1, 2]), 0)).reply);
     expect(garbage.meta.error?.message).toMatch(/shorter than the length prefix/);
+    // Triton's reasons: the model's run failed (BACKEND); the payload could not be read (OTHER).
+    expect(failing.stats.snapshot().failures).toEqual({ REJECTED: 0, CANCELED: 0, BACKEND: 1, OTHER: 1 });
   });
 
   it('refuses a reply larger than the NATS max_payload, saying so, and uses the new name after a rename', async () => {
@@ -87,7 +113,7 @@ describe('PayloadExecutor', () => {
     const tooBig = decodeFrame<ResultMeta>((await executor.execute(request([1, 2]), 0)).reply);
     expect(tooBig.meta.error?.message).toMatch(/exceeds the NATS server's max_payload of 64 bytes/);
     // The model ran (one execution), but the request failed: a failure, and not also a success.
-    expect(executor.stats.snapshot()).toMatchObject({ success: { count: 0 }, fail: { count: 1 }, executionCount: 1, inferenceCount: 1 });
+    expect(executor.stats.snapshot()).toMatchObject({ success: { count: 0 }, fail: { count: 1 }, executionCount: 1, inferenceCount: 1, failures: { OTHER: 1 } });
     const roomy = new PayloadExecutor(doubler(), config, 1 << 20);
     roomy.instance = 'double_1';
     expect(decodeFrame<ResultMeta>((await roomy.execute(request([1, 2]), 0)).reply).meta.execution?.instance).toBe('double_1');

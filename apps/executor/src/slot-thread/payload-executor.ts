@@ -3,10 +3,11 @@
 // file), check them against the model, run the model, and build the reply each requester gets:
 // outputs, or an error that names the problem. Free of NATS and of the thread plumbing, so that
 // both stay thin.
-import { decodeFrame, type ExecutionStamp, type InferMeta } from '@flotilla/contracts';
-import type { ModelRunner } from '@flotilla/backends';
+import { decodeFrame, type ExecutionStamp, type FailureReason, type InferMeta } from '@flotilla/contracts';
+import type { ModelRunner, RunTiming } from '@flotilla/backends';
 import { refuseExpiredRequest, SlotStatisticsRecorder, validateInferInputs } from '@flotilla/execution';
 import { readTensorFile } from '@flotilla/tensor-files';
+import { computePhases } from './compute-phases';
 import { executeBatch, type BatchOutcome, type ExecutingSlot } from './batch-execution';
 import { asFlotillaError, epochNowMs, ReplyEncoder } from './reply-encoder';
 import type { ServingConfig } from './serving-protocol';
@@ -25,8 +26,8 @@ export interface PayloadOutcome {
 }
 
 export class PayloadExecutor implements ExecutingSlot {
-  /** Triton-style statistics of every payload this slot handled. */
-  readonly stats = new SlotStatisticsRecorder();
+  /** Triton-style statistics of every payload this slot handled, in memory the executor's main thread reads. */
+  readonly stats: SlotStatisticsRecorder;
   readonly replies: ReplyEncoder;
   /** Triton's instance name; changes when a reused slot is renamed. */
   instance: string;
@@ -37,6 +38,7 @@ export class PayloadExecutor implements ExecutingSlot {
     maxPayload: number,
   ) {
     this.instance = config.instance;
+    this.stats = new SlotStatisticsRecorder(config.statistics ?? config.tensors.max_batch_size);
     this.replies = new ReplyEncoder(maxPayload);
   }
 
@@ -48,14 +50,20 @@ export class PayloadExecutor implements ExecutingSlot {
     let ranBatch: number | undefined; // set once the model has run: then it was an execution
     let computeStartMs = startMs;
     let computeEndMs = startMs;
+    const timing: RunTiming = {};
+    let reason: FailureReason = 'OTHER';
     try {
       const frame = decodeFrame<InferMeta>(data);
       model = frame.meta.model;
+      reason = 'REJECTED';
       refuseExpiredRequest(frame.meta.deadline, Date.now());
+      reason = 'OTHER';
       const inputs = frame.meta.inputsAt ? readTensorFile(frame.meta.inputsAt) : frame.tensors;
       validateInferInputs(this.config.tensors, inputs, frame.meta.outputs, frame.meta.id);
       computeStartMs = epochNowMs();
-      const outputs = await this.runner.run(inputs, frame.meta.outputs.length > 0 ? frame.meta.outputs : this.runner.outputNames);
+      reason = 'BACKEND';
+      const outputs = await this.runner.run(inputs, frame.meta.outputs.length > 0 ? frame.meta.outputs : this.runner.outputNames, timing);
+      reason = 'OTHER';
       computeEndMs = epochNowMs();
       ranBatch = this.config.tensors.max_batch_size > 0 ? (inputs[0]?.shape[0] ?? 1) : 1;
       const execution: ExecutionStamp = {
@@ -69,20 +77,18 @@ export class PayloadExecutor implements ExecutingSlot {
         tensorsVia: frame.meta.inputsAt ? 'shared-memory' : 'frame',
       };
       const reply = this.replies.outputs(model, version, execution, outputs, frame.meta.inputsAt);
-      const endMs = epochNowMs();
-      const compute = { inputNs: (computeStartMs - startMs) * 1e6, inferNs: (computeEndMs - computeStartMs) * 1e6, outputNs: (endMs - computeEndMs) * 1e6 };
+      const compute = computePhases(startMs, computeStartMs, computeEndMs, epochNowMs(), timing);
       this.stats.recordExecution(ranBatch, compute);
+      // Recorded before the reply is sent: once a client has its answer, any read counts it.
       this.stats.recordSuccess(queueMicros * 1000, compute, Date.now());
-      return { reply, model, startMs, endMs, computeStartMs, computeEndMs };
+      return { reply, model, startMs, endMs: epochNowMs(), computeStartMs, computeEndMs };
     } catch (error) {
       const failure = asFlotillaError(error);
       const endMs = epochNowMs();
       // A reply that could not be sent (too large for NATS) still cost an execution; the request
       // itself failed, and counts only as a failure.
-      if (ranBatch !== undefined) {
-        this.stats.recordExecution(ranBatch, { inputNs: (computeStartMs - startMs) * 1e6, inferNs: (computeEndMs - computeStartMs) * 1e6, outputNs: (endMs - computeEndMs) * 1e6 });
-      }
-      this.stats.recordFailure(queueMicros * 1000 + (endMs - startMs) * 1e6, Date.now());
+      if (ranBatch !== undefined) this.stats.recordExecution(ranBatch, computePhases(startMs, computeStartMs, computeEndMs, endMs, timing));
+      this.stats.recordFailure(queueMicros * 1000 + (endMs - startMs) * 1e6, Date.now(), reason);
       const ran = ranBatch !== undefined ? { computeStartMs, computeEndMs } : {};
       return { reply: this.replies.error(model, version, failure), model, startMs, endMs, ...ran, error: failure.message };
     }
@@ -97,3 +103,4 @@ export class PayloadExecutor implements ExecutingSlot {
     return executeBatch(this, data);
   }
 }
+

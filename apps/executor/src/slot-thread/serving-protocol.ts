@@ -1,7 +1,7 @@
 // What the executor's main thread and a slot's serving thread tell each other, beyond the
 // SlotWorker lifecycle (ready / load-failed / close). Everything here is plain data.
 import type { ThreadMessage } from '@flotilla/backends';
-import type { DeviceName, SlotStatistics } from '@flotilla/contracts';
+import type { DeviceName } from '@flotilla/contracts';
 import type { ModelSignature } from '@flotilla/execution';
 
 /** SlotWorkerOptions.data of a serving thread: where to listen and what to say about itself. */
@@ -17,8 +17,12 @@ export interface ServingConfig {
   readonly instance: string;
   /** The model's tensors, to validate requests against before running them. */
   readonly tensors: ModelSignature;
-  /** The most often the thread reports statistics; the executor announces them in heartbeats. */
-  readonly statsIntervalMs: number;
+  /**
+   * Where the thread counts its statistics (SlotStatisticsRecorder's shared buffer): the
+   * executor's main thread reads them there, when it beats or is asked, without a message.
+   * Absent only outside a slot (unit tests): the executor then counts in memory of its own.
+   */
+  readonly statistics?: SharedArrayBuffer;
   /** Where its releases go: `SUBJECTS.slotReleasedGated` when its group needs rate-limiter resources, else `slotReleased`. */
   readonly releaseSubject: string;
   /** Most finished payloads a busy slot reports in one release (ReleaseBatcher); ≤ the scheduler's prefetch. */
@@ -31,12 +35,6 @@ export interface ServingConfig {
 export interface RenameInstance extends ThreadMessage {
   readonly kind: 'rename';
   readonly instance: string;
-}
-
-/** thread → main: the slot's cumulative statistics, at most every statsIntervalMs. */
-export interface StatisticsReport extends ThreadMessage {
-  readonly kind: 'stats';
-  readonly stats: SlotStatistics;
 }
 
 /** One request's compute span, as the thread measured it. */
@@ -80,4 +78,4 @@ export interface LinkReport extends ThreadMessage {
   readonly up: boolean;
 }
 
-export type FromServingThread = StatisticsReport | SpanReport | BatchSpansReport | LinkReport;
+export type FromServingThread = SpanReport | BatchSpansReport | LinkReport;

@@ -22,7 +22,6 @@ import type { BatchOutcome } from './batch-execution';
 import { PayloadExecutor } from './payload-executor';
 import { ReleaseBatcher } from './release-batcher';
 import type { FromServingThread, RenameInstance, ServingConfig } from './serving-protocol';
-import { ThrottledReport } from './throttled-report';
 
 const thread = new SlotThreadContext<ServingConfig>();
 const config = thread.data;
@@ -42,7 +41,6 @@ async function serveWith(runner: ModelRunner): Promise<void> {
     else if (state === 'up') void bus.flush().then(() => send({ kind: 'link', up: true }), () => undefined);
   });
   const executor = new PayloadExecutor(runner, config, bus.maxPayload);
-  const stats = new ThrottledReport(config.statsIntervalMs, () => send({ kind: 'stats', stats: executor.stats.snapshot() }));
   const releases = new ReleaseBatcher(config.releaseBatch);
   const release = (count: number) => bus.publish(config.releaseSubject, encodeJson({ slotId: config.slotId, executorId: config.executorId, count } satisfies SlotReleased));
 
@@ -54,7 +52,6 @@ async function serveWith(runner: ModelRunner): Promise<void> {
     if (message.reply) bus.publish(message.reply, outcome.reply);
     const finished = releases.finished();
     if (finished > 0) release(finished);
-    stats.changed();
     // Only a traced request's span: the gateway decided, and its traceparent's sampled flag says so.
     const traceparent = config.reportSpans ? message.header('traceparent') : undefined;
     if (isSampledTraceparent(traceparent)) {
@@ -82,7 +79,6 @@ async function serveWith(runner: ModelRunner): Promise<void> {
     }
     const finished = releases.finished();
     if (finished > 0) release(finished);
-    stats.changed();
     if (config.reportSpans && outcome) {
       const batchRequests = outcome.replies.length;
       const spans = outcome.replies
@@ -125,7 +121,6 @@ async function serveWith(runner: ModelRunner): Promise<void> {
     await subscription.drain().catch(() => undefined);
     await tail;
     await bus.drain().catch(() => undefined);
-    stats.flush();
     await runner.release().catch(() => undefined);
     thread.port.close();
   }

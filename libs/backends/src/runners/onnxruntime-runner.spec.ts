@@ -45,6 +45,17 @@ describe('the onnxruntime runner', { timeout: 30_000 }, () => {
     expect(Array.from(asFloats(outputs[1]))).toEqual(Array.from(a, (x, i) => x - b[i]));
   });
 
+  it('marks its own run inside the call, so input tensors and output reads are charged apart', async () => {
+    const ones = new Float32Array(16).fill(1);
+    const timing: { inferStartMs?: number; inferEndMs?: number } = {};
+    const before = performance.timeOrigin + performance.now();
+    await simple.run([fp32('INPUT0', [1, 16], ones), fp32('INPUT1', [1, 16], ones)], simple.outputNames, timing);
+    const after = performance.timeOrigin + performance.now();
+    expect(timing.inferStartMs).toBeGreaterThanOrEqual(before);
+    expect(timing.inferEndMs).toBeGreaterThanOrEqual(timing.inferStartMs!);
+    expect(after).toBeGreaterThanOrEqual(timing.inferEndMs!);
+  });
+
   it('computes only the outputs asked for', async () => {
     const ones = new Float32Array(16).fill(1);
     const outputs = await simple.run([fp32('INPUT0', [1, 16], ones), fp32('INPUT1', [1, 16], ones)], ['OUTPUT1']);

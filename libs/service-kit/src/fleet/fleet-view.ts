@@ -25,6 +25,11 @@ export interface FleetChange {
   readonly executor?: ExecutorAnnouncement;
   readonly changes: SlotChanges;
   readonly cause: FleetChangeCause;
+  /**
+   * When it left, fell silent, or another process took its id: the gone process's last
+   * announcement, with the statistics its beats brought since.
+   */
+  readonly departed?: ExecutorAnnouncement;
 }
 
 /**
@@ -56,6 +61,7 @@ export class FleetView implements OnApplicationBootstrap, OnApplicationShutdown 
   private readonly logger = new Logger('fleet');
   private readonly registry = new ExecutorRegistry();
   private readonly listeners: ((change: FleetChange) => void)[] = [];
+  private readonly beatListeners: ((beat: ExecutorBeat) => void)[] = [];
   private readonly silence = new DeadlineTimer((now) => this.expire(now));
   /** When each executor was last asked to announce itself, so that a run of beats asks once. */
   private readonly askedAt = new Map<string, number>();
@@ -85,6 +91,11 @@ export class FleetView implements OnApplicationBootstrap, OnApplicationShutdown 
     };
   }
 
+  /** Called with every beat at the revision held here, once its statistics are in the view. */
+  onBeat(listener: (beat: ExecutorBeat) => void): void {
+    this.beatListeners.push(listener);
+  }
+
   executors(): ExecutorAnnouncement[] {
     return this.registry.all();
   }
@@ -94,17 +105,20 @@ export class FleetView implements OnApplicationBootstrap, OnApplicationShutdown 
   }
 
   announced(announcement: ExecutorAnnouncement): void {
-    const changes = this.registry.announce(announcement, Date.now());
+    const { replaced, ...changes } = this.registry.announce(announcement, Date.now());
     this.askedAt.delete(announcement.executorId);
     this.watchSilence();
-    this.notify({ executorId: announcement.executorId, executor: announcement, changes, cause: 'announced' });
+    this.notify({ executorId: announcement.executorId, executor: announcement, changes, cause: 'announced', ...(replaced ? { departed: replaced } : {}) });
   }
 
   beat(beat: ExecutorBeat): void {
     const now = Date.now();
     const outcome = this.registry.beat(beat, now);
     this.watchSilence();
-    if (outcome === 'current') return;
+    if (outcome === 'current') {
+      for (const listener of this.beatListeners) listener(beat);
+      return;
+    }
     if (now - (this.askedAt.get(beat.executorId) ?? -Infinity) < beat.heartbeatMs) return;
     this.askedAt.set(beat.executorId, now);
     this.logger.debug(`executor ${beat.executorId} is at revision ${beat.revision}, which this view has not seen: asking it to announce`);
@@ -113,7 +127,8 @@ export class FleetView implements OnApplicationBootstrap, OnApplicationShutdown 
 
   left(executorId: string): void {
     this.askedAt.delete(executorId);
-    this.notify({ executorId, changes: this.registry.leave(executorId), cause: 'left' });
+    const { last, ...changes } = this.registry.leave(executorId);
+    this.notify({ executorId, changes, cause: 'left', ...(last ? { departed: last } : {}) });
   }
 
   onApplicationShutdown(): void {
@@ -139,9 +154,9 @@ export class FleetView implements OnApplicationBootstrap, OnApplicationShutdown 
 
   /** Removes every executor silent for too long; returns when to look again. */
   private expire(now: number): number | undefined {
-    for (const { executorId, changes } of this.registry.expire(now)) {
+    for (const { executorId, changes, last } of this.registry.expire(now)) {
       this.logger.warn(`executor ${executorId} missed its heartbeats: removing ${changes.gone.length} slot(s)`);
-      this.notify({ executorId, changes, cause: 'silent' });
+      this.notify({ executorId, changes, cause: 'silent', ...(last ? { departed: last } : {}) });
     }
     return this.registry.nextExpiry();
   }

@@ -16,15 +16,24 @@ export interface RunningFlotilla {
   /** nats-server's monitoring endpoint (`/varz`), for messages per request. */
   readonly natsMonitorUrl: string;
   readonly logFile: string;
+  /** Its Prometheus endpoint, when started with metrics. */
+  readonly metricsUrl?: string;
   /** pid of each service process, by service name (`gateway`, `executor:cpu`, …). */
   readonly pids: ReadonlyMap<string, number>;
   stop(): Promise<void>;
 }
 
-export async function startFlotilla(modelRepository: string, env: NodeJS.ProcessEnv = {}, cluster: Pick<ClusterOptions, 'rateLimit' | 'rateLimitResources' | 'gatewayFlags'> = {}): Promise<RunningFlotilla> {
+/** `metrics: true` serves /metrics on a free port; by default the deployment serves none. */
+export async function startFlotilla(
+  modelRepository: string,
+  env: NodeJS.ProcessEnv = {},
+  cluster: Pick<ClusterOptions, 'rateLimit' | 'rateLimitResources' | 'gatewayFlags'> & { readonly metrics?: boolean } = {},
+): Promise<RunningFlotilla> {
+  const { metrics, ...clusterOptions } = cluster;
   const logFile = join(tmpdir(), `flotilla-bench-${process.pid}-${Date.now()}.log`);
   const deployment = await FlotillaCluster.start({
-    ...cluster,
+    ...clusterOptions,
+    ...(metrics ? { metricsPort: await freePort() } : {}),
     modelRepository,
     httpPort: await freePort(),
     grpcPort: await freePort(),
@@ -41,5 +50,5 @@ export async function startFlotilla(modelRepository: string, env: NodeJS.Process
     throw new Error(`${(error as Error).message}; service logs: ${logFile}`);
   }
   const pids = new Map(deployment.serviceNames().map((name) => [name, deployment.service(name).child.pid ?? -1] as const));
-  return { url: deployment.url, grpcAddress: deployment.grpcAddress!, natsUrl: deployment.natsUrl, natsMonitorUrl: deployment.natsMonitorUrl!, logFile, pids, stop: () => deployment.stop() };
+  return { url: deployment.url, grpcAddress: deployment.grpcAddress!, natsUrl: deployment.natsUrl, natsMonitorUrl: deployment.natsMonitorUrl!, ...(deployment.metricsUrl ? { metricsUrl: deployment.metricsUrl } : {}), logFile, pids, stop: () => deployment.stop() };
 }

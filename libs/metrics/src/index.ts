@@ -1,0 +1,3 @@
+export * from './metrics-config';
+export * from './metrics-input';
+export * from './metrics-page';
