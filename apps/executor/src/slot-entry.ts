@@ -122,6 +122,7 @@ export class SlotEntry {
       instance: plan.instance,
       passive: plan.passive,
       rateLimiter: plan.rateLimiter,
+      signature: this.signature,
       state,
       stats,
       ...(failure ? { error: failure } : {}),

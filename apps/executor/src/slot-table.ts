@@ -17,6 +17,10 @@ import { activeSlotsOf, ThreadBudget } from './thread-budget';
 export class SlotTable implements BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('slots');
   private readonly slots = new Map<string, SlotEntry>();
+  /** Ready slots a reload replaced, serving until their successors have loaded; then they retire. */
+  private readonly superseded = new Map<string, SlotEntry>();
+  /** Superseded slots whose successors did not all load: they serve until a sync takes them back or lets them go. */
+  private readonly stranded = new Set<SlotEntry>();
   private readonly listeners: (() => void)[] = [];
   /** Numbers the slots' subjects; never reused, so a payload meant for a removed slot reaches no other. */
   private nextLane = 1;
@@ -46,17 +50,42 @@ export class SlotTable implements BeforeApplicationShutdown, OnApplicationShutdo
   sync(models: readonly ModelRecord[]): void {
     const plans = planSlots(this.options.executorId, this.options.device, models);
     const tensors = new Map(models.filter((m) => m.config).map((m) => [m.name, modelSignatureOf(m.config as unknown as ModelConfig)]));
+    // A replaced slot whose successors failed serves on: the repository answers a failed reload by
+    // publishing the config that served, and that config wants it back.
+    const stranded = [...this.superseded.values()].filter((entry) => this.stranded.has(entry));
+    for (const entry of stranded) {
+      this.superseded.delete(entry.plan.slotId);
+      this.stranded.delete(entry);
+      this.slots.set(entry.plan.slotId, entry);
+    }
     const { reused, created, removed } = reconcileInstances([...this.slots.values()], plans);
-    for (const entry of removed) void this.retire(entry);
     for (const { existing, desired } of reused) {
       if (existing.plan.instance !== desired.instance) existing.worker?.postToThread({ kind: 'rename', instance: desired.instance });
       existing.plan = { ...desired, slotId: existing.plan.slotId };
     }
+    const loads: { entry: SlotEntry; loaded: Promise<void> }[] = [];
     for (const desired of created) {
       const plan = { ...desired, slotId: this.unusedSlotId(desired.slotId) };
       const entry = new SlotEntry(plan, SUBJECTS.slotExecute(this.options.executorId, this.nextLane++), tensors.get(plan.model)!);
       this.slots.set(plan.slotId, entry);
-      void this.loader.load(entry, activeSlotsOf(plans, plan.model));
+      loads.push({ entry, loaded: this.loader.load(entry, activeSlotsOf(plans, plan.model)) });
+    }
+    for (const entry of removed) {
+      // Make before break: a ready slot whose version gets new slots (a reload that changed more
+      // than the instance groups) serves on until they have loaded, so the version never has none.
+      const successors = loads.filter(({ entry: next }) => next.plan.model === entry.plan.model && next.plan.version === entry.plan.version);
+      if (entry.state !== 'ready' || successors.length === 0) {
+        void this.retire(entry);
+        continue;
+      }
+      this.slots.delete(entry.plan.slotId);
+      this.superseded.set(entry.plan.slotId, entry);
+      void Promise.all(successors.map(({ loaded }) => loaded)).then(() => {
+        if (this.superseded.get(entry.plan.slotId) !== entry) return; // taken back, or the executor is stopping
+        if (successors.some(({ entry: next }) => next.state !== 'ready')) return void this.stranded.add(entry);
+        this.superseded.delete(entry.plan.slotId);
+        void this.retirement.retire(entry);
+      });
     }
     this.budget.warnOversubscription(plans);
     this.changed();
@@ -69,7 +98,7 @@ export class SlotTable implements BeforeApplicationShutdown, OnApplicationShutdo
   }
 
   announcements(): SlotAnnouncement[] {
-    return [...this.slots.values(), ...this.retirement.entries()].map((entry) => entry.announcement());
+    return [...this.slots.values(), ...this.superseded.values(), ...this.retirement.entries()].map((entry) => entry.announcement());
   }
 
   /** The final statistics of closed slots, per model version, and a number that grows when they change. */
@@ -84,19 +113,21 @@ export class SlotTable implements BeforeApplicationShutdown, OnApplicationShutdo
    * the executor is leaving — so that comes after the last answer, and nothing running is lost.
    */
   async beforeApplicationShutdown(): Promise<void> {
-    await Promise.all([...this.slots.values()].map((entry) => this.retire(entry)));
+    const superseded = [...this.superseded.values()];
+    this.superseded.clear();
+    await Promise.all([...this.slots.values()].map((entry) => this.retire(entry)).concat(superseded.map((entry) => this.retirement.retire(entry))));
     await this.retirement.closeAll();
   }
 
   async onApplicationShutdown(): Promise<void> {
     // Nothing is left after beforeApplicationShutdown; this covers a shutdown that skipped it.
-    await Promise.all([...this.slots.values(), ...this.retirement.entries()].map((entry) => entry.worker?.close()));
+    await Promise.all([...this.slots.values(), ...this.superseded.values(), ...this.retirement.entries()].map((entry) => entry.worker?.close()));
   }
 
   /** A reused slot keeps its id after a rename, so a new instance may want an id already taken. */
   private unusedSlotId(wanted: string): string {
     let id = wanted;
-    for (let n = 2; this.slots.has(id) || this.retirement.has(id); n++) id = `${wanted}~${n}`;
+    for (let n = 2; this.slots.has(id) || this.superseded.has(id) || this.retirement.has(id); n++) id = `${wanted}~${n}`;
     return id;
   }
 

@@ -11,6 +11,7 @@ import {
   NOT_FOUND,
   parseInferenceHeaderLength,
   parseRepositoryIndexBody,
+  parseRepositoryParametersBody,
   TraceSettingOperations,
   type RouteMatch,
 } from '@flotilla/kserve';
@@ -80,8 +81,11 @@ export class KserveRouter {
       case 'repository-index':
         return json(200, await ops.repositoryIndex({ repository: route.repository, ...parseRepositoryIndexBody(body) }));
       case 'repository-load':
+        await ops.repositoryLoad({ repository: route.repository, model: route.model, parameters: parseRepositoryParametersBody(body, 'load') });
+        return empty(200);
       case 'repository-unload':
-        return ops.repositoryModelControl(route);
+        await ops.repositoryUnload({ repository: route.repository, model: route.model, parameters: parseRepositoryParametersBody(body, 'unload') });
+        return empty(200);
       case 'flotilla-slots':
         return json(200, await this.catalog.schedulerStatus());
       case 'flotilla-rate-limiter':

@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { SUBJECTS, type ModelRecord, type RateLimiterStatus, type SchedulerStatus, type StatisticsSnapshot } from '@flotilla/contracts';
+import { SUBJECTS, type ExecutorAnnouncement, type ModelRecord, type RateLimiterStatus, type RepositoryLoadRequest, type RepositorySnapshot, type RepositoryUnloadRequest, type SchedulerStatus, type StatisticsSnapshot } from '@flotilla/contracts';
 import type { FleetCatalog } from '@flotilla/kserve';
-import { ControlPlaneClient, ModelRecords } from '@flotilla/service-kit';
+import { ControlPlaneClient, FleetView, ModelRecords } from '@flotilla/service-kit';
+
+/** A load waits for every instance of the model to load its session; the repository bounds it (LOAD_TIMEOUT_MS) and answers. */
+const LOAD_REPLY_TIMEOUT_MS = 330_000;
 
 /**
  * What the KServe operations ask the rest of the fleet: the repository's model records (held in
@@ -13,7 +16,25 @@ export class ModelCatalog implements FleetCatalog {
   constructor(
     private readonly records: ModelRecords,
     private readonly control: ControlPlaneClient,
+    private readonly fleet: FleetView,
   ) {}
+
+  /** The repository's whole index, asked now (readiness, the index route). */
+  index(): Promise<RepositorySnapshot> {
+    return this.records.snapshot();
+  }
+
+  executors(): readonly ExecutorAnnouncement[] {
+    return this.fleet.executors();
+  }
+
+  async loadModel(request: RepositoryLoadRequest): Promise<void> {
+    await this.control.request(SUBJECTS.repositoryLoad, request, LOAD_REPLY_TIMEOUT_MS);
+  }
+
+  async unloadModel(model: string): Promise<void> {
+    await this.control.request(SUBJECTS.repositoryUnload, { model } satisfies RepositoryUnloadRequest, LOAD_REPLY_TIMEOUT_MS);
+  }
 
   /** Asks the repository for its index now (readiness, the index route). */
   refresh(): Promise<ModelRecord[]> {

@@ -1,15 +1,21 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { resolve } from 'node:path';
 import { parseRateLimitMode, parseRateLimitResources } from '@flotilla/rate-limiting';
-import { COMMON_FLAGS, ControlPlaneModule, FlagError, FleetController, FleetView, flagInt, flagString, parseFlags } from '@flotilla/service-kit';
+import { COMMON_FLAGS, ControlPlaneModule, FlagError, FleetController, FleetView, flagBool, flagInt, flagString, parseFlags, type FlagValues } from '@flotilla/service-kit';
+import { parseModelControlMode, startupModels } from '@flotilla/repository';
 import { DeviceInventory } from './device-inventory';
+import { SchedulerIdle } from './scheduler-idle';
+import { SlotWatch } from './slot-watch';
 import { RepositoryController } from './repository.controller';
 import { REPOSITORY_OPTIONS, RepositoryService, type RepositoryOptions } from './repository.service';
 
 const FLAGS = [
   ...COMMON_FLAGS,
   { name: 'model-repository', description: 'path of the model repository', default: 'examples/model_repository' },
-  { name: 'model-control-mode', description: 'none (load everything at start)', default: 'none' },
+  { name: 'model-control-mode', description: 'none (load every model at start) | poll (and re-read the repository every --repository-poll-secs) | explicit (load --load-model models, then what the load/unload API asks)', default: 'none' },
+  { name: 'repository-poll-secs', description: 'with --model-control-mode=poll: seconds between two reads of the repository (default 15)' },
+  { name: 'load-model', description: "with --model-control-mode=explicit: a model to load at start, repeatable; '*' loads every model", repeatable: true },
+  { name: 'disable-auto-complete-config', description: "require every model's config.pbtxt in full: no completing an ONNX model's inputs, outputs and batching from the model file", default: 'false' },
   { name: 'gpus', description: "GPU ids the fleet provides, e.g. 0,1,2, or none (default: learned from executors' announcements)", default: '' },
   { name: 'device-discovery-ms', description: 'with no --gpus: how long to listen for executors before the first load', default: '1000' },
   { name: 'rate-limit', description: "off | execution_count: with execution_count, a model whose instances need more resources than offered fails to load", default: 'off' },
@@ -20,9 +26,12 @@ const FLAGS = [
 export class ModelRepositoryModule {
   static fromArgv(argv: readonly string[]): DynamicModule {
     const flags = parseFlags(argv, FLAGS);
-    const mode = flagString(flags, 'model-control-mode');
-    if (mode !== 'none') throw new FlagError(`--model-control-mode=${mode} is not supported yet; only 'none' is`);
+    const { mode, loadModels, pollSecs } = controlOptions(flags);
     const options: RepositoryOptions = {
+      mode,
+      loadModels,
+      pollSecs,
+      autoCompleteConfig: !flagBool(flags, 'disable-auto-complete-config'),
       repository: resolve(flagString(flags, 'model-repository')),
       gpus: parseGpus(flagString(flags, 'gpus')),
       discoveryMs: flagInt(flags, 'device-discovery-ms', 0, 60_000),
@@ -32,7 +41,7 @@ export class ModelRepositoryModule {
       module: ModelRepositoryModule,
       imports: [ControlPlaneModule.forRoot({ servers: flagString(flags, 'nats-url'), name: 'model-repository' })],
       controllers: [RepositoryController, FleetController],
-      providers: [{ provide: REPOSITORY_OPTIONS, useValue: options }, FleetView, DeviceInventory, RepositoryService],
+      providers: [{ provide: REPOSITORY_OPTIONS, useValue: options }, FleetView, DeviceInventory, SlotWatch, SchedulerIdle, RepositoryService],
     };
   }
 }
@@ -51,6 +60,25 @@ function rateLimitOptions(mode: string, resources: readonly string[]) {
   try {
     return { mode: parseRateLimitMode(mode), explicitResources: parseRateLimitResources(resources) };
   } catch (error) {
+    throw new FlagError((error as Error).message);
+  }
+}
+
+/**
+ * --model-control-mode, --load-model and --repository-poll-secs, checked together: a flag the
+ * chosen mode would not use is refused rather than accepted and ignored.
+ */
+function controlOptions(flags: FlagValues) {
+  try {
+    const mode = parseModelControlMode(flagString(flags, 'model-control-mode'));
+    const loadModels = flags.get('load-model') ?? [];
+    startupModels(mode, loadModels, []); // the wildcard and mode rules, before anything starts
+    const pollGiven = flags.has('repository-poll-secs');
+    const pollSecs = pollGiven ? flagInt(flags, 'repository-poll-secs', 1, 86_400) : 15;
+    if (mode !== 'poll' && pollGiven) throw new FlagError(`--repository-poll-secs is only used with --model-control-mode=poll (the mode is '${mode}')`);
+    return { mode, loadModels, pollSecs };
+  } catch (error) {
+    if (error instanceof FlagError) throw error;
     throw new FlagError((error as Error).message);
   }
 }

@@ -95,6 +95,12 @@ export interface SlotAnnouncement {
   readonly instance: string;
   readonly passive: boolean;
   readonly rateLimiter: SlotRateLimiter;
+  /**
+   * What the slot can stand for (model-config's `slotSignature`: version, file and every setting
+   * but the group's name, count and GPUs), fixed when it was created: a reload compares it with
+   * what the new config asks, so a slot of the old config is not taken for a loaded new one.
+   */
+  readonly signature?: string;
   readonly state: SlotState;
   readonly error?: string;
   /** Cumulative statistics of the requests this slot handled (Triton's statistics extension). */
@@ -294,12 +300,40 @@ export interface ModelRecord {
 
 export interface RepositorySnapshot {
   readonly repository: string;
+  /** Triton's model control mode: `none`, `poll` or `explicit`. */
+  readonly mode?: 'none' | 'poll' | 'explicit';
+  /** Every model the repository has loaded, tried to load, or unloaded, in its current state. */
   readonly models: readonly ModelRecord[];
+  /** Model folders of the repository never asked for (control mode explicit): listed by the index, served by no one. */
+  readonly notLoaded?: readonly string[];
 }
 
+/**
+ * `loaded`: the model's record is now this one, whatever changed (loading, loaded, reloaded,
+ * failed, unloading, unloaded: its versions' states say which). `unloaded`: forget the model.
+ */
 export interface ModelLifecycleEvent {
   readonly kind: 'loaded' | 'unloaded';
   readonly model: ModelRecord;
+}
+
+/** A file of a load request's `file:<version>/<path>` parameters, already checked, its contents in base64. */
+export interface LoadFileOverride {
+  readonly version: number;
+  readonly path: string;
+  readonly base64: string;
+}
+
+/** gateway → model repository: load (or reload) one model, optionally from a config and files of the request. */
+export interface RepositoryLoadRequest {
+  readonly model: string;
+  /** Triton's JSON form of a config replacing the folder's config.pbtxt. */
+  readonly config?: Record<string, unknown>;
+  readonly files?: readonly LoadFileOverride[];
+}
+
+export interface RepositoryUnloadRequest {
+  readonly model: string;
 }
 
 // ---- Scheduler and rate limiter introspection --------------------------------------------------

@@ -52,7 +52,11 @@ export const SUBJECTS = {
   fleetResync: 'flotilla.executor.resync',
   /** request → RepositorySnapshot: every model the repository knows, loaded or not (answered once its first load is done). */
   repositoryIndex: 'flotilla.repository.index',
-  /** event, model-repository → everyone: a model was loaded, reloaded or unloaded (ModelLifecycleEvent). */
+  /** request → void: load or reload one model (RepositoryLoadRequest); answered once it serves or failed (control mode explicit). */
+  repositoryLoad: 'flotilla.repository.load',
+  /** request → void: unload one model (RepositoryUnloadRequest); answered once its queued requests are done (control mode explicit). */
+  repositoryUnload: 'flotilla.repository.unload',
+  /** event, model-repository → everyone: a model's record changed — loading, loaded, reloaded, failed, unloading or unloaded (ModelLifecycleEvent). */
   repositoryEvents: 'flotilla.repository.events',
   /**
    * event, scheduler → gateways, every second (SchedulerBeat): alive. A gateway whose last

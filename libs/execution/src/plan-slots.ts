@@ -1,5 +1,5 @@
 import type { DeviceName, ModelRecord, SlotRateLimiter } from '@flotilla/contracts';
-import { getParameter, instancePlacements, instanceSignature, type ModelConfig } from '@flotilla/model-config';
+import { getParameter, instancePlacements, slotSignature, type ModelConfig } from '@flotilla/model-config';
 
 /** One instance slot an executor should create. */
 export interface PlannedSlot {
@@ -23,7 +23,8 @@ export interface PlannedSlot {
 }
 
 /**
- * The slots one executor owns: for every READY version of every loaded model, the instances that
+ * The slots one executor owns: for every version of every model that is loading, READY or
+ * unloading (it still finishes its queued requests), the instances that
  * Triton's placement (spec §1.3) puts on this executor's device. Slot ids are unique across the
  * fleet because they start with the executor's id.
  */
@@ -38,7 +39,8 @@ export function planSlots(executorId: string, device: DeviceName, models: readon
     const interOpThreads = threadCount(config, 'inter_op_thread_count');
     const parameters = Object.fromEntries(Object.entries(config.parameters).map(([key, value]) => [key, value.string_value]));
     for (const version of model.versions) {
-      if (version.state !== 'READY') continue;
+      // LOADING: being loaded; UNLOADING: finishing its queued requests before it goes.
+      if (version.state !== 'READY' && version.state !== 'LOADING' && version.state !== 'UNLOADING') continue;
       for (const placement of placements) {
         planned.push({
           slotId: `${executorId}/${model.name}/${version.version}/${placement.name}`,
@@ -53,7 +55,7 @@ export function planSlots(executorId: string, device: DeviceName, models: readon
           interOpThreads,
           backend: config.backend,
           parameters,
-          signature: `${version.version} ${version.path} ${instanceSignature(config, placement)}`,
+          signature: slotSignature(version.version, version.path, config, placement),
         });
       }
     }

@@ -1,10 +1,21 @@
-import { invalidArg, notFound, unavailable, unsupported, type ModelRecord, type SchedulerStatus, type StatisticsSnapshot } from '@flotilla/contracts';
-import { dataTypeToDatatype, modelMetadata, type ModelConfig, type ModelMetadata } from '@flotilla/model-config';
+import {
+  invalidArg,
+  notFound,
+  unsupported,
+  type ExecutorAnnouncement,
+  type ModelRecord,
+  type RepositoryLoadRequest,
+  type RepositorySnapshot,
+  type SchedulerStatus,
+  type StatisticsSnapshot,
+} from '@flotilla/contracts';
+import { dataTypeToDatatype, modelConfigToJson, modelMetadata, type ModelConfig, type ModelMetadata } from '@flotilla/model-config';
+import { parseLoadParameters, versionSlots, type LoadParameterValue } from '@flotilla/repository';
 import { modelStatistics } from './model-statistics';
 import type { RawInputModel } from './raw-binary-request';
 import { repositoryIndexRows, type RepositoryIndexRow } from './repository-index';
 import { serverMetadata, type ServerMetadata } from './server-metadata';
-import { serverReadiness, type Readiness } from './server-readiness';
+import { routableVersions, serverReadiness, type Readiness } from './server-readiness';
 
 /** What the operations ask the rest of the fleet (the gateway's ModelCatalog answers). */
 export interface FleetCatalog {
@@ -12,6 +23,14 @@ export interface FleetCatalog {
   get(name: string): Promise<ModelRecord>;
   /** Every model record, asked of the repository now. */
   refresh(): Promise<ModelRecord[]>;
+  /** The repository's whole index, asked now: records, control mode, folders never loaded. */
+  index(): Promise<RepositorySnapshot>;
+  /** The executors' last announcements: which instance slots exist, and in which state. */
+  executors(): readonly ExecutorAnnouncement[];
+  /** Asks the repository to (re)load a model; resolves once it serves. */
+  loadModel(request: RepositoryLoadRequest): Promise<void>;
+  /** Asks the repository to unload a model; resolves once its queued requests are done. */
+  unloadModel(model: string): Promise<void>;
   schedulerStatus(): Promise<SchedulerStatus>;
   statistics(): Promise<StatisticsSnapshot>;
 }
@@ -22,9 +41,6 @@ export interface KserveOperationsOptions {
   /** The version `ServerMetadata` reports. */
   readonly serverVersion: string;
 }
-
-/** Triton's answer to load and unload while the repository is loaded once at start (control mode `none`). */
-export const MODEL_CONTROL_DISABLED = 'explicit model load / unload is not allowed if polling is enabled';
 
 /**
  * KServe v2's health, metadata, configuration, statistics and repository operations, once for
@@ -45,8 +61,11 @@ export class KserveOperations {
   }
 
   /**
-   * Ready when the repository and scheduler answer and every loaded model version can execute;
-   * with --strict-readiness (Triton's default) a model that failed to load also makes it unready.
+   * Triton's server readiness. Strict (--strict-readiness, the default): every model the
+   * repository loaded has all its versions READY — none loading, unloading or failed; unloaded
+   * models do not count — and every instance each READY version needs has a loaded session.
+   * Not strict: models that failed do not count, but nothing may be loading and every READY
+   * version must still have all its instances. Both need the repository and the scheduler to answer.
    */
   async serverReady(): Promise<boolean> {
     return (await this.serverReadiness()).ready;
@@ -54,11 +73,11 @@ export class KserveOperations {
 
   /** serverReady, with the reasons it is not: each names the model version or the service that does not answer. */
   async serverReadiness(): Promise<Readiness> {
-    const [models, status] = await Promise.allSettled([this.catalog.refresh(), this.catalog.schedulerStatus()]);
+    const [snapshot, status] = await Promise.allSettled([this.catalog.index(), this.catalog.schedulerStatus()]);
     const why = (service: string, result: PromiseSettledResult<unknown>) =>
       result.status === 'rejected' ? [`the ${service} does not answer: ${result.reason instanceof Error ? result.reason.message : String(result.reason)}`] : [];
-    if (models.status === 'rejected' || status.status === 'rejected') return { ready: false, reasons: [...why('model repository', models), ...why('scheduler', status)] };
-    return serverReadiness(models.value, status.value, this.options.strictReadiness);
+    if (snapshot.status === 'rejected' || status.status === 'rejected') return { ready: false, reasons: [...why('model repository', snapshot), ...why('scheduler', status)] };
+    return serverReadiness(snapshot.value.models, status.value, this.catalog.executors(), this.options.strictReadiness);
   }
 
   serverMetadata(): ServerMetadata {
@@ -80,13 +99,22 @@ export class KserveOperations {
     return { config: configOf(record), warnings: record.warnings ?? [] };
   }
 
+  /**
+   * A version is ready when the repository holds it READY, every instance its config needs is
+   * announced with a loaded session, and the scheduler can route to it (it has heard of a slot
+   * that takes requests: an executor's announcement reaches the gateway and the scheduler
+   * separately); without a version, when some version is.
+   */
   async modelReady(model: string, version: string | undefined): Promise<boolean> {
     const record = await this.catalog.get(model);
-    const status = await this.catalog.schedulerStatus();
-    const ready = status.models.filter((m) => m.name === model && m.ready).map((m) => m.version);
-    if (version === undefined) return ready.length > 0;
-    if (!record.versions.some((v) => String(v.version) === version)) throw notFound(`Request for unknown model: '${model}' version ${version} is not found`);
-    return ready.includes(Number(version));
+    const executors = this.catalog.executors();
+    const routable = routableVersions(await this.catalog.schedulerStatus().catch(() => ({ models: [] })));
+    const ready = (v: ModelRecord['versions'][number]) =>
+      v.state === 'READY' && versionSlots(record, v.version, executors).kind === 'ready' && routable.has(`${record.name}/${v.version}`);
+    if (version === undefined) return record.versions.some(ready);
+    const named = record.versions.find((v) => String(v.version) === version);
+    if (!named) throw notFound(`Request for unknown model: '${model}' version ${version} is not found`);
+    return ready(named);
   }
 
   /** Triton's statistics extension, for every model when `model` is undefined. */
@@ -97,16 +125,36 @@ export class KserveOperations {
 
   async repositoryIndex(request: { repository?: string; readyOnly?: boolean } = {}): Promise<RepositoryIndexRow[]> {
     refuseNamedRepository(request.repository);
-    return repositoryIndexRows(await this.catalog.refresh(), request.readyOnly);
+    const snapshot = await this.catalog.index();
+    return repositoryIndexRows(snapshot.models, request.readyOnly, snapshot.notLoaded);
   }
 
   /**
-   * Load and unload: the model repository loads every model once at start, which is Triton's
-   * control mode `none`, and Triton answers both with UNAVAILABLE and this text there.
+   * Loads or reloads a model (Triton's repository extension): `parameters` may hold `config` (a
+   * JSON config replacing config.pbtxt) and `file:<version>/<path>` contents. Checked here, at the
+   * edge, and again by the model repository, which refuses it outside control mode `explicit`.
    */
-  repositoryModelControl(request: { repository?: string; model: string }): never {
+  async repositoryLoad(request: { repository?: string; model: string; parameters?: Readonly<Record<string, LoadParameterValue>> }): Promise<void> {
     refuseNamedRepository(request.repository);
-    throw unavailable(MODEL_CONTROL_DISABLED);
+    const overrides = parseLoadParameters(request.model, request.parameters ?? {});
+    await this.catalog.loadModel({
+      model: request.model,
+      ...(overrides.config ? { config: modelConfigToJson(overrides.config) } : {}),
+      ...(overrides.files.length > 0 ? { files: overrides.files.map((file) => ({ version: file.version, path: file.path, base64: Buffer.from(file.contents).toString('base64') })) } : {}),
+    });
+  }
+
+  /**
+   * Unloads a model. `unload_dependents` (a boolean) is accepted: Flotilla has no ensembles, so a
+   * model never has dependents and both values do the same. Any other parameter is refused.
+   */
+  async repositoryUnload(request: { repository?: string; model: string; parameters?: Readonly<Record<string, LoadParameterValue>> }): Promise<void> {
+    refuseNamedRepository(request.repository);
+    for (const [key, value] of Object.entries(request.parameters ?? {})) {
+      if (key === 'unload_dependents' && typeof value === 'boolean') continue;
+      throw invalidArg(`Unrecognized unload parameter '${key}' with type '${typeof value === 'boolean' ? 'bool' : typeof value === 'string' ? 'string' : typeof value === 'number' ? 'int64' : 'bytes'}'`);
+    }
+    await this.catalog.unloadModel(request.model);
   }
 
   /** For HTTP raw binary requests: the model's single input, whose shape the body's length decides. */
@@ -122,6 +170,7 @@ export class KserveOperations {
 }
 
 function configOf(record: ModelRecord): ModelConfig {
+  if (!record.config && !record.reason) throw notFound(`Request for unknown model: '${record.name}' has no available versions`);
   if (!record.config) throw invalidArg(`model '${record.name}' is not available: ${record.reason}`);
   return record.config as unknown as ModelConfig;
 }

@@ -5,7 +5,7 @@ describe('serverMetadata', () => {
     expect(serverMetadata('2.73.0')).toEqual({
       name: 'triton',
       version: '2.73.0',
-      extensions: ['binary_tensor_data', 'model_configuration', 'schedule_policy', 'statistics', 'trace'],
+      extensions: ['binary_tensor_data', 'model_configuration', 'model_repository', 'model_repository(unload_dependents)', 'schedule_policy', 'statistics', 'trace'],
     });
   });
 

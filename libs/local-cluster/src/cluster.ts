@@ -1,4 +1,5 @@
 import { startNatsServer, type NatsServerProcess } from './nats-server';
+import { startupReport, type IndexRow, type StartupReport } from './startup-report';
 import { ServiceProcess, type AppName } from './service-process';
 
 export interface ExecutorSpec {
@@ -33,6 +34,8 @@ export interface ClusterOptions {
   readonly rateLimitResources?: readonly string[];
   readonly inferTimeoutMs?: number;
   readonly strictReadiness?: boolean;
+  /** Model-repository flags: --model-control-mode, --load-model, --repository-poll-secs. */
+  readonly repositoryFlags?: readonly string[];
   /** Extra environment for every service (OTEL_* for instance). */
   readonly env?: NodeJS.ProcessEnv;
   readonly log?: (service: string, line: string) => void;
@@ -133,6 +136,42 @@ export class FlotillaCluster {
   }
 
   /**
+   * Waits until no model is loading any more (each load ends READY or failed: the repository
+   * bounds it), then says where every model stands. Never silent: every `reportEveryMs` while it
+   * waits, `waiting` hears what for — the gateway, the repository, or the models still loading.
+   */
+  async waitForModels(options: { timeoutMs?: number; reportEveryMs?: number; waiting?: (what: string) => void } = {}): Promise<StartupReport> {
+    const deadline = Date.now() + (options.timeoutMs ?? 600_000);
+    const every = options.reportEveryMs ?? 5000;
+    let nextReport = Date.now() + every;
+    let what = 'the gateway';
+    while (Date.now() < deadline) {
+      for (const [name, service] of this.services) {
+        if (!service.running) throw new Error(`${name} exited with code ${service.child.exitCode} while starting`);
+      }
+      try {
+        const response = await fetch(`${this.url}/v2/repository/index`, { method: 'POST' });
+        const body = (await response.json()) as IndexRow[] | { error: string };
+        if (!Array.isArray(body)) {
+          what = `the model repository (${body.error})`;
+        } else {
+          const report = startupReport(body);
+          if (report.loading.length === 0) return report;
+          what = `models still loading: ${report.loading.join(', ')}`;
+        }
+      } catch (error) {
+        what = `the gateway (${(error as Error).message})`;
+      }
+      if (Date.now() >= nextReport) {
+        options.waiting?.(what);
+        nextReport = Date.now() + every;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`models were still not loaded after ${options.timeoutMs ?? 600_000} ms: waiting for ${what}`);
+  }
+
+  /**
    * Stops the gateway first (no new work arrives), then every other service at once, then NATS —
    * last, so services stopping can still drain, answer and announce over it.
    */
@@ -207,7 +246,7 @@ export class FlotillaCluster {
     const o = this.options;
     switch (app) {
       case 'model-repository':
-        return [...this.common(), '--model-repository', o.modelRepository, '--gpus', this.gpus().join(',') || 'none', ...this.rateLimitFlags()];
+        return [...this.common(), '--model-repository', o.modelRepository, '--gpus', this.gpus().join(',') || 'none', ...this.rateLimitFlags(), ...(o.repositoryFlags ?? [])];
       case 'rate-limiter':
         return [...this.common(), ...this.rateLimitFlags()];
       case 'scheduler':

@@ -4,3 +4,4 @@ export * from './cluster';
 export * from './free-port';
 export * from './nats-server';
 export * from './service-process';
+export * from './startup-report';

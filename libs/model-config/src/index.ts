@@ -1,6 +1,6 @@
 export * from './model-config.types';
 export { PbtxtParseError } from './pbtxt/parse-error';
-export { parseModelConfig, renderPbtxt, modelConfigToJson } from './model-config-text';
+export { parseModelConfig, renderPbtxt, modelConfigToJson, modelConfigFromJson } from './model-config-text';
 export { dataTypeToDatatype, datatypeToDataType } from './datatype-mapping';
 export type { DeviceEnvironment } from './device-environment';
 export { completeBackendFields, type BackendFieldsContext } from './backend-fields';
@@ -10,7 +10,9 @@ export { instancePlacements, type InstancePlacement } from './instance-placement
 export { selectVersions, parseVersionDirName } from './versions';
 export { modelMetadata, type ModelMetadata } from './model-metadata';
 export { getParameter } from './parameters';
-export { instanceSignature } from './instance-signature';
+export { instanceSignature, slotSignature } from './instance-signature';
 export { MODEL_CONFIG_SCHEMA } from './model-config.schema';
 export type { FieldSchema, MessageSchema, ValueSchema } from './pbtxt/schema';
 export { unhonouredSettingWarnings } from './unhonoured-settings';
+export { readOnnxIo, type OnnxIo, type OnnxTensorInfo } from './onnx-io';
+export { autoCompleteOnnxConfig, DEFAULT_MAX_BATCH_SIZE } from './auto-complete';

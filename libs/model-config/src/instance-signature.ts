@@ -14,3 +14,13 @@ export function instanceSignature(config: ModelConfig, placement: InstancePlacem
   const { instance_group: _groups, version_policy: _policy, ...rest } = config;
   return JSON.stringify({ group: groupShape, device: placement.device, config: rest });
 }
+
+/**
+ * The signature of one instance slot of a model version: its version and model file, and its
+ * instance signature. Executors give it to the slots they create (and reuse a slot only for an
+ * equal one); the model repository compares it with the slots announced to tell a slot of the
+ * current config from one of the config it replaces.
+ */
+export function slotSignature(version: number, path: string, config: ModelConfig, placement: InstancePlacement): string {
+  return `${version} ${path} ${instanceSignature(config, placement)}`;
+}

@@ -1,6 +1,7 @@
 import { MODEL_CONFIG_SCHEMA } from './model-config.schema';
 import type { ModelConfig } from './model-config.types';
 import { withDefaults } from './pbtxt/defaults';
+import { readJsonMessage } from './pbtxt/from-json';
 import { parseText } from './pbtxt/parser';
 import { renderText } from './pbtxt/render';
 
@@ -26,4 +27,13 @@ export function renderPbtxt(config: ModelConfig): string {
  */
 export function modelConfigToJson(config: ModelConfig): Record<string, unknown> {
   return withDefaults(MODEL_CONFIG_SCHEMA, config as unknown as Record<string, unknown>);
+}
+
+/**
+ * Reads a config in Triton's JSON form (the load API's `config` parameter, or what
+ * `GET /v2/models/<m>/config` printed) into a ModelConfig with every absent field defaulted.
+ * Throws INVALID_ARG naming the field for unknown fields, wrong types and unknown enum names.
+ */
+export function modelConfigFromJson(value: unknown): ModelConfig {
+  return withDefaults(MODEL_CONFIG_SCHEMA, readJsonMessage(MODEL_CONFIG_SCHEMA, value)) as unknown as ModelConfig;
 }

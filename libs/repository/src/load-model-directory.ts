@@ -2,7 +2,10 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FlotillaError, type ModelRecord, type ModelVersionRecord } from '@flotilla/contracts';
 import {
+  autoCompleteOnnxConfig,
   completeBackendFields,
+  readOnnxIo,
+  type OnnxIo,
   modelConfigToJson,
   normalizeModelConfig,
   parseModelConfig,
@@ -16,22 +19,43 @@ import {
 export interface RepositoryEnvironment {
   /** GPU ids the fleet offers; instance-group defaults and validation depend on them (spec §1.2). */
   readonly gpus: readonly number[];
+  /**
+   * Triton's auto-complete (on unless --disable-auto-complete-config): an ONNX model's missing
+   * config.pbtxt, inputs, outputs and batching are completed from the model file.
+   */
+  readonly autoCompleteConfig?: boolean;
+}
+
+/** What a load request replaces (the load API's parameters): the config, and the folder read. */
+export interface ModelSource {
+  /** Used instead of the folder's config.pbtxt. */
+  readonly config?: ModelConfig;
+  /** The model folder to read instead of `<repository>/<name>` (a private copy holding file overrides). */
+  readonly dir?: string;
 }
 
 /**
- * Loads one model directory the way Triton does at startup in control mode `none`: read and parse
- * `config.pbtxt`, fill the backend fields, normalise, validate, then pick the versions the version
+ * Loads one model directory the way Triton does: read and parse `config.pbtxt` (or take the load
+ * request's config), fill the backend fields, auto-complete an ONNX model's missing inputs, outputs
+ * and batching from the model file, normalise, validate, then pick the versions the version
  * policy selects. Never throws: a model that fails is returned with its reason, so that one broken
  * model never stops the others from loading.
  */
-export async function loadModelDirectory(repository: string, name: string, env: RepositoryEnvironment): Promise<ModelRecord> {
-  const dir = join(repository, name);
+export async function loadModelDirectory(repository: string, name: string, env: RepositoryEnvironment, source: ModelSource = {}): Promise<ModelRecord> {
+  const dir = source.dir ?? join(repository, name);
   try {
     const versionDirs = await listVersionDirs(dir);
     const firstVersionFiles = versionDirs.length > 0 ? await readdir(join(dir, String(versionDirs[0]))) : [];
-    let config = await readConfig(join(dir, 'config.pbtxt'));
+    const autoComplete = env.autoCompleteConfig ?? true;
+    // With auto-complete, a folder whose first version holds model.onnx needs no config.pbtxt.
+    const bare = autoComplete && firstVersionFiles.includes('model.onnx');
+    let config = source.config ?? (await readConfig(join(dir, 'config.pbtxt'), bare));
     const warnings = unhonouredSettingWarnings(config); // as written: normalisation's defaults do not warn
     config = completeBackendFields(config, { modelName: name, versionDirFiles: firstVersionFiles });
+    if (autoComplete && config.backend === 'onnxruntime' && versionDirs.length > 0 && (config.input.length === 0 || config.output.length === 0)) {
+      // Triton inspects the first version folder only (triton-spec §4.3).
+      config = autoCompleteOnnxConfig(config, await readModelIo(join(dir, String(versionDirs[0]), config.default_model_filename)));
+    }
     config = normalizeModelConfig(config, { gpus: [...env.gpus] });
     validateModelConfig(config, { gpus: [...env.gpus] });
     const selected = selectVersions(config.version_policy, versionDirs, name);
@@ -42,11 +66,24 @@ export async function loadModelDirectory(repository: string, name: string, env: 
   }
 }
 
-async function readConfig(path: string): Promise<ModelConfig> {
+/** The graph's inputs and outputs, read from the model file (auto-complete). */
+async function readModelIo(path: string): Promise<OnnxIo> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    throw new FlotillaError('INVALID_ARG', `autofill failed: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  return readOnnxIo(bytes);
+}
+
+/** `missingIsEmpty`: a missing file reads as an empty config, for auto-complete to fill. */
+async function readConfig(path: string, missingIsEmpty = false): Promise<ModelConfig> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
+    if (missingIsEmpty && (error as NodeJS.ErrnoException).code === 'ENOENT') return parseModelConfig('', path);
     throw new FlotillaError('INVALID_ARG', `failed to open text file for read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
   try {

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
-import { FlagError, flagBool, flagInt, flagString, parseFlags, type FlagSpec } from '@flotilla/service-kit';
+import { FlagError, flagBool, flagInt, flagString, parseFlags, type FlagSpec, type FlagValues } from '@flotilla/service-kit';
 import type { ExecutorSpec } from '@flotilla/local-cluster';
+import { parseModelControlMode, startupModels } from '@flotilla/repository';
 import { tracesExported } from '@flotilla/telemetry';
 import { DEFAULT_MAX_BODY_BYTES, parseTraceConfigFlags } from '@flotilla/kserve';
 
@@ -17,6 +18,10 @@ export interface LauncherOptions {
   readonly rateLimitResources: string[];
   readonly inferTimeoutMs: number;
   readonly strictReadiness: boolean;
+  /** Triton's --exit-on-error: a model that fails to load at start stops everything, naming it and why. */
+  readonly exitOnError: boolean;
+  /** Model-repository flags passed through: --model-control-mode, --load-model, --repository-poll-secs. */
+  readonly repositoryFlags: string[];
   readonly quiet: boolean;
   /** Restart services that die (RestartPolicy). */
   readonly supervise: boolean;
@@ -41,6 +46,11 @@ export const LAUNCHER_FLAGS: readonly FlagSpec[] = [
   { name: 'infer-timeout-ms', description: 'deadline of one inference, end to end', default: '60000' },
   { name: 'http-max-body-bytes', description: 'largest HTTP request body, as sent and once inflated (413 past it)', default: String(DEFAULT_MAX_BODY_BYTES) },
   { name: 'strict-readiness', description: 'ready only when every model is ready', default: 'true' },
+  { name: 'exit-on-error', description: 'stop at once, naming each model that failed to load and why; false: serve the others and list the failed ones', default: 'true' },
+  { name: 'model-control-mode', description: 'none (load every model at start) | poll (and re-read the repository) | explicit (load --load-model models, then what the load/unload API asks)', default: 'none' },
+  { name: 'load-model', description: "with --model-control-mode explicit: a model to load at start, repeatable; '*' loads every model", repeatable: true },
+  { name: 'disable-auto-complete-config', description: "require every model's config.pbtxt in full (no completing ONNX models from the model file)", default: 'false' },
+  { name: 'repository-poll-secs', description: 'with --model-control-mode poll: seconds between two reads of the repository (default 15)' },
   { name: 'trace-config', description: "Triton's trace settings, repeatable: rate=N, level=OFF|TIMESTAMPS, count=N (needs OTEL_EXPORTER_OTLP_ENDPOINT; docs/observability.md)", repeatable: true },
   { name: 'simulate-gpus', description: 'start N stand-in GPU executors (gpu:0..N-1) on the CPU provider', default: '0' },
   { name: 'gpus', description: 'start a CUDA executor for each listed GPU id, e.g. 0,1', default: '' },
@@ -62,6 +72,8 @@ export function launcherOptions(argv: readonly string[]): LauncherOptions | 'hel
     rateLimitResources: flags.get('rate-limit-resource') ?? [],
     inferTimeoutMs: flagInt(flags, 'infer-timeout-ms', 1),
     strictReadiness: flagBool(flags, 'strict-readiness'),
+    exitOnError: flagBool(flags, 'exit-on-error'),
+    repositoryFlags: repositoryFlags(flags),
     quiet: flagBool(flags, 'quiet'),
     supervise: flagBool(flags, 'supervise'),
     executors: executors(flagInt(flags, 'simulate-gpus', 0, 64), flagString(flags, 'gpus')),
@@ -98,4 +110,26 @@ function executors(simulated: number, gpuList: string): ExecutorSpec[] {
     ...Array.from({ length: simulated }, (_, id) => ({ device: `gpu:${id}`, simulate: true })),
     ...gpus.map((id) => ({ device: `gpu:${id}` })),
   ];
+}
+
+/**
+ * The control-mode flags, checked here as the model repository checks them (a flag the mode would
+ * not use is refused, naming it), so a mistake stops the launcher before anything starts. Only
+ * flags given are passed on.
+ */
+function repositoryFlags(flags: FlagValues): string[] {
+  try {
+    const mode = parseModelControlMode(flagString(flags, 'model-control-mode'));
+    startupModels(mode, flags.get('load-model') ?? [], []);
+    if (mode !== 'poll' && flags.has('repository-poll-secs')) throw new FlagError(`--repository-poll-secs is only used with --model-control-mode=poll (the mode is '${mode}')`);
+  } catch (error) {
+    throw error instanceof FlagError ? error : new FlagError((error as Error).message);
+  }
+  const given = [
+    ['--model-control-mode', flagString(flags, 'model-control-mode')],
+    ...(flags.get('load-model') ?? []).map((model) => ['--load-model', model]),
+    ...(flags.has('repository-poll-secs') ? [['--repository-poll-secs', flagString(flags, 'repository-poll-secs')]] : []),
+    ['--disable-auto-complete-config', String(flagBool(flags, 'disable-auto-complete-config'))],
+  ];
+  return given.flat();
 }

@@ -3,7 +3,7 @@
 // model repository. Ctrl-C stops them all.
 import { existsSync } from 'node:fs';
 import { FlagError, usage } from '@flotilla/service-kit';
-import { FlotillaCluster } from '@flotilla/local-cluster';
+import { failureLines, FlotillaCluster } from '@flotilla/local-cluster';
 import { LAUNCHER_FLAGS, launcherOptions } from './launcher-options';
 import { RestartPolicy } from './restart-policy';
 
@@ -85,17 +85,44 @@ async function main(): Promise<void> {
   };
   for (const name of cluster.serviceNames()) watch(name);
 
+  // Never a silent wait: each model ends READY or failed (the repository bounds a load), and
+  // meanwhile the launcher says every few seconds what it is waiting for.
+  let report;
   try {
-    await cluster.waitReady(120_000);
+    report = await cluster.waitForModels({ waiting: (what) => console.log(`flotilla: waiting for ${what}…`) });
   } catch (error) {
     console.error(`flotilla: ${(error as Error).message}`);
     stopping = true;
     await cluster.stop();
     process.exit(1);
   }
-  const models = (await (await fetch(`${cluster.url}/v2/repository/index`, { method: 'POST' }).catch(() => undefined))?.json().catch(() => undefined)) as { name: string }[] | undefined;
+  const failures = failureLines(report);
+  if (failures.length > 0 && options.exitOnError) {
+    console.error(`\nflotilla: ${failures.length === 1 ? 'a model' : `${failures.length} model versions`} failed to load; stopping (--exit-on-error=true; --exit-on-error=false serves the others):`);
+    for (const line of failures) console.error(`  ${line}`);
+    stopping = true;
+    await cluster.stop();
+    process.exit(1);
+  }
+  if (failures.length > 0) {
+    console.error(`\nflotilla: unavailable (--exit-on-error=false serves the others):`);
+    for (const line of failures) console.error(`  ${line}`);
+  }
+  // With every model ready (or readiness not strict), the health endpoint must agree before the ready line.
+  if (failures.length === 0 || !options.strictReadiness) {
+    try {
+      await cluster.waitReady(60_000);
+    } catch (error) {
+      console.error(`flotilla: ${(error as Error).message}`);
+      stopping = true;
+      await cluster.stop();
+      process.exit(1);
+    }
+  }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  console.log(`\nFlotilla is ready in ${seconds} s: http://localhost:${options.httpPort}${options.grpcPort ? `, gRPC localhost:${options.grpcPort}` : ''}${options.metricsPort ? `, metrics http://localhost:${options.metricsPort}/metrics` : ''}${models ? `  (models: ${models.map((m) => m.name).join(', ')})` : ''}  — Ctrl-C to stop\n`);
+  const models = report.ready.length > 0 ? report.ready.join(', ') : 'none loaded; load one with POST /v2/repository/models/<m>/load';
+  const readiness = failures.length > 0 && options.strictReadiness ? '; /v2/health/ready answers 400 while a model is unavailable (--strict-readiness=true)' : '';
+  console.log(`\nFlotilla is ready in ${seconds} s: http://localhost:${options.httpPort}${options.grpcPort ? `, gRPC localhost:${options.grpcPort}` : ''}${options.metricsPort ? `, metrics http://localhost:${options.metricsPort}/metrics` : ''}  (models: ${models}${readiness})  — Ctrl-C to stop\n`);
 }
 
 main().catch((error) => {

@@ -12,6 +12,7 @@ import {
   type ModelRequestMessage,
   type RepositoryIndexRequestMessage,
   type RepositoryModelRequestMessage,
+  repositoryParameters,
   type TraceSettingRequestMessage,
 } from '@flotilla/kserve';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
@@ -54,8 +55,14 @@ export class GrpcInferenceService {
       RepositoryIndex: unaryHandler(async (request: RepositoryIndexRequestMessage) => ({
         models: await ops.repositoryIndex({ repository: optional(request.repository_name), readyOnly: request.ready }),
       })),
-      RepositoryModelLoad: unaryHandler((request: RepositoryModelRequestMessage) => ops.repositoryModelControl({ repository: optional(request.repository_name), model: request.model_name })),
-      RepositoryModelUnload: unaryHandler((request: RepositoryModelRequestMessage) => ops.repositoryModelControl({ repository: optional(request.repository_name), model: request.model_name })),
+      RepositoryModelLoad: unaryHandler(async (request: RepositoryModelRequestMessage) => {
+        await ops.repositoryLoad({ repository: optional(request.repository_name), model: request.model_name, parameters: repositoryParameters(request.parameters) });
+        return {};
+      }),
+      RepositoryModelUnload: unaryHandler(async (request: RepositoryModelRequestMessage) => {
+        await ops.repositoryUnload({ repository: optional(request.repository_name), model: request.model_name, parameters: repositoryParameters(request.parameters) });
+        return {};
+      }),
       // Triton's trace extension, through the operations HTTP's /v2[/models/<m>]/trace/setting uses.
       TraceSetting: unaryHandler(async (request: TraceSettingRequestMessage) => {
         const model = optional(request.model_name);

@@ -1,3 +1,4 @@
+import type { RepositoryParameterMessage } from './repository-parameters';
 /**
  * KServe v2 gRPC messages (libs/kserve-grpc/proto/grpc_service.proto) as plain objects, in the form
  * libs/kserve-grpc's loader hands them over and takes them back: proto field names kept as they
@@ -87,7 +88,7 @@ export interface RepositoryIndexRequestMessage {
 export interface RepositoryModelRequestMessage {
   repository_name: string;
   model_name: string;
-  parameters: Record<string, unknown>;
+  parameters: Record<string, RepositoryParameterMessage>;
 }
 
 export interface HealthCheckRequestMessage {

@@ -82,8 +82,13 @@ export class FleetView implements OnApplicationBootstrap, OnApplicationShutdown 
     });
   }
 
-  onChange(listener: (change: FleetChange) => void): void {
+  /** Calls `listener` on every change; the function returned stops that. */
+  onChange(listener: (change: FleetChange) => void): () => void {
     this.listeners.push(listener);
+    return () => {
+      const at = this.listeners.indexOf(listener);
+      if (at >= 0) this.listeners.splice(at, 1);
+    };
   }
 
   /** Called with every beat at the revision held here, once its statistics are in the view. */

@@ -65,12 +65,17 @@ export class ModelRecords implements OnApplicationBootstrap, OnApplicationShutdo
 
   /** Asks the repository for its index now and holds exactly that. */
   async refresh(): Promise<ModelRecord[]> {
+    return [...(await this.snapshot()).models];
+  }
+
+  /** Like refresh, but the whole index: also the control mode and the folders never loaded. */
+  async snapshot(): Promise<RepositorySnapshot> {
     const snapshot = await this.index();
     this.refreshedAt = Date.now();
     this.models.clear();
     for (const model of snapshot.models) this.models.set(model.name, model);
     this.changed();
-    return [...snapshot.models];
+    return snapshot;
   }
 
   /** A model was loaded, reloaded or unloaded. */
