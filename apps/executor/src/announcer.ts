@@ -18,7 +18,7 @@ import { SlotTable } from './slot-table';
  * runs on the main thread, which inference never blocks (sessions run on the slots' threads).
  */
 /** How long an executor back on the bus waits for its slots' threads to be back too. */
-const RELINK_WAIT_MS = 2000;
+const RELINK_WAIT_MS = 10_000;
 
 @Injectable()
 export class Announcer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -29,6 +29,8 @@ export class Announcer implements OnApplicationBootstrap, OnApplicationShutdown 
   /** Unique to this process, so a restarted executor with the same id never repeats a revision. */
   private readonly incarnation = randomBytes(4).toString('hex');
   private changes = 0;
+  /** An announcement waits for slots' threads to be back on NATS (see announce). */
+  private waitingForThreads = false;
   private readonly statistics = new StatisticsDelta();
   /** RetiredStatistics' version last sent: beats carry the retired totals only when they moved. */
   private retiredSent = -1;
@@ -50,7 +52,7 @@ export class Announcer implements OnApplicationBootstrap, OnApplicationShutdown 
     this.timer = setInterval(() => this.beat(), this.options.heartbeatMs);
     // Back on the bus after an outage: the fleet's views forgot this executor, and whatever changed
     // meanwhile was announced to nobody. Say it all as soon as the slots can hear payloads again.
-    this.bus.link.onChange((state) => state === 'up' && void this.announceWhenSlotsLinked());
+    this.bus.link.onChange((state) => state === 'up' && this.announce());
     this.announce();
   }
 
@@ -59,25 +61,34 @@ export class Announcer implements OnApplicationBootstrap, OnApplicationShutdown 
     await this.send(SUBJECTS.executorLeaving, { executorId: this.options.executorId } satisfies ExecutorLeaving);
   }
 
-  /** The full state, to everyone. */
+  /**
+   * The full state, to everyone — once every slot's thread can hear its payloads. Each thread has
+   * its own connection, which comes back after an outage on its own schedule (about when this one
+   * does): announcing before would have the fleet send payloads where nobody listens yet, and a
+   * scheduler would hold its slot busy with them. So while a thread is away the announcement waits
+   * (calls meanwhile make one), up to RELINK_WAIT_MS, then goes regardless: a scheduler releases a
+   * payload lost that way at its deadline.
+   */
   announce(): void {
+    if (this.slots.allThreadsLinked()) return this.sendAnnouncement();
+    if (this.waitingForThreads) return;
+    this.waitingForThreads = true;
+    void this.announceWhenSlotsLinked().finally(() => (this.waitingForThreads = false));
+  }
+
+  private async announceWhenSlotsLinked(): Promise<void> {
+    const giveUpAt = Date.now() + RELINK_WAIT_MS;
+    while (!this.slots.allThreadsLinked() && Date.now() < giveUpAt) await new Promise((resolve) => setTimeout(resolve, 10));
+    if (!this.slots.allThreadsLinked()) this.logger.warn(`announcing although some slots' threads are not back on NATS after ${RELINK_WAIT_MS} ms`);
+    this.sendAnnouncement();
+  }
+
+  private sendAnnouncement(): void {
     const slots = this.slots.announcements();
     this.statistics.sentAll(slots);
     const retired = this.slots.retiredStatistics();
     this.retiredSent = retired.version;
     void this.send(SUBJECTS.executorAnnounce, { ...this.announcement(slots), ...(retired.list.length ? { retired: retired.list } : {}) });
-  }
-
-  /**
-   * Each slot's thread has its own connection, which comes back on its own schedule (about when
-   * this one does): announcing before would send payloads where nobody listens yet. Waits for
-   * them a little, then announces regardless: a lone request sent to a thread still away gets
-   * NATS' no-responders answer (a 503 at the gateway); a batch would wait out its deadline.
-   */
-  private async announceWhenSlotsLinked(): Promise<void> {
-    const giveUpAt = Date.now() + RELINK_WAIT_MS;
-    while (!this.slots.allThreadsLinked() && Date.now() < giveUpAt && this.bus.link.up) await new Promise((resolve) => setTimeout(resolve, 10));
-    if (this.bus.link.up) this.announce();
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { FlotillaError } from '@flotilla/contracts';
-import { DefaultScheduler } from './default-scheduler';
+import { DefaultScheduler, LOST_AFTER_DEADLINE_MS } from './default-scheduler';
 import type { SlotRef } from './instance-slot';
 import { queueMicros, type Payload } from './payload';
 
@@ -26,6 +26,23 @@ describe('DefaultScheduler', () => {
     const { scheduler, failed, payload } = harness();
     scheduler.submit(payload('r1'));
     expect(failed).toEqual([['r1', "UNAVAILABLE: model 'm' version 1 has no ready instances", 'OTHER']]);
+  });
+
+  it('lets a slot go of a payload that got no release long after its deadline (it never reached the slot)', () => {
+    const { scheduler, dispatched, payload, advance } = harness();
+    scheduler.addSlot('m', 1, ref('m_0'));
+    scheduler.submit(payload('lost', 2000));
+    scheduler.submit(payload('next', 100_000));
+    expect(scheduler.expire()).toBe(2000 + LOST_AFTER_DEADLINE_MS);
+    advance(1000 + LOST_AFTER_DEADLINE_MS - 1);
+    scheduler.expire();
+    expect(dispatched).toEqual([['lost', 'm_0']]);
+    advance(1);
+    scheduler.expire();
+    expect(dispatched).toEqual([
+      ['lost', 'm_0'],
+      ['next', 'm_0'],
+    ]);
   });
 
   it('fails every waiting request when it stops, and leaves the running one to its executor', () => {
@@ -98,10 +115,13 @@ describe('DefaultScheduler', () => {
     expect(next).toBe(5000);
   });
 
-  it('reports no next deadline when nothing waits', () => {
+  it('reports no next deadline when nothing waits and nothing is in flight', () => {
     const { scheduler, payload } = harness();
     scheduler.addSlot('m', 1, ref('a'));
     scheduler.submit(payload('running', 1100));
+    // In flight: only when it would be taken for lost.
+    expect(scheduler.expire()).toBe(1100 + LOST_AFTER_DEADLINE_MS);
+    scheduler.release('e/a');
     expect(scheduler.expire()).toBeUndefined();
   });
 

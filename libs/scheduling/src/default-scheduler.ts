@@ -258,6 +258,8 @@ export class DefaultScheduler<C> {
   expire(now = this.clock()): number | undefined {
     let next: number | undefined;
     for (const queue of this.queues.values()) {
+      const lostCheck = this.releaseLost(queue, now);
+      if (lostCheck !== undefined) next = Math.min(next ?? Infinity, lostCheck);
       if (queue.waiting.length === 0) continue;
       const before = queue.waiting.length;
       const due = queue.waiting.expire(now, (payload, error) => this.effects.fail(payload, error, 'REJECTED'));
@@ -400,6 +402,32 @@ export class DefaultScheduler<C> {
     const batch = queue.waiting.take(count);
     slot.assign(batch);
     this.effects.dispatch(batch, slot.ref, this.clock());
+    this.effects.wakeAt?.(lostAt(batch));
+  }
+
+  /**
+   * A slot answers every payload it receives, expired or not, and releases it; a batch with no
+   * release long after its deadline never reached the slot (sent while the slot's thread was off
+   * the bus, say) or its release was lost. Holding the slot busy for it would stop the version for
+   * good, so the slot lets it go — and hands its grant back, with rate limiting. Returns when to
+   * look again, if any batch is still in flight.
+   */
+  private releaseLost(queue: VersionQueue<C>, now: number): number | undefined {
+    let next: number | undefined;
+    for (const slot of queue.slots.values()) {
+      let released = false;
+      while (slot.occupancy === 'busy' && lostAt(slot.inFlight[0]) <= now) {
+        slot.release();
+        released = true;
+        if (this.isGated(slot.ref)) this.gate!.giveBack(slot.ref.slotId);
+      }
+      if (slot.occupancy === 'busy') next = Math.min(next ?? Infinity, lostAt(slot.inFlight[0]));
+      if (released) {
+        markIdle(queue, slot);
+        this.pump(queue);
+      }
+    }
+    return next;
   }
 
   /**
@@ -500,6 +528,19 @@ export class DefaultScheduler<C> {
     }
     return queue;
   }
+}
+
+/**
+ * How long after its last deadline a dispatched batch without a release is taken for lost. Long:
+ * an execution that outlives its deadline still runs to its end (it cannot be stopped), and
+ * freeing its slot or its resources early would let another run beside it.
+ */
+export const LOST_AFTER_DEADLINE_MS = 30_000;
+
+function lostAt(batch: Batch<unknown>): number {
+  let deadline = 0;
+  for (const payload of batch) deadline = Math.max(deadline, payload.deadline);
+  return deadline + LOST_AFTER_DEADLINE_MS;
 }
 
 const key = (model: string, version: number) => `${model}\u0000${version}`;
