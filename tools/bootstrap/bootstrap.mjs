@@ -6,7 +6,7 @@
 //      Debian's prometheus, which an end-to-end test scrapes Flotilla with);
 //   3. the SWC build to dist/ and the example models (both skipped when up to date);
 // then it hands over to the launcher, the test runner or the benchmark.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +21,42 @@ function run(cmd, cmdArgs, options = {}) {
   const result = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit', ...options, env: { ...process.env, ...options.env } });
   if (result.error) throw result.error;
   return result.status ?? 1;
+}
+
+/**
+ * Runs the launcher as this process's stand-in until it exits, then exits with its code. It gets a
+ * process group of its own and every SIGINT/SIGTERM/SIGHUP sent here, exactly once: a signal sent to
+ * `npm start` alone (a process manager's SIGTERM) must stop the deployment, not orphan it, and a
+ * terminal's Ctrl-C, which reaches npm and this process together (npm forwards its copy too), must
+ * not arrive twice — the launcher reads a second signal as "stop at once". Copies of one signal
+ * within DUPLICATE_MS are one signal; a later one is the user's second Ctrl-C and is passed on.
+ */
+function handOver(cmd, cmdArgs) {
+  const DUPLICATE_MS = 300;
+  const child = spawn(cmd, cmdArgs, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], detached: true });
+  let lastForwarded = -Infinity;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, () => {
+      const now = Date.now();
+      if (now - lastForwarded < DUPLICATE_MS) return;
+      lastForwarded = now;
+      child.kill(signal);
+    });
+  }
+  // npm does not pass a SIGTERM sent to it on to this process; it just exits. This process then
+  // has a new parent: stop the deployment as if the signal had come here. (Killed outright, this
+  // process cannot pass anything on; the launcher stops its services when it exits, however it exits.)
+  const parent = process.ppid;
+  const orphaned = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(orphaned);
+    process.emit('SIGTERM', 'SIGTERM');
+  }, 1000);
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+  child.on('error', (error) => {
+    console.error(`flotilla: could not start '${cmd}': ${error.message}`);
+    process.exit(1);
+  });
 }
 
 function must(cmd, cmdArgs, options) {
@@ -103,7 +139,7 @@ buildAndGenerateModels();
 switch (command) {
   case 'start':
     step('starting Flotilla…');
-    process.exit(run(process.execPath, [join('dist', 'tools', 'launcher', 'src', 'main.js'), ...args]));
+    handOver(process.execPath, [join('dist', 'tools', 'launcher', 'src', 'main.js'), ...args]);
     break;
   case 'test':
     ensurePrometheus();
