@@ -16,6 +16,7 @@ import {
 import { GATEWAY_OPTIONS, type GatewayOptions } from './gateway.options';
 import { KserveRouter, type HttpReply } from './kserve.router';
 import { lingerAfterResponse, lingeringClose } from './lingering-close';
+import { closeServer, listeningAddress } from './listening-server';
 
 /**
  * The HTTP listener. Plain `node:http` rather than Nest's HTTP platform: on this hot path it
@@ -51,17 +52,11 @@ export class HttpServer implements OnApplicationBootstrap, OnApplicationShutdown
     });
     server.on('error', (error) => this.logger.error(`HTTP server error: ${error.message}`));
     this.server = server;
-    const address = server.address();
-    this.logger.log(`KServe v2 HTTP API listening on ${typeof address === 'object' && address ? `${address.address}:${address.port}` : address}`);
+    this.logger.log(`KServe v2 HTTP API listening on ${listeningAddress(server)}`);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeIdleConnections();
-    });
+  onApplicationShutdown(): Promise<void> {
+    return closeServer(this.server);
   }
 
   /** A request Node's parser refused: answer on the socket itself when nothing else is being written. */

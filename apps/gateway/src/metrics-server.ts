@@ -4,6 +4,7 @@ import type { RateLimiterStatus } from '@flotilla/contracts';
 import { MetricsPage } from '@flotilla/metrics';
 import { FleetView, ModelRecords } from '@flotilla/service-kit';
 import { GATEWAY_OPTIONS, type GatewayOptions } from './gateway.options';
+import { closeServer, listeningAddress } from './listening-server';
 import { ModelCatalog } from './model-catalog';
 
 /** The rate limiter is asked briefly: its gauges are a bonus, and a scrape must not wait on it. */
@@ -42,17 +43,11 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
     });
     server.on('error', (error) => this.logger.error(`metrics server error: ${error.message}`));
     this.server = server;
-    const address = server.address();
-    this.logger.log(`Prometheus metrics on http://${typeof address === 'object' && address ? `${address.address}:${address.port}` : address}/metrics`);
+    this.logger.log(`Prometheus metrics on http://${listeningAddress(server)}/metrics`);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeIdleConnections();
-    });
+  onApplicationShutdown(): Promise<void> {
+    return closeServer(this.server);
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
