@@ -1,15 +1,7 @@
 import type { ExecutorAnnouncement, SlotAnnouncement } from '@flotilla/contracts';
 import { FleetStatistics } from './fleet-statistics';
-import { SlotStatisticsRecorder } from './statistics';
+import { servedStatistics } from './testing/served-statistics';
 
-const served = (successes: number) => {
-  const recorder = new SlotStatisticsRecorder(1);
-  for (let i = 0; i < successes; i++) {
-    recorder.recordExecution(1, { inputNs: 1, inferNs: 2, outputNs: 3 });
-    recorder.recordSuccess(4, { inputNs: 1, inferNs: 2, outputNs: 3 }, i);
-  }
-  return recorder.snapshot();
-};
 
 const slot = (slotId: string, successes: number): SlotAnnouncement => ({
   slotId,
@@ -21,7 +13,7 @@ const slot = (slotId: string, successes: number): SlotAnnouncement => ({
   passive: false,
   rateLimiter: { resources: [], priority: 1 },
   state: 'ready',
-  stats: served(successes),
+  stats: servedStatistics(successes),
 });
 
 const executor = (executorId: string, slots: SlotAnnouncement[], retired = 0): ExecutorAnnouncement => ({
@@ -35,7 +27,7 @@ const executor = (executorId: string, slots: SlotAnnouncement[], retired = 0): E
   host: 'h',
   heartbeatMs: 1000,
   slots,
-  ...(retired ? { retired: [{ name: 'simple', version: 1, stats: served(retired) }] } : {}),
+  ...(retired ? { retired: [{ name: 'simple', version: 1, stats: servedStatistics(retired) }] } : {}),
 });
 
 const successes = (stats: FleetStatistics, live: ExecutorAnnouncement[]) => stats.snapshot(live).find((entry) => entry.name === 'simple')?.stats.success.count;

@@ -9,7 +9,7 @@ export type LinkState = 'up' | 'down' | 'closed';
  * until the link is back. Callers turn it into a 503 that says the bus is down.
  */
 export class BusDownError extends Error {
-  constructor(readonly since: number) {
+  constructor() {
     super('the message bus (NATS) is unreachable');
     this.name = 'BusDownError';
   }
@@ -22,7 +22,6 @@ export class BusDownError extends Error {
  */
 export class BusLink {
   private current: LinkState = 'up';
-  private downSince = 0;
   private readonly listeners = new Set<(state: LinkState) => void>();
 
   constructor(connection: NatsConnection) {
@@ -39,7 +38,7 @@ export class BusLink {
 
   /** The error for a request made now, while the link is down. */
   downError(): BusDownError {
-    return new BusDownError(this.downSince);
+    return new BusDownError();
   }
 
   onChange(listener: (state: LinkState) => void): () => void {
@@ -62,7 +61,6 @@ export class BusLink {
 
   private set(state: LinkState): void {
     if (state === this.current || this.current === 'closed') return;
-    if (state === 'down') this.downSince = Date.now();
     this.current = state;
     for (const listener of this.listeners) listener(state);
   }
