@@ -28,6 +28,7 @@ export function slotSpecOf(entry: SlotEntry, options: ExecutorOptions, intraOpTh
 
 export function servingConfigOf(entry: SlotEntry, options: ExecutorOptions, reportSpans: boolean): ServingConfig {
   const { plan } = entry;
+  const gated = needsResources(plan.rateLimiter.resources);
   return {
     natsServers: options.natsUrl,
     subject: entry.subject,
@@ -38,8 +39,10 @@ export function servingConfigOf(entry: SlotEntry, options: ExecutorOptions, repo
     instance: plan.instance,
     tensors: entry.tensors,
     statistics: entry.recorder.buffer,
-    releaseSubject: needsResources(plan.rateLimiter.resources) ? SUBJECTS.slotReleasedGated : SUBJECTS.slotReleased,
-    releaseBatch: options.releaseBatch,
+    releaseSubject: gated ? SUBJECTS.slotReleasedGated : SUBJECTS.slotReleased,
+    ...(gated ? { goSubject: SUBJECTS.slotGo(entry.subject) } : {}),
+    // A gated slot's release is what lets the next grant out: it is never held back.
+    releaseBatch: gated ? 1 : options.releaseBatch,
     reportSpans,
   };
 }

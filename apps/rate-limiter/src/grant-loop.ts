@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { SUBJECTS, type GiveBackGrant, type Grants, type RateLimiterHoldings, type SlotReleased, type StageSlots, type UnstageSlots } from '@flotilla/contracts';
+import { SUBJECTS, type GiveBackGrant, type Grants, type ParkedStage, type RateLimiterHoldings, type SlotGo, type SlotReleased, type StageSlots, type UnstageSlots } from '@flotilla/contracts';
 import type { RateLimiter } from '@flotilla/rate-limiting';
 import { ControlPlaneClient, ControlPlaneListening, InjectBus } from '@flotilla/service-kit';
 import { decodeJson, encodeJson, type MessageBus } from '@flotilla/transport';
@@ -32,6 +32,12 @@ const SETTLE_MS = 1000;
  * staged before its announcement reached this process waits in `pending` and is staged as soon
  * as it registers; a message about a slot the limiter does not hold (gone, never registered)
  * is ignored, since a gone slot's payloads are failed by the scheduler.
+ *
+ * Parking: a slot staged for a payload the scheduler already parked at it (`StageSlots.parked`)
+ * gets its grant directly, on `SUBJECTS.slotGo`, besides the scheduler's copy — the hand-over from
+ * one execution to the next is then the release here and the grant there, two hops instead of
+ * three. A slot that gives its parked payload up unrun (deadline first) says so in its release
+ * (`unparked`): its stage ends, or, if the grant crossed that release, the grant goes back.
  */
 @Injectable()
 export class GrantLoop implements OnApplicationBootstrap {
@@ -42,6 +48,10 @@ export class GrantLoop implements OnApplicationBootstrap {
   private readonly pending = new Set<string>();
   /** Staged while executing: staged again at its release. */
   private readonly restage = new Set<string>();
+  /** Staged for a parked payload: where and with which token its grant goes to the slot. */
+  private readonly parkedAt = new Map<string, ParkedStage>();
+  /** Granted for a parked payload: its token, until the slot releases (or gives the payload up). */
+  private readonly grantedParked = new Map<string, string>();
   /** Reported executing before registered: adopted when it registers. */
   private readonly pendingAdoption = new Set<string>();
   private settling = true;
@@ -64,8 +74,16 @@ export class GrantLoop implements OnApplicationBootstrap {
     if (!limiter) return;
     this.bus.subscribe(SUBJECTS.rateLimiterStage, (message) => this.stage(limiter, decodeJson<StageSlots>(message.data)));
     this.bus.subscribe(SUBJECTS.rateLimiterUnstage, (message) => this.unstage(limiter, decodeJson<UnstageSlots>(message.data)));
-    this.bus.subscribe(SUBJECTS.rateLimiterGiveBack, (message) => this.settle(limiter, decodeJson<GiveBackGrant>(message.data).slotId, 'give back'));
-    this.bus.subscribe(SUBJECTS.slotReleasedGated, (message) => this.settle(limiter, decodeJson<SlotReleased>(message.data).slotId, 'release'));
+    this.bus.subscribe(SUBJECTS.rateLimiterGiveBack, (message) => {
+      const { slotId, token } = decodeJson<GiveBackGrant>(message.data);
+      if (token !== undefined) this.unpark(limiter, slotId, token);
+      else this.settle(limiter, slotId, 'give back');
+    });
+    this.bus.subscribe(SUBJECTS.slotReleasedGated, (message) => {
+      const { slotId, unparked } = decodeJson<SlotReleased>(message.data);
+      if (unparked !== undefined) this.unpark(limiter, slotId, unparked);
+      else this.settle(limiter, slotId, 'release');
+    });
     // Its fleet view forgets every instance when the link to NATS drops (they register again as
     // executors announce after the outage), and what this loop kept about them goes too: back on
     // the bus it knows as little as a rate limiter just started, and starts the same way.
@@ -107,10 +125,12 @@ export class GrantLoop implements OnApplicationBootstrap {
     this.pending.clear();
     this.restage.clear();
     this.pendingAdoption.clear();
+    this.parkedAt.clear();
+    this.grantedParked.clear();
   }
 
   /** What a scheduler reports holding after this rate limiter started (see the class comment). */
-  adopt({ schedulerId, executing, staged }: RateLimiterHoldings): void {
+  adopt({ schedulerId, executing, staged, parked }: RateLimiterHoldings): void {
     const limiter = this.limiter;
     if (!limiter) return;
     this.schedulers.add(schedulerId);
@@ -120,13 +140,15 @@ export class GrantLoop implements OnApplicationBootstrap {
       if (!limiter.has(slotId)) this.pendingAdoption.add(slotId);
       else if (limiter.state(slotId) !== 'allocated') limiter.adopt(slotId);
     }
-    this.stage(limiter, { schedulerId, slots: staged });
+    this.stage(limiter, { schedulerId, slots: staged, ...(parked ? { parked } : {}) });
     if (this.settling && this.unanswered.delete(schedulerId) && this.unanswered.size === 0) this.endSettling(limiter);
   }
 
-  private stage(limiter: RateLimiter, { schedulerId, slots }: StageSlots): void {
+  private stage(limiter: RateLimiter, { schedulerId, slots, parked = [] }: StageSlots): void {
     this.schedulers.add(schedulerId);
-    for (const slotId of slots) {
+    for (const slotId of slots) this.parkedAt.delete(slotId);
+    for (const stage of parked) this.parkedAt.set(stage.slotId, stage);
+    for (const slotId of [...slots, ...parked.map((stage) => stage.slotId)]) {
       this.stagedBy.set(slotId, schedulerId);
       if (!limiter.has(slotId)) this.pending.add(slotId);
       else if (limiter.state(slotId) === 'idle') limiter.stage(slotId);
@@ -147,22 +169,55 @@ export class GrantLoop implements OnApplicationBootstrap {
   /** A grant's execution finished (release) or was never used (give back): its resources return. */
   private settle(limiter: RateLimiter, slotId: string, how: 'release' | 'give back'): void {
     if (!limiter.has(slotId) || limiter.state(slotId) !== 'allocated') return;
+    this.grantedParked.delete(slotId);
     if (how === 'release') limiter.release(slotId);
     else limiter.giveBack(slotId);
     if (this.restage.delete(slotId) && how === 'release') limiter.stage(slotId);
     this.grant(limiter);
   }
 
+  /**
+   * The slot gave up the payload parked with `token` unrun, or its scheduler gave up waiting for
+   * it: a grant made for it goes back; a stage for it ends. Anything else is from an older
+   * parking (before an outage or a restart) and changes nothing.
+   */
+  private unpark(limiter: RateLimiter, slotId: string, token: string): void {
+    if (this.grantedParked.get(slotId) === token) {
+      // The grant crossed the slot's news: it goes back, and a payload parked behind keeps its stage.
+      this.grantedParked.delete(slotId);
+      if (!limiter.has(slotId) || limiter.state(slotId) !== 'allocated') return;
+      limiter.giveBack(slotId);
+      if (this.restage.delete(slotId)) limiter.stage(slotId);
+      return this.grant(limiter);
+    }
+    if (this.parkedAt.get(slotId)?.token !== token) return;
+    this.parkedAt.delete(slotId);
+    this.pending.delete(slotId);
+    this.restage.delete(slotId);
+    if (limiter.has(slotId) && limiter.state(slotId) === 'staged') limiter.unstage(slotId);
+  }
+
   private grant(limiter: RateLimiter): void {
     if (this.settling) return;
-    const bySchedulers = new Map<string, string[]>();
+    const bySchedulers = new Map<string, { slots: string[]; parked: { slotId: string; token: string }[] }>();
     for (const slotId of limiter.grants()) {
       const schedulerId = this.stagedBy.get(slotId);
       if (schedulerId === undefined) continue;
-      const slots = bySchedulers.get(schedulerId);
-      if (slots) slots.push(slotId);
-      else bySchedulers.set(schedulerId, [slotId]);
+      let grants = bySchedulers.get(schedulerId);
+      if (!grants) bySchedulers.set(schedulerId, (grants = { slots: [], parked: [] }));
+      const parked = this.parkedAt.get(slotId);
+      if (!parked) {
+        grants.slots.push(slotId);
+        continue;
+      }
+      // The slot first: it is the one that waits to run.
+      this.parkedAt.delete(slotId);
+      this.grantedParked.set(slotId, parked.token);
+      this.bus.publish(parked.go, encodeJson({ token: parked.token } satisfies SlotGo));
+      grants.parked.push({ slotId, token: parked.token });
     }
-    for (const [schedulerId, slots] of bySchedulers) this.bus.publish(SUBJECTS.rateLimiterGrant(schedulerId), encodeJson({ slots } satisfies Grants));
+    for (const [schedulerId, { slots, parked }] of bySchedulers) {
+      this.bus.publish(SUBJECTS.rateLimiterGrant(schedulerId), encodeJson({ slots, ...(parked.length ? { parked } : {}) } satisfies Grants));
+    }
   }
 }

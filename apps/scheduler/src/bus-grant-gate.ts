@@ -1,5 +1,5 @@
-import { SUBJECTS, type GiveBackGrant, type StageSlots, type UnstageSlots } from '@flotilla/contracts';
-import type { GrantGate } from '@flotilla/scheduling';
+import { SUBJECTS, type GiveBackGrant, type ParkedStage, type StageSlots, type UnstageSlots } from '@flotilla/contracts';
+import type { GrantGate, ParkedSlot } from '@flotilla/scheduling';
 import { encodeJson, type MessageBus } from '@flotilla/transport';
 
 /**
@@ -11,8 +11,17 @@ export function busGrantGate(bus: MessageBus, schedulerId: string): GrantGate {
   return {
     // The reply subject only ever hears NATS' no-responders status: how the scheduler learns the
     // rate limiter is away without a round trip per stage.
-    stage: (slots) => bus.publish(SUBJECTS.rateLimiterStage, encodeJson({ schedulerId, slots } satisfies StageSlots), { reply: SUBJECTS.rateLimiterUnreachable(schedulerId) }),
+    stage: (slots, parked = []) => {
+      const message: StageSlots = { schedulerId, slots, ...(parked.length ? { parked: parked.map(parkedStage) } : {}) };
+      bus.publish(SUBJECTS.rateLimiterStage, encodeJson(message), { reply: SUBJECTS.rateLimiterUnreachable(schedulerId) });
+    },
     unstage: (slots) => bus.publish(SUBJECTS.rateLimiterUnstage, encodeJson({ slots } satisfies UnstageSlots)),
     giveBack: (slotId) => bus.publish(SUBJECTS.rateLimiterGiveBack, encodeJson({ slotId } satisfies GiveBackGrant)),
+    abandonPark: (slotId, token) => bus.publish(SUBJECTS.rateLimiterGiveBack, encodeJson({ slotId, token } satisfies GiveBackGrant)),
   };
+}
+
+/** A parked stage as the rate limiter needs it: where the slot hears its grant. */
+export function parkedStage({ slot, token }: ParkedSlot): ParkedStage {
+  return { slotId: slot.slotId, token, go: SUBJECTS.slotGo(slot.subject) };
 }

@@ -40,13 +40,15 @@ export class InferIngress implements OnApplicationBootstrap, BeforeApplicationSh
     );
     for (const subject of [SUBJECTS.slotReleased, SUBJECTS.slotReleasedGated]) {
       this.bus.subscribe(subject, (message) => {
-        const { slotId, count } = decodeJson<SlotReleased>(message.data);
-        this.state.scheduler.release(slotId, count ?? 1);
+        const { slotId, count, unparked } = decodeJson<SlotReleased>(message.data);
+        this.state.scheduler.release(slotId, count ?? 1, unparked);
       });
     }
     if (this.options.rateLimited) {
       this.bus.subscribe(SUBJECTS.rateLimiterGrant(this.options.schedulerId), (message) => {
-        for (const slotId of decodeJson<Grants>(message.data).slots) this.state.scheduler.grant(slotId);
+        const grants = decodeJson<Grants>(message.data);
+        for (const slotId of grants.slots) this.state.scheduler.grant(slotId);
+        for (const { slotId, token } of grants.parked ?? []) this.state.scheduler.grant(slotId, token);
       });
       this.bus.subscribe(SUBJECTS.rateLimiterUnreachable(this.options.schedulerId), () => {
         if (this.state.scheduler.rateLimiterUnreachable()) {

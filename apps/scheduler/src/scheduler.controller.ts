@@ -5,6 +5,7 @@ import { ControlPlaneClient, InjectBus } from '@flotilla/service-kit';
 import type { MessageBus } from '@flotilla/transport';
 import { SCHEDULER_OPTIONS, SchedulerState, type SchedulerServiceOptions } from './scheduler.state';
 import { StatisticsReader } from './statistics-reader';
+import { parkedStage } from './bus-grant-gate';
 
 /**
  * What the scheduler tells the gateway: which model versions can execute, on which slots, and the
@@ -40,9 +41,10 @@ export class SchedulerController implements OnApplicationBootstrap {
 
   private async reportHoldings(why: string): Promise<void> {
     if (!this.options.rateLimited) return;
-    const { executing, staged } = this.state.scheduler.rateLimiterRestarted();
-    this.logger.log(`${why}: reporting ${executing.length} executing and ${staged.length} staged slot(s) to the rate limiter`);
-    await this.control.emitEvent(SUBJECTS.rateLimiterHoldings, { schedulerId: this.options.schedulerId, executing, staged } satisfies RateLimiterHoldings);
+    const { executing, staged, parked } = this.state.scheduler.rateLimiterRestarted();
+    this.logger.log(`${why}: reporting ${executing.length} executing, ${staged.length} staged and ${parked.length} parked slot(s) to the rate limiter`);
+    const holdings: RateLimiterHoldings = { schedulerId: this.options.schedulerId, executing, staged, parked: parked.map(parkedStage) };
+    await this.control.emitEvent(SUBJECTS.rateLimiterHoldings, holdings);
   }
 
   @MessagePattern(SUBJECTS.schedulerStatus)

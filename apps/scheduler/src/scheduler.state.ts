@@ -12,7 +12,7 @@ import {
   type VersionStatistics,
 } from '@flotilla/contracts';
 import { FleetStatistics } from '@flotilla/execution';
-import { DefaultScheduler, ModelTable, queueMicros, type Batch, type Payload, type SchedulerOptions, type SlotRef } from '@flotilla/scheduling';
+import { DefaultScheduler, ModelTable, queueMicros, type Batch, type Park, type Payload, type SchedulerOptions, type SlotRef } from '@flotilla/scheduling';
 import { traceFieldsOf } from '@flotilla/telemetry';
 import { DeadlineTimer, type MessageBus } from '@flotilla/transport';
 import { FleetView, InjectBus } from '@flotilla/service-kit';
@@ -63,7 +63,8 @@ export class SchedulerState implements OnApplicationShutdown {
     const schedulerOptions: SchedulerOptions = { slotDepth: options.slotDepth, ...(options.rateLimited ? { gate: busGrantGate(bus, options.schedulerId) } : {}) };
     this.scheduler = new DefaultScheduler<RequestCarrier>(
       {
-        dispatch: (batch, slot, now) => (batch.length === 1 ? this.dispatch(batch[0], slot, now) : this.dispatchBatch(batch, slot, now)),
+        dispatch: (batch, slot, now, park) => (batch.length === 1 ? this.dispatch(batch[0], slot, now, park) : this.dispatchBatch(batch, slot, now)),
+        granted: (batch, slot) => this.granted(batch[0], slot),
         fail: (payload, error, reason) => this.fail(payload, error, reason),
         wakeAt: (time) => this.queueDeadlines.ensureBy(time),
       },
@@ -82,17 +83,28 @@ export class SchedulerState implements OnApplicationShutdown {
     this.queueDeadlines.stop();
   }
 
-  /** Forwards the gateway's frame unchanged to the slot's thread, which replies straight to the gateway. */
-  private dispatch(payload: Payload<RequestCarrier>, slot: SlotRef, now: number): void {
+  /**
+   * Forwards the gateway's frame unchanged to the slot's thread, which replies straight to the
+   * gateway. A parked payload (`park`) waits there for its grant: its queue span, and the wait for
+   * resources in it, end when this scheduler hears that grant (`granted`); the slot adds the time
+   * it held the payload to the queue time it reports.
+   */
+  private dispatch(payload: Payload<RequestCarrier>, slot: SlotRef, now: number, park?: Park): void {
     const { span, frame, replyTo } = payload.carrier;
     payload.carrier.dispatched = true;
+    const headers: Record<string, string> = { [HEADERS.queueMicros]: String(queueMicros(payload, now)) };
+    if (park) {
+      headers[HEADERS.park] = park.token;
+      headers[HEADERS.parkUntil] = String(Math.floor(park.until));
+    } else annotateDispatch(payload, slot);
+    this.bus.publish(slot.subject, frame, { reply: replyTo, headers, trace: trace.setSpan(ROOT_CONTEXT, span) });
+    if (!park) span.end();
+  }
+
+  /** A parked payload's grant: the slot runs it now, so its wait in the queue ends here. */
+  private granted(payload: Payload<RequestCarrier>, slot: SlotRef): void {
     annotateDispatch(payload, slot);
-    this.bus.publish(slot.subject, frame, {
-      reply: replyTo,
-      headers: { [HEADERS.queueMicros]: String(queueMicros(payload, now)) },
-      trace: trace.setSpan(ROOT_CONTEXT, span),
-    });
-    span.end();
+    payload.carrier.span.end();
   }
 
   /**

@@ -240,6 +240,12 @@ export interface SlotReleased {
   readonly executorId: string;
   /** How many payloads the slot finished since its last release, oldest first (absent: 1). */
   readonly count?: number;
+  /**
+   * Instead of a finished payload: the parking token of a payload parked at the slot that it gave
+   * up unrun, because its deadline came before its grant (it answered the requester with the
+   * timeout). The slot's stage for it ends, or, if a grant crossed this, its resources return.
+   */
+  readonly unparked?: string;
 }
 
 // ---- Rate limiting (with --rate-limit=execution_count; small JSON on the raw client) ------------
@@ -248,6 +254,22 @@ export interface StageSlots {
   /** Where grants go: `SUBJECTS.rateLimiterGrant(schedulerId)`. */
   readonly schedulerId: string;
   readonly slots: readonly string[];
+  /** Slots staged for a payload already parked at them: their grant goes to the slot too. */
+  readonly parked?: readonly ParkedStage[];
+}
+
+/** A slot staged for the payload parked at it (the scheduler's `Park`). */
+export interface ParkedStage {
+  readonly slotId: string;
+  /** The parking token: the slot runs the payload it names when a grant with it arrives. */
+  readonly token: string;
+  /** Where the slot hears its grant: `SUBJECTS.slotGo(subject)`. */
+  readonly go: string;
+}
+
+/** rate limiter → slot, on `SUBJECTS.slotGo`: run the payload parked with this token (its resources are allocated). */
+export interface SlotGo {
+  readonly token: string;
 }
 
 export interface UnstageSlots {
@@ -256,10 +278,18 @@ export interface UnstageSlots {
 
 export interface GiveBackGrant {
   readonly slotId: string;
+  /**
+   * The parking token of a parked payload the scheduler gave up on (no release long past its
+   * deadline): the slot's stage for it ends, or the grant it got goes back.
+   */
+  readonly token?: string;
 }
 
 export interface Grants {
+  /** Run one waiting payload on each of these slots now. */
   readonly slots: readonly string[];
+  /** These slots run the payload parked there with this token: the slot heard the grant too. */
+  readonly parked?: readonly { readonly slotId: string; readonly token: string }[];
 }
 
 /** What a scheduler holds, for a restarted rate limiter to adopt before it grants anything. */
@@ -269,6 +299,8 @@ export interface RateLimiterHoldings {
   readonly executing: readonly string[];
   /** Slots with work, waiting for a grant. */
   readonly staged: readonly string[];
+  /** Slots with a payload parked at them, waiting for a grant. */
+  readonly parked?: readonly ParkedStage[];
 }
 
 // ---- Model repository ---------------------------------------------------------------------------

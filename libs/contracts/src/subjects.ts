@@ -17,6 +17,12 @@ export const SUBJECTS = {
    */
   slotExecute: (executorId: string, lane: number) => `flotilla.executor.${executorId}.slot.${lane}`,
   /**
+   * Rate limiting on, rate limiter → one slot whose group needs resources: run the payload parked
+   * here with this token now (JSON SlotGo). The grant reaches the slot without passing the
+   * scheduler, which hears it on `rateLimiterGrant` at the same time. Hot path.
+   */
+  slotGo: (slotSubject: string) => `${slotSubject}.go`,
+  /**
    * executor → scheduler: a slot whose group needs no rate-limiter resources finished its payload
    * (JSON SlotReleased). The rate limiter does not hear it: such a slot never waits for a grant,
    * and its execution count reaches the rate limiter in beats, so no release wakes it.
@@ -100,6 +106,13 @@ export const HEADERS = {
   queueMicros: 'Flotilla-Queue-Us',
   /** scheduler → slot: the message is a batch frame (batch-frame.ts) of this many requests, to run as one execution. */
   batch: 'Flotilla-Batch',
+  /**
+   * scheduler → slot that needs rate-limiter resources: the payload is parked — it runs only when a
+   * grant with this token reaches the slot (`SUBJECTS.slotGo`).
+   */
+  park: 'Flotilla-Park',
+  /** With `park`: epoch ms (the request's deadline) when the slot gives the parked payload up unrun if no grant came. */
+  parkUntil: 'Flotilla-Park-Until',
   /** On a failed control reply: the error's code (ErrorCode), so callers map failures by code, never by text. */
   errorCode: 'Flotilla-Error-Code',
 } as const;

@@ -117,7 +117,7 @@ describe('DefaultScheduler with dynamic batching', () => {
 
   it('with rate limiting, stages one slot for a growing batch, which runs what waits when granted', () => {
     const asked: string[] = [];
-    const gate: GrantGate = { stage: (ids) => asked.push(`stage ${ids.join(',')}`), unstage: (ids) => asked.push(`unstage ${ids.join(',')}`), giveBack: (id) => asked.push(`give back ${id}`) };
+    const gate: GrantGate = { stage: (ids) => asked.push(`stage ${ids.join(',')}`), unstage: (ids) => asked.push(`unstage ${ids.join(',')}`), giveBack: (id) => asked.push(`give back ${id}`), abandonPark: (id) => asked.push(`abandon ${id}`) };
     const { scheduler, dispatched, submit } = harness(batching({}, [8]), { gate });
     scheduler.addSlot('m', 1, ref('m_0', true));
     scheduler.addSlot('m', 1, ref('m_1', true));

@@ -11,7 +11,12 @@ export interface SchedulerEffects<C> {
    * Send the batch (one request, or a dynamic batch) to the slot as one execution; `now` is the
    * scheduler's clock, for each request's queue time. The slot stays busy until `release(slotId)`.
    */
-  dispatch(batch: Batch<C>, slot: SlotRef, now: number): void;
+  dispatch(batch: Batch<C>, slot: SlotRef, now: number, park?: Park): void;
+  /**
+   * Rate limiting on: the grant for a parked payload arrived (the slot heard it too, and runs it
+   * now). Only the request's timing is the host's to close: the payload went out at `dispatch`.
+   */
+  granted?(batch: Batch<C>, slot: SlotRef, now: number): void;
   /**
    * Answer the payload's requester with an error; the payload is gone from the scheduler.
    * `reason` is Triton's for its statistics: REJECTED for a full queue, a queue timeout or a
@@ -26,16 +31,48 @@ export interface SchedulerEffects<C> {
 }
 
 /**
+ * A payload sent to a slot that needs resources ahead of its grant: the slot holds it until the
+ * rate limiter's grant reaches it (the grant goes to the slot as well as to the scheduler), or
+ * gives it up unrun at `until` and says so in its release. `token` tells that grant and that
+ * release from any other: it is unique to this one parking.
+ */
+export interface Park {
+  readonly token: string;
+  /** Epoch ms: the payload's deadline; a slot still without a grant then answers it with a timeout. */
+  readonly until: number;
+}
+
+/**
  * With rate limiting on, where the scheduler asks for grants (the rate limiter's side of the
  * conversation; the host sends these). Without one, the scheduler decides alone.
  */
 export interface GrantGate {
-  /** These idle slots have work waiting: each wants one grant. */
-  stage(slotIds: readonly string[]): void;
+  /**
+   * These slots have work waiting: each wants one grant. `parked` are slots whose payload is
+   * already at the slot (`Park`), so their grant must reach the slot too, with the token.
+   */
+  stage(slotIds: readonly string[], parked?: readonly ParkedSlot[]): void;
   /** These staged slots no longer have work (requests expired or failed before a grant came). */
   unstage(slotIds: readonly string[]): void;
   /** A grant arrived with no work left for it (or for a slot that is gone): hand it back unused. */
   giveBack(slotId: string): void;
+  /**
+   * A parked payload never came back (no release long after its deadline): whether its slot is
+   * still staged or was granted, what it holds for that parking goes back.
+   */
+  abandonPark(slotId: string, token: string): void;
+}
+
+/** A slot staged for a payload parked at it. */
+export interface ParkedSlot {
+  readonly slot: SlotRef;
+  readonly token: string;
+}
+
+/** A payload waiting at its slot for the grant its parking token names. */
+interface Parked<C> {
+  readonly token: string;
+  readonly batch: Batch<C>;
 }
 
 interface VersionQueue<C> {
@@ -57,6 +94,11 @@ interface VersionQueue<C> {
   /** With a gate: busy slots granted ahead of their release; each runs a payload when it releases. */
   readonly granted: Set<string>;
   /**
+   * With a gate: slots holding a payload parked ahead of its grant (staged for it, and not in
+   * `staged`, which holds stages whose work still waits here). The payload is the slot's last in flight.
+   */
+  readonly parked: Map<string, Parked<C>>;
+  /**
    * With a gate: how many of its slots need grants (`needsResources` not false). At 0 the version
    * is scheduled exactly as without a gate, prefetch included.
    */
@@ -76,6 +118,12 @@ export interface SchedulerOptions {
    * Slots that need no resources never wait for one (see the class comment) and bypass the gate.
    */
   readonly gate?: GrantGate;
+  /**
+   * With a gate: send a lone request to its gated slot ahead of the grant (`Park`), so that the
+   * grant starts it without another hop through this scheduler (default true). Off, a gated slot
+   * gets its payload only after its grant came here.
+   */
+  readonly parking?: boolean;
 }
 
 /**
@@ -114,6 +162,12 @@ export class DefaultScheduler<C> {
 
   private readonly slotDepth: number;
   private readonly gate: GrantGate | undefined;
+  private readonly parking: boolean;
+  /** Makes parking tokens unique across schedulers (random) and within this one (the count). */
+  private readonly parkPrefix = Math.random().toString(36).slice(2, 8);
+  private parkings = 0;
+  /** Every parked batch's token, granted or not, until it leaves its slot. */
+  private readonly parkTokens = new WeakMap<Batch<C>, string>();
   /** The rate limiter cannot be reached (only news is reported; gated work waits meanwhile). */
   private rateLimiterAway = false;
 
@@ -124,6 +178,7 @@ export class DefaultScheduler<C> {
   ) {
     this.gate = options.gate;
     this.slotDepth = options.slotDepth ?? 2;
+    this.parking = options.parking ?? true;
   }
 
   /**
@@ -174,7 +229,8 @@ export class DefaultScheduler<C> {
     const queue = this.queueFor(model, version);
     const gated = this.isGated(ref);
     if (gated) queue.gatedSlots++;
-    queue.slots.set(ref.slotId, new InstanceSlot(ref, gated ? 1 : this.slotDepth));
+    // A gated slot holds what it executes on a grant and, with parking, one payload parked behind it.
+    queue.slots.set(ref.slotId, new InstanceSlot(ref, gated ? (this.parking ? 2 : 1) : this.slotDepth));
     queue.idle.push(ref.slotId);
     this.slotIndex.set(ref.slotId, queue);
     this.pump(queue);
@@ -183,11 +239,14 @@ export class DefaultScheduler<C> {
   /**
    * The executor finished the slot's oldest `count` payloads (successfully or not: it replied
    * either way). Slots report completions in batches (see the serving thread), so count may be > 1.
+   * `unparked`: instead, the slot gave up the payload parked there with that token, unrun — its
+   * deadline came before its grant (it answered the requester itself).
    */
-  release(slotId: string, count = 1): void {
+  release(slotId: string, count = 1, unparked?: string): void {
     const queue = this.slotIndex.get(slotId);
     const slot = queue?.slots.get(slotId);
     if (!queue || !slot) return; // late release after removal: nothing to do
+    if (unparked !== undefined) return this.unpark(queue, slot, unparked);
     for (let i = 0; i < count && slot.occupancy === 'busy'; i++) slot.release();
     if (queue.granted.delete(slotId)) return this.useGrant(queue, slot);
     markIdle(queue, slot);
@@ -205,6 +264,7 @@ export class DefaultScheduler<C> {
     if (!queue || !slot) return;
     slot.drain();
     removeFrom(queue.idle, slotId);
+    // A payload parked there stays staged: a draining slot still runs what it holds, on its grant.
     if (queue.staged.delete(slotId)) this.gate?.unstage([slotId]);
     this.failWaitingIfNoSlotAccepts(queue, reason);
     if (this.gate) this.stageFor(queue); // its work wants another slot's grant
@@ -223,6 +283,7 @@ export class DefaultScheduler<C> {
     removeFrom(queue.idle, slotId);
     queue.staged.delete(slotId); // the rate limiter drops a gone slot itself
     queue.granted.delete(slotId);
+    queue.parked.delete(slotId);
     if (this.isGated(slot.ref)) queue.gatedSlots--;
     for (const batch of slot.remove()) {
       for (const payload of batch) this.effects.fail(payload, unavailable(`instance '${slot.ref.instance}' of model '${queue.model}' stopped while executing the request: ${reason}`), 'OTHER');
@@ -275,12 +336,17 @@ export class DefaultScheduler<C> {
    * The rate limiter granted the slot: it runs the version's oldest waiting payload now. A grant
    * with nothing left to run (requests expired meanwhile, or the slot is gone or draining) goes
    * back unused.
+   *
+   * `parked`: the grant is for the payload parked at the slot with that token, which the slot
+   * heard too and runs now; nothing is sent. A parked grant whose payload the slot already gave up
+   * (its release said so first) is stale: the rate limiter took that release as the grant's end.
    */
-  grant(slotId: string): void {
+  grant(slotId: string, parked?: string): void {
     const gate = this.gate;
     if (!gate) throw new Error(`slot ${slotId}: a grant, but this scheduler does not rate-limit`);
     const queue = this.slotIndex.get(slotId);
     const slot = queue?.slots.get(slotId);
+    if (parked !== undefined) return this.grantParked(queue, slot, parked);
     if (!queue || !slot) return gate.giveBack(slotId);
     queue.staged.delete(slotId);
     // Staged ahead and granted before this scheduler heard its release: it runs on release.
@@ -289,6 +355,27 @@ export class DefaultScheduler<C> {
       return;
     }
     this.useGrant(queue, slot);
+  }
+
+  private grantParked(queue: VersionQueue<C> | undefined, slot: InstanceSlot<Batch<C>> | undefined, token: string): void {
+    const parked = slot && queue?.parked.get(slot.ref.slotId);
+    if (!queue || !slot || parked?.token !== token) return; // gone, or given up: settled already
+    queue.parked.delete(slot.ref.slotId);
+    this.effects.granted?.(parked.batch, slot.ref, this.clock());
+    this.stageFor(queue); // it may take the next payload parked behind this one
+  }
+
+  /**
+   * The slot gave up a parked payload unrun (its deadline came first), maybe after its grant had
+   * already come here: the slot is free of it.
+   */
+  private unpark(queue: VersionQueue<C>, slot: InstanceSlot<Batch<C>>, token: string): void {
+    const batch = slot.inFlight.find((held) => this.parkTokens.get(held) === token);
+    if (!batch) return; // a parking from before an outage: nothing of it is left here
+    if (queue.parked.get(slot.ref.slotId)?.batch === batch) queue.parked.delete(slot.ref.slotId);
+    slot.withdraw(batch);
+    markIdle(queue, slot);
+    this.pump(queue);
   }
 
   /** A granted slot runs a batch of what waits now (a forming batch stops growing: it holds resources). */
@@ -320,20 +407,23 @@ export class DefaultScheduler<C> {
    * The rate limiter restarted and knows nothing: what this scheduler holds, for it to adopt —
    * gated slots executing on a grant, and slots staged for one. Grants held for a busy slot's
    * release came from the rate limiter that is gone, so they turn back into stages; the report
-   * carries them, so no stage message goes out as well.
+   * carries them, so no stage message goes out as well. Slots with a parked payload are staged
+   * for it (`parked`); one whose only payload is parked executes nothing yet.
    */
-  rateLimiterRestarted(): { executing: string[]; staged: string[] } {
+  rateLimiterRestarted(): { executing: string[]; staged: string[]; parked: ParkedSlot[] } {
     this.rateLimiterAway = false;
     const executing: string[] = [];
     const staged: string[] = [];
+    const parked: ParkedSlot[] = [];
     for (const queue of this.queues.values()) {
       for (const slotId of queue.granted) queue.staged.add(slotId);
       queue.granted.clear();
-      for (const slot of queue.slots.values()) if (slot.occupancy === 'busy' && this.isGated(slot.ref)) executing.push(slot.ref.slotId);
+      for (const slot of queue.slots.values()) if (this.executesOnGrant(queue, slot)) executing.push(slot.ref.slotId);
       this.stageFor(queue, false);
       staged.push(...queue.staged);
+      for (const [slotId, { token }] of queue.parked) parked.push({ slot: queue.slots.get(slotId)!.ref, token });
     }
-    return { executing, staged };
+    return { executing, staged, parked };
   }
 
   /** Per version: its slots and queue length. Readiness here means "some slot can execute". */
@@ -417,9 +507,13 @@ export class DefaultScheduler<C> {
     for (const slot of queue.slots.values()) {
       let released = false;
       while (slot.occupancy === 'busy' && lostAt(slot.inFlight[0]) <= now) {
-        slot.release();
+        const batch = slot.release();
         released = true;
-        if (this.isGated(slot.ref)) this.gate!.giveBack(slot.ref.slotId);
+        const parked = queue.parked.get(slot.ref.slotId);
+        if (parked?.batch === batch) {
+          queue.parked.delete(slot.ref.slotId);
+          this.gate!.abandonPark(slot.ref.slotId, parked.token);
+        } else if (this.isGated(slot.ref)) this.gate!.giveBack(slot.ref.slotId);
       }
       if (slot.occupancy === 'busy') next = Math.min(next ?? Infinity, lostAt(slot.inFlight[0]));
       if (released) {
@@ -468,15 +562,23 @@ export class DefaultScheduler<C> {
     let wanted = this.batchesWanted(queue) - covered;
     if (wanted > 0) {
       const staging: string[] = [];
-      const stage = (slotId: string) => {
-        if (wanted === 0 || queue.staged.has(slotId) || queue.granted.has(slotId)) return;
-        queue.staged.add(slotId);
-        staging.push(slotId);
+      const parking: ParkedSlot[] = [];
+      const parks = this.parking && !queue.policy.dynamicBatching;
+      const candidates = [...queue.idle.map((slotId) => queue.slots.get(slotId)!), ...[...queue.slots.values()].filter((slot) => slot.occupancy === 'busy' && slot.isAccepting)];
+      for (const slot of candidates) {
+        const slotId = slot.ref.slotId;
+        if (wanted === 0) break;
+        if (!this.isGated(slot.ref) || queue.staged.has(slotId) || queue.granted.has(slotId) || queue.parked.has(slotId)) continue;
+        // Parking: one payload parked per slot, behind at most the one it executes.
+        if (parks && slot.inFlight.length > 1) continue;
+        if (parks && mayPrefetch(queue, 1)) parking.push(this.park(queue, slot));
+        else {
+          queue.staged.add(slotId);
+          staging.push(slotId);
+        }
         wanted--;
-      };
-      for (const slotId of queue.idle) if (this.isGated(queue.slots.get(slotId)!.ref)) stage(slotId);
-      for (const slot of queue.slots.values()) if (slot.occupancy === 'busy' && slot.isAccepting && this.isGated(slot.ref)) stage(slot.ref.slotId);
-      if (staging.length && publish) gate.stage(staging);
+      }
+      if ((staging.length || parking.length) && publish) gate.stage(staging, parking);
       // The waiting payloads these slots now stand for start waiting for resources.
       this.stampStaged(queue, covered + staging.length);
     } else if (wanted < 0) {
@@ -484,6 +586,30 @@ export class DefaultScheduler<C> {
       for (const slotId of unstaging) queue.staged.delete(slotId);
       if (unstaging.length) gate.unstage(unstaging);
     }
+  }
+
+  /**
+   * Sends the oldest waiting payload to the slot to wait there for its grant; the slot is staged
+   * for it. Only a lone request is parked (a batch that could still grow is formed at its grant,
+   * so without dynamic batching), under the rules prefetch keeps (`mayPrefetch`).
+   */
+  private park(queue: VersionQueue<C>, slot: InstanceSlot<Batch<C>>): ParkedSlot {
+    const now = this.clock();
+    const batch = queue.waiting.take(1);
+    const token = `${this.parkPrefix}.${(this.parkings++).toString(36)}`;
+    removeFrom(queue.idle, slot.ref.slotId);
+    slot.assign(batch);
+    queue.parked.set(slot.ref.slotId, { token, batch });
+    this.parkTokens.set(batch, token);
+    batch[0].stagedAt ??= now;
+    this.effects.dispatch(batch, slot.ref, now, { token, until: batch[0].deadline });
+    this.effects.wakeAt?.(lostAt(batch));
+    return { slot: slot.ref, token };
+  }
+
+  /** Rate limiting on: the slot executes a payload on a grant now (what is parked there has none yet). */
+  private executesOnGrant(queue: VersionQueue<C>, slot: InstanceSlot<Batch<C>>): boolean {
+    return this.isGated(slot.ref) && slot.inFlight.length > (queue.parked.has(slot.ref.slotId) ? 1 : 0);
   }
 
   /** How many grants the waiting payloads want: one per execution they would make. */
@@ -523,7 +649,7 @@ export class DefaultScheduler<C> {
     let queue = this.queues.get(k);
     if (!queue) {
       const policy = this.policies.get(model) ?? DEFAULT_SCHEDULING_POLICY;
-      queue = { model, version, policy, waiting: new RequestQueue<C>(policy), slots: new Map(), idle: [], staged: new Set(), granted: new Set(), gatedSlots: 0 };
+      queue = { model, version, policy, waiting: new RequestQueue<C>(policy), slots: new Map(), idle: [], staged: new Set(), granted: new Set(), parked: new Map(), gatedSlots: 0 };
       this.queues.set(k, queue);
     }
     return queue;

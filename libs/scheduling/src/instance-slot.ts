@@ -86,6 +86,16 @@ export class InstanceSlot<P> {
     return this.payloads.shift() as P;
   }
 
+  /**
+   * One payload leaves without having run, wherever it stands (a parked payload its slot gave up:
+   * it was never executing, so it need not be the oldest).
+   */
+  withdraw(payload: P): void {
+    const index = this.payloads.indexOf(payload);
+    if (index < 0) throw new Error(`slot ${this.ref.slotId}: cannot withdraw a payload it does not hold`);
+    this.payloads.splice(index, 1);
+  }
+
   /** Removes the slot; returns the payloads it held, if any. */
   remove(): P[] {
     this.removed = true;

@@ -42,8 +42,12 @@ export class PayloadExecutor implements ExecutingSlot {
     this.replies = new ReplyEncoder(maxPayload);
   }
 
-  /** A lone request (a gateway frame). Never rejects: every failure becomes an error reply. */
-  async execute(data: Uint8Array, queueMicros: number): Promise<PayloadOutcome> {
+  /**
+   * A lone request (a gateway frame). Never rejects: every failure becomes an error reply.
+   * `givenUp`: a parked payload whose grant never came — answered as expired, never run (it holds
+   * no resources, so running it would break the rate limit).
+   */
+  async execute(data: Uint8Array, queueMicros: number, givenUp = false): Promise<PayloadOutcome> {
     const startMs = epochNowMs();
     const version = String(this.config.modelVersion);
     let model = '';
@@ -56,7 +60,7 @@ export class PayloadExecutor implements ExecutingSlot {
       const frame = decodeFrame<InferMeta>(data);
       model = frame.meta.model;
       reason = 'REJECTED';
-      refuseExpiredRequest(frame.meta.deadline, Date.now());
+      refuseExpiredRequest(frame.meta.deadline, givenUp ? Infinity : Date.now());
       reason = 'OTHER';
       const inputs = frame.meta.inputsAt ? readTensorFile(frame.meta.inputsAt) : frame.tensors;
       validateInferInputs(this.config.tensors, inputs, frame.meta.outputs, frame.meta.id);

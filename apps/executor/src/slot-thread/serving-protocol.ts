@@ -25,6 +25,11 @@ export interface ServingConfig {
   readonly statistics?: SharedArrayBuffer;
   /** Where its releases go: `SUBJECTS.slotReleasedGated` when its group needs rate-limiter resources, else `slotReleased`. */
   readonly releaseSubject: string;
+  /**
+   * Its group needs rate-limiter resources: where the rate limiter's grants for payloads parked
+   * here arrive (`SUBJECTS.slotGo`). Absent for a slot that never waits for a grant.
+   */
+  readonly goSubject?: string;
   /** Most finished payloads a busy slot reports in one release (ReleaseBatcher); ≤ the scheduler's prefetch. */
   readonly releaseBatch: number;
   /** Whether the executor records spans: only then does the thread report each compute span. */

@@ -12,13 +12,18 @@
 // saves the main thread two wake-ups per payload, and the slot goes from one payload to the next
 // without waiting for the main thread to hand it over.
 //
+// A slot whose group needs rate-limiter resources may also get payloads *parked* ahead of their
+// grant (Flotilla-Park header): they wait in its ParkingLot until the rate limiter's grant reaches
+// the slot on its go subject, then join the run queue like any other.
+//
 // Lifecycle messages are SlotWorker's (ready / load-failed / close, through SlotThreadContext);
 // see serving-protocol.ts for the rest.
-import { coalesceReplies, HEADERS, type SlotReleased } from '@flotilla/contracts';
+import { coalesceReplies, HEADERS, type SlotGo, type SlotReleased } from '@flotilla/contracts';
 import { SlotThreadContext, type ModelRunner, type ThreadMessage } from '@flotilla/backends';
 import { isSampledTraceparent } from '@flotilla/telemetry';
-import { encodeJson, MessageBus, type IncomingMessage } from '@flotilla/transport';
+import { decodeJson, encodeJson, MessageBus, type IncomingMessage } from '@flotilla/transport';
 import type { BatchOutcome } from './batch-execution';
+import { ParkingLot } from './parking-lot';
 import { PayloadExecutor } from './payload-executor';
 import { ReleaseBatcher } from './release-batcher';
 import type { FromServingThread, RenameInstance, ServingConfig } from './serving-protocol';
@@ -42,16 +47,26 @@ async function serveWith(runner: ModelRunner): Promise<void> {
   });
   const executor = new PayloadExecutor(runner, config, bus.maxPayload);
   const releases = new ReleaseBatcher(config.releaseBatch);
-  const release = (count: number) => bus.publish(config.releaseSubject, encodeJson({ slotId: config.slotId, executorId: config.executorId, count } satisfies SlotReleased));
+  const release = (count: number, unparked?: string) =>
+    bus.publish(config.releaseSubject, encodeJson({ slotId: config.slotId, executorId: config.executorId, count, ...(unparked !== undefined ? { unparked } : {}) } satisfies SlotReleased));
 
-  // One payload at a time, in the order they arrived: a slot never runs two at once.
+  // One payload at a time, in the order they arrived (parked ones: in the order of their grants):
+  // a slot never runs two at once.
   let tail: Promise<void> = Promise.resolve();
-  const run = async (message: IncomingMessage) => {
-    const outcome = await executor.execute(message.data, Number(message.header(HEADERS.queueMicros) ?? 0));
+  const enqueue = (execute: () => Promise<void>) => {
+    releases.received();
+    // run() answers every failure of the model itself; what lands here is NATS failing to
+    // publish, and the next payload must still run.
+    tail = tail.then(execute).catch((error: unknown) => console.error(`slot ${config.slotId}: could not answer a payload: ${String(error)}`));
+  };
+  /** `parkedMs`: how long it waited here for its grant, which counts as queue time. `unparked`: given up unrun. */
+  const run = async (message: IncomingMessage, parkedMs = 0, unparked?: string) => {
+    const queueMicros = Number(message.header(HEADERS.queueMicros) ?? 0) + Math.round(parkedMs * 1000);
+    const outcome = await executor.execute(message.data, queueMicros, unparked !== undefined);
     // Answer first, then release: the next payload the scheduler sends never overtakes this answer.
     if (message.reply) bus.publish(message.reply, outcome.reply);
     const finished = releases.finished();
-    if (finished > 0) release(finished);
+    if (finished > 0) release(finished, unparked);
     // Only a traced request's span: the gateway decided, and its traceparent's sampled flag says so.
     const traceparent = config.reportSpans ? message.header('traceparent') : undefined;
     if (isSampledTraceparent(traceparent)) {
@@ -96,13 +111,16 @@ async function serveWith(runner: ModelRunner): Promise<void> {
       if (spans.length > 0) send({ kind: 'batch-spans', spans });
     }
   };
+  const parking = new ParkingLot<{ message: IncomingMessage; at: number }>(
+    ({ message, at }) => enqueue(() => run(message, performance.now() - at)),
+    ({ message, at }, token) => enqueue(() => run(message, performance.now() - at, token)),
+  );
   const subscription = bus.subscribe(config.subject, (message) => {
-    releases.received();
-    // run() answers every failure of the model itself; what lands here is NATS failing to
-    // publish, and the next payload must still run.
-    const execute = message.header(HEADERS.batch) === undefined ? run : runBatch;
-    tail = tail.then(() => execute(message)).catch((error: unknown) => console.error(`slot ${config.slotId}: could not answer a payload: ${String(error)}`));
+    const token = message.header(HEADERS.park);
+    if (token !== undefined) return parking.park(token, Number(message.header(HEADERS.parkUntil)), { message, at: performance.now() });
+    enqueue(() => (message.header(HEADERS.batch) === undefined ? run(message) : runBatch(message)));
   });
+  const grants = config.goSubject ? bus.subscribe(config.goSubject, (message) => parking.go(decodeJson<SlotGo>(message.data).token)) : undefined;
   // The server must know the subscription before the slot is announced ready, or the scheduler's
   // first payloads could go to a subject nobody listens on yet.
   await bus.flush();
@@ -115,10 +133,13 @@ async function serveWith(runner: ModelRunner): Promise<void> {
 
   /**
    * Payloads already sent here still run and are answered (as Triton finishes in-flight requests
-   * on unload); then the session is released and the thread ends, which SlotWorker reports.
+   * on unload), parked ones once their grant comes (a draining slot keeps its stage) or their
+   * deadline passes; then the session is released and the thread ends, which SlotWorker reports.
    */
   async function close(): Promise<void> {
     await subscription.drain().catch(() => undefined);
+    await parking.whenEmpty();
+    grants?.unsubscribe();
     await tail;
     await bus.drain().catch(() => undefined);
     await runner.release().catch(() => undefined);
