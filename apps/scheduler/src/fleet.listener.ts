@@ -43,6 +43,7 @@ export class FleetListener implements OnApplicationBootstrap {
         executorId,
         instance: slot.instance,
         device: executor?.device ?? 'cpu',
+        host: executor?.host ?? 'unknown',
         simulated: executor?.simulated ?? false,
         needsResources: needsResources(slot.rateLimiter.resources),
       });

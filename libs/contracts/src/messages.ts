@@ -182,6 +182,7 @@ export interface ExecutorAnnouncement {
   /** True when this executor stands in for a GPU while running on the CPU provider. */
   readonly simulated: boolean;
   readonly pid: number;
+  /** The host it runs on: `--host-name`, else the machine's host name. */
   readonly host: string;
   /** How often the executor announces itself; silence for several periods means it is gone. */
   readonly heartbeatMs: number;
@@ -352,6 +353,8 @@ export interface SchedulerStatus {
       readonly instance: string;
       readonly device: DeviceName;
       readonly executorId: string;
+      /** The host its executor runs on (its announcement's `host`). */
+      readonly host: string;
       readonly busy: boolean;
       readonly simulated: boolean;
       /** Present while the slot's executor is stopping: it finishes what it holds and takes nothing new. */

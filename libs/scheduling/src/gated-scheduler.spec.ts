@@ -4,7 +4,7 @@ import { DefaultScheduler, type GrantGate } from './default-scheduler';
 import type { SlotRef } from './instance-slot';
 import type { Payload } from './payload';
 
-const ref = (instance: string): SlotRef => ({ slotId: `e/${instance}`, subject: `s.${instance}`, executorId: 'e', instance, device: 'cpu', simulated: false });
+const ref = (instance: string): SlotRef => ({ slotId: `e/${instance}`, subject: `s.${instance}`, executorId: 'e', instance, device: 'cpu', host: 'h', simulated: false });
 
 function harness() {
   let now = 1000;
