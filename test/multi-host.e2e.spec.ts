@@ -10,14 +10,16 @@
 //
 // Requests run on both executor hosts; the slots say which host they are on; a NATS node that a
 // gateway or an executor is connected to is killed under load (every request ends answered or
-// with a 503, none hangs, clients fail over); an executor host is cut off and plugged back in; a
-// frame over the bus' max_payload is refused with a 413 naming the limit, in both directions.
+// with a 503, none hangs, clients fail over); an executor host is cut off and plugged back in, and
+// another killed and started again; a frame over the bus' max_payload is refused with a 413 naming
+// the limit, in both directions — which also shows that tensors between hosts travel in frames:
+// through /dev/shm (only ever shared within a host) max_payload would not apply.
 // Figures (outcomes, time to serving again, simple c=1 p50 and c=32 throughput across hosts
 // against the same processes on one host) are printed for the issue's note, never asserted.
 //
 // It needs root and iproute2 to build namespaces: where it cannot, it fails saying so.
 import { appendFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HostDeployment, type HostPlan } from '@flotilla/netns-hosts';
 import { http, postJson, range, simpleRequest } from './support/flotilla';
@@ -135,10 +137,7 @@ afterAll(async () => {
   if (figures.length) console.log(`[multi-host] figures:\n  ${figures.join('\n  ')}\nservice logs: ${logFile}`);
 });
 
-async function slotsOf(model: string): Promise<SlotView[]> {
-  const status = (await http(`${deployment.url}/v2/flotilla/slots`)).json<{ models: { name: string; slots: SlotView[] }[] }>();
-  return status.models.filter((m) => m.name === model).flatMap((m) => m.slots);
-}
+const slotsOf = (model: string) => slotsOfAt(deployment, model);
 
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<number> {
   const t0 = Date.now();
@@ -247,6 +246,28 @@ describe('an executor host taken away and added back at run time', () => {
     describeOutcomes('host gpus-e plugged back in', outcomes.filter((o) => o.endMs > backAt), backAt);
     expectAnsweredOr503(outcomes);
   }, 90_000);
+
+  it('killed (its executor and NATS node): requests keep succeeding on the other host; started again: its new executor serves', async () => {
+    const loop = loadLoop(`${deployment.url}/v2/models/simple/infer`, SIMPLE_BODY, 8, HANG_AFTER_MS);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const killedAt = loop.now();
+    await deployment.killHost('gpus-d');
+    const goneMs = await waitFor("gpus-d's slots are gone", async () => !hostsOf(await slotsOf('simple')).includes('gpus-d'));
+    figure(`host gpus-d killed: its slots gone from /v2/flotilla/slots after ${goneMs} ms`);
+    await waitFor('requests succeed again without gpus-d', async () => {
+      const recent = loop.outcomes.filter((o) => o.startMs > loop.now() - 500 && o.startMs > killedAt);
+      return recent.length >= 8 && recent.every((o) => o.status === 200);
+    });
+    const startedAt = loop.now();
+    await deployment.startNats('gpus-d');
+    deployment.startHostServices('gpus-d');
+    const backMs = await waitFor("gpus-d's new executor serves", async () => (await hostsThatServed(loop.outcomes.filter((o) => o.startMs > startedAt)))['gpus-d'] > 0, 60_000);
+    figure(`host gpus-d started again (NATS node + executor process): serving requests after ${backMs} ms`);
+    const outcomes = await loop.stop();
+    describeOutcomes('host gpus-d killed', outcomes.filter((o) => o.startMs < startedAt), killedAt);
+    expect(outcomes.filter((o) => o.startMs > startedAt).every((o) => o.status === 200)).toBe(true);
+    expectAnsweredOr503(outcomes);
+  }, 120_000);
 });
 
 describe("tensors larger than the bus' max_payload", () => {
@@ -270,11 +291,10 @@ describe("tensors larger than the bus' max_payload", () => {
 });
 
 describe('figures: simple across hosts against the same on one host', () => {
-  async function measure(label: string): Promise<void> {
-    const url = `${deployment.url}/v2/models/simple/infer`;
+  /** c=1 p50 (ms) and c=32 throughput (infer/s) of `simple` through a deployment's gateway. */
+  async function measure(target: HostDeployment): Promise<{ p50: number; throughput: number; requests: number }> {
+    const url = `${target.url}/v2/models/simple/infer`;
     const body = JSON.stringify(simpleRequest(a, b));
-    // Warm-up, then c=1 latency, then c=32 throughput.
-    await loadLoop(url, body, 4, HANG_AFTER_MS).stop();
     const warm = loadLoop(url, body, 8, HANG_AFTER_MS);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     await warm.stop();
@@ -282,21 +302,36 @@ describe('figures: simple across hosts against the same on one host', () => {
     await new Promise((resolve) => setTimeout(resolve, 3000));
     const one = await single.stop();
     const many = loadLoop(url, body, 32, HANG_AFTER_MS);
-    await new Promise((resolve) => setTimeout(resolve, 5000));
+    await new Promise((resolve) => setTimeout(resolve, 4000));
     const lasted = many.now();
     const thirtyTwo = await many.stop();
     expect(countByStatus([...one, ...thirtyTwo])).toEqual({ 200: one.length + thirtyTwo.length });
-    const p50 = median(one.map((o) => o.endMs - o.startMs));
-    const throughput = thirtyTwo.filter((o) => o.endMs <= lasted).length / (lasted / 1000);
-    figure(`${label}: simple c=1 p50 ${p50.toFixed(2)} ms (${one.length} requests); c=32 ${throughput.toFixed(0)} infer/s`);
+    return { p50: median(one.map((o) => o.endMs - o.startMs)), throughput: thirtyTwo.filter((o) => o.endMs <= lasted).length / (lasted / 1000), requests: one.length };
   }
 
-  it('prints c=1 p50 and c=32 throughput for both layouts', async () => {
-    await measure('5 hosts (gateway, scheduler, executors apart)');
-    await deployment.stop();
-    deployment = await start(TOGETHER);
-    await deployment.waitReady();
-    expect(hostsOf(await slotsOf('simple'))).toEqual(['solo']);
-    await measure('1 host (same processes, one NATS node)');
-  }, 120_000);
+  it('prints c=1 p50 and c=32 throughput for both layouts, measured in turns', async () => {
+    // Both layouts run side by side and are measured in turns, so that a change in the machine's
+    // load (it is shared) falls on both alike. Both reach their gateway through the same relay.
+    const together = await start(TOGETHER);
+    try {
+      await together.waitReady();
+      expect(hostsOf(await slotsOfAt(together, 'simple'))).toEqual(['solo']);
+      for (const round of [1, 2]) {
+        for (const [label, target] of [
+          ['5 hosts (gateway, scheduler, executors apart; 5 NATS nodes)', deployment],
+          ['1 host (same processes, 1 NATS node)', together],
+        ] as const) {
+          const { p50, throughput, requests } = await measure(target);
+          figure(`round ${round}, ${label}: simple c=1 p50 ${p50.toFixed(2)} ms (${requests} requests), c=32 ${throughput.toFixed(0)} infer/s; load average ${loadavg()[0].toFixed(1)}`);
+        }
+      }
+    } finally {
+      await together.stop();
+    }
+  }, 180_000);
 });
+
+async function slotsOfAt(target: HostDeployment, model: string): Promise<SlotView[]> {
+  const status = (await http(`${target.url}/v2/flotilla/slots`)).json<{ models: { name: string; slots: SlotView[] }[] }>();
+  return status.models.filter((m) => m.name === model).flatMap((m) => m.slots);
+}

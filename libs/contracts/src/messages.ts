@@ -103,6 +103,14 @@ export interface SlotAnnouncement {
   readonly signature?: string;
   readonly state: SlotState;
   readonly error?: string;
+  /**
+   * How often the slot's thread lost its link to NATS and got it back (absent: never). In each gap
+   * payloads sent to it, and its replies and releases, may have been lost — with a NATS cluster the
+   * rest of the fleet need not notice the gap (a node died, the slot reconnected to another) — so a
+   * fleet view takes a slot whose count moved for a new slot: the scheduler fails what the old one
+   * held and starts its bookkeeping over.
+   */
+  readonly relinks?: number;
   /** Cumulative statistics of the requests this slot handled (Triton's statistics extension). */
   readonly stats: SlotStatistics;
 }

@@ -1,9 +1,8 @@
-import { mkdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync, rmdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { CommandWrapper } from '@flotilla/local-cluster';
 import { deleteNamespace, findIp, ip, requireNamespaceSupport } from './ip-command';
-import { checkHostName, DEFAULT_PREFIX, namespaceName } from './namespace-names';
+import { checkHostName, DEFAULT_PREFIX, namespaceName, runDir } from './namespace-names';
 import { removeStaleNamespaces } from './stale-namespaces';
 
 export interface HostNetworkOptions {
@@ -62,11 +61,15 @@ export class HostNetwork {
     if (options.hosts.length === 0 || options.hosts.length > 250) throw new Error(`a host network needs 1-250 hosts, got ${options.hosts.length}`);
     for (const host of options.hosts) checkHostName(host);
     if (new Set(options.hosts).size !== options.hosts.length) throw new Error(`host names must be unique: ${options.hosts.join(', ')}`);
-    if (options.hosts.includes('switch')) throw new Error("'switch' is the bridge's namespace; name the host otherwise");
+    const clash = options.hosts.find((host) => host.startsWith('switch'));
+    if (clash) throw new Error(`host name '${clash}': names starting with 'switch' are the bridges' namespaces; name the host otherwise`);
     removeStaleNamespaces(prefix);
 
-    const workDir = join(tmpdir(), `${prefix}-hosts-${process.pid}`);
-    const network = new HostNetwork(prefix, namespaceName(prefix, process.pid, 'switch'), workDir);
+    // One folder per network: a process may build several at once (the multi-host test runs two
+    // layouts side by side), and a crashed run's are swept by its pid (`runDir`).
+    const sequence = ++networksBuilt;
+    const workDir = join(runDir(prefix, process.pid), String(sequence));
+    const network = new HostNetwork(prefix, namespaceName(prefix, process.pid, `switch-${sequence}`), workDir);
     process.once('exit', network.onExit);
     try {
       mkdirSync(workDir, { recursive: true });
@@ -113,6 +116,11 @@ export class HostNetwork {
     process.removeListener('exit', this.onExit);
     for (const namespace of [...[...this.byName.values()].map((host) => host.namespace), this.switchNamespace]) deleteNamespace(namespace);
     rmSync(this.workDir, { recursive: true, force: true });
+    try {
+      rmdirSync(dirname(this.workDir)); // the run's folder, once its last network is gone
+    } catch {
+      // another network of this run still uses it
+    }
   }
 
   private addHost(name: string, address: string, index: number): void {
@@ -150,3 +158,5 @@ export class HostNetwork {
 }
 
 const switchPort = (index: number) => `port${index}`;
+
+let networksBuilt = 0;

@@ -1,3 +1,6 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 /**
  * Namespace names carry the pid of the process that built them, `<prefix>-<pid>-<host>`, so
  * parallel runs never collide and a later run can tell a crashed run's namespaces (dead pid) from
@@ -8,6 +11,9 @@ export const DEFAULT_PREFIX = 'flotilla';
 export function namespaceName(prefix: string, pid: number, host: string): string {
   return `${prefix}-${pid}-${host}`;
 }
+
+/** The folder of one run's networks (each network has a numbered folder in it). */
+export const runDir = (prefix: string, pid: number) => join(tmpdir(), `${prefix}-hosts-${pid}`);
 
 /** The pid that built a namespace of this prefix; undefined for names that are not ours. */
 export function ownerPid(prefix: string, namespace: string): number | undefined {

@@ -1,8 +1,6 @@
 import { rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { deleteNamespace, listNamespaces } from './ip-command';
-import { ownerPid } from './namespace-names';
+import { ownerPid, runDir } from './namespace-names';
 
 /**
  * Removes the namespaces (and per-run folders) of this prefix that a run which no longer exists
@@ -16,7 +14,7 @@ export function removeStaleNamespaces(prefix: string): string[] {
     return pid !== undefined && pid !== process.pid && !isAlive(pid);
   });
   for (const namespace of stale) deleteNamespace(namespace);
-  for (const pid of new Set(stale.map((namespace) => ownerPid(prefix, namespace)))) rmSync(join(tmpdir(), `${prefix}-hosts-${pid}`), { recursive: true, force: true });
+  for (const pid of new Set(stale.map((namespace) => ownerPid(prefix, namespace)))) rmSync(runDir(prefix, pid!), { recursive: true, force: true });
   return stale;
 }
 
