@@ -3,7 +3,8 @@
 // It uses nothing but Node's own modules, because it runs before `npm ci` has installed anything:
 //   1. npm dependencies (skipping onnxruntime-node's CUDA download, which needs the internet);
 //   2. Debian's nats-server, installed with apt-get when running as root (and, for the tests,
-//      Debian's prometheus, which an end-to-end test scrapes Flotilla with);
+//      Debian's prometheus, which an end-to-end test scrapes Flotilla with, and iproute2, which the
+//      multi-host test builds its hosts with);
 //   3. the SWC build to dist/ and the example models (both skipped when up to date);
 // then it hands over to the launcher, the test runner or the benchmark.
 import { spawn, spawnSync } from 'node:child_process';
@@ -126,6 +127,25 @@ function ensurePrometheus() {
   }
 }
 
+/**
+ * iproute2's `ip` for the multi-host end-to-end test, which builds its hosts out of network
+ * namespaces (it needs root as well). Installed like prometheus; without root only reported: that
+ * test then fails, saying what it lacks.
+ */
+function ensureIproute2() {
+  if (['/usr/sbin/ip', '/sbin/ip', '/usr/bin/ip', '/bin/ip'].some((path) => existsSync(path))) return;
+  if (process.getuid?.() !== 0) {
+    console.error("flotilla: iproute2 ('ip') is missing; the multi-host end-to-end test will fail until it is installed and the tests run as root (Debian/Ubuntu: 'sudo apt-get install iproute2').");
+    return;
+  }
+  step("installing Debian's iproute2 (for the multi-host end-to-end test)…");
+  const aptEnv = { env: { DEBIAN_FRONTEND: 'noninteractive' } };
+  if (run('apt-get', ['install', '-y', '-q', 'iproute2'], aptEnv) !== 0) {
+    must('apt-get', ['update', '-q'], aptEnv);
+    must('apt-get', ['install', '-y', '-q', 'iproute2'], aptEnv);
+  }
+}
+
 function buildAndGenerateModels() {
   must(process.execPath, [join('tools', 'build', 'build.mjs')]);
   must(process.execPath, [join('dist', 'tools', 'model-generator', 'src', 'main.js'), '--out', join('examples', 'model_repository')]);
@@ -143,6 +163,7 @@ switch (command) {
     break;
   case 'test':
     ensurePrometheus();
+    ensureIproute2();
     step('type-checking…');
     must(process.execPath, [join('node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', '--noEmit']);
     step('running every test (unit, then end-to-end against real processes)…');

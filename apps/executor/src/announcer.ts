@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import { SUBJECTS, type ExecutorAnnouncement, type ExecutorBeat, type ExecutorLeaving, type SlotAnnouncement } from '@flotilla/contracts';
 import { StatisticsDelta } from '@flotilla/execution';
 import { ControlPlaneClient, InjectBus } from '@flotilla/service-kit';
@@ -118,7 +117,7 @@ export class Announcer implements OnApplicationBootstrap, OnApplicationShutdown 
       executionProvider: this.options.executionProvider,
       simulated: this.options.simulated,
       pid: process.pid,
-      host: hostname(),
+      host: this.options.hostName,
       heartbeatMs: this.options.heartbeatMs,
       sharedMemoryId: this.sharedMemoryId,
       slots,

@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { DeviceName } from '@flotilla/contracts';
 import { COMMON_FLAGS, FlagError, flagBool, flagInt, flagString, parseFlags, type FlagSpec } from '@flotilla/service-kit';
@@ -22,6 +22,8 @@ export interface ExecutorOptions {
   readonly releaseBatch: number;
   /** Cores this executor may use; slot thread counts are divided out of it. */
   readonly cores: number;
+  /** The host named in its announcements (and so on each slot in `GET /v2/flotilla/slots`). */
+  readonly hostName: string;
 }
 
 const FLAGS: readonly FlagSpec[] = [
@@ -34,6 +36,9 @@ const FLAGS: readonly FlagSpec[] = [
   { name: 'release-batch', description: "most finished payloads a busy slot reports in one release; keep it <= the scheduler's --instance-prefetch", default: '2' },
   { name: 'cores', description: 'cores available to this executor', default: String(availableParallelism()) },
   { name: 'executor-id', description: 'id on the bus (default: derived from the device, unique per process)' },
+  // Its own flag, not only os.hostname(): containers and network namespaces often share or
+  // invent host names, and the name is what an operator reads to find a slot's machine.
+  { name: 'host-name', description: "the host this executor runs on, as shown per slot in GET /v2/flotilla/slots (default: the machine's host name)" },
 ];
 
 export function executorOptions(argv: readonly string[]): ExecutorOptions {
@@ -63,5 +68,12 @@ export function executorOptions(argv: readonly string[]): ExecutorOptions {
     heartbeatMs: flagInt(flags, 'heartbeat-ms', 50, 60_000),
     releaseBatch: flagInt(flags, 'release-batch', 1, 64),
     cores: flagInt(flags, 'cores', 1, 1024),
+    hostName: hostNameOf(flags.get('host-name')?.at(-1) ?? hostname()),
   };
+}
+
+function hostNameOf(text: string): string {
+  const name = text.trim();
+  if (name === '') throw new FlagError('--host-name must not be empty');
+  return name;
 }

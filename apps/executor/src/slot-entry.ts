@@ -48,6 +48,8 @@ export class SlotEntry {
   private lastRead: { version: number; stats: SlotStatistics } | undefined;
   /** Whether its thread's own link to NATS is up (and its subscription back after an outage). */
   threadLinked = true;
+  /** How often its thread's link dropped (SlotAnnouncement.relinks). */
+  relinks = 0;
   private current: SlotEntryState = 'loading';
   private failure: string | undefined;
   private thread: SlotWorker | undefined;
@@ -126,6 +128,7 @@ export class SlotEntry {
       state,
       stats,
       ...(failure ? { error: failure } : {}),
+      ...(this.relinks ? { relinks: this.relinks } : {}),
     };
   }
 

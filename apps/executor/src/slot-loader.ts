@@ -33,7 +33,7 @@ export class SlotLoader {
       const worker = await SlotWorker.start(slotSpecOf(entry, this.options, intraOpThreads), {
         threadScript: SERVING_THREAD,
         data: servingConfigOf(entry, this.options, this.reportSpans),
-        onMessage: (message) => onThreadReport(entry, message),
+        onMessage: (message) => onThreadReport(entry, message, this.changed),
       });
       if (entry.state === 'closed') return void worker.close(); // removed while loading
       worker.on('exit', (exit) => {

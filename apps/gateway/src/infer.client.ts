@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Context } from '@opentelemetry/api';
-import { decodeFrame, encodeFrame, FlotillaError, invalidArg, SUBJECTS, unavailable, type InferMeta, type ResultMeta, type Tensor, type TensorFileRef } from '@flotilla/contracts';
+import { decodeFrame, encodeFrame, FlotillaError, RAISE_MAX_PAYLOAD, SUBJECTS, tooLarge, unavailable, type InferMeta, type ResultMeta, type Tensor, type TensorFileRef } from '@flotilla/contracts';
 import { readTensorFile, removeTensorFile, writeTensorFile } from '@flotilla/tensor-files';
 import { busError, NoRespondersError, type MessageBus } from '@flotilla/transport';
 import { InjectBus } from '@flotilla/service-kit';
@@ -82,10 +82,7 @@ export class InferClient {
     };
     const frame = encodeFrame(meta, inline);
     if (frame.byteLength > this.bus.maxPayload) {
-      throw invalidArg(
-        `request of ${frame.byteLength} bytes exceeds the NATS server's max_payload of ${this.bus.maxPayload} bytes; ` +
-          'send smaller tensors or raise max_payload in the NATS server config',
-      );
+      throw tooLarge(`request of ${frame.byteLength} bytes exceeds the NATS server's max_payload of ${this.bus.maxPayload} bytes; send smaller tensors or ${RAISE_MAX_PAYLOAD}`);
     }
 
     let reply;

@@ -34,7 +34,8 @@ export class FleetListener implements OnApplicationBootstrap {
     if (departed) this.state.executorDeparted(departed);
     for (const slot of changes.draining) this.state.scheduler.drainSlot(slot.slotId, `executor ${executorId} is stopping`);
     for (const slot of changes.gone) {
-      this.state.scheduler.removeSlot(slot.slotId, slotReason(slot, reason));
+      const relinked = changes.relinked?.includes(slot.slotId);
+      this.state.scheduler.removeSlot(slot.slotId, relinked ? `its link to NATS dropped (executor ${executorId}): the request may have been lost` : slotReason(slot, reason));
     }
     for (const slot of changes.ready) {
       this.state.scheduler.addSlot(slot.model, slot.version, {
@@ -43,6 +44,7 @@ export class FleetListener implements OnApplicationBootstrap {
         executorId,
         instance: slot.instance,
         device: executor?.device ?? 'cpu',
+        host: executor?.host ?? 'unknown',
         simulated: executor?.simulated ?? false,
         needsResources: needsResources(slot.rateLimiter.resources),
       });

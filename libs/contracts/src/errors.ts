@@ -1,8 +1,11 @@
 /**
  * Error codes shared by every service, named after Triton's TRITONSERVER_Error codes so that each
- * maps to the HTTP status Triton would answer with (triton-spec §5.2).
+ * maps to the HTTP status Triton would answer with (triton-spec §5.2). One is Flotilla's own:
+ * `TOO_LARGE`, a request or response that does not fit in one message on the bus (NATS'
+ * `max_payload`) — Triton, in one process, has no such limit, and a 400 would not say that the
+ * request itself was fine.
  */
-export const ERROR_CODES = ['INVALID_ARG', 'NOT_FOUND', 'UNAVAILABLE', 'UNSUPPORTED', 'INTERNAL', 'ALREADY_EXISTS', 'CANCELLED', 'UNKNOWN'] as const;
+export const ERROR_CODES = ['INVALID_ARG', 'NOT_FOUND', 'UNAVAILABLE', 'UNSUPPORTED', 'INTERNAL', 'ALREADY_EXISTS', 'CANCELLED', 'UNKNOWN', 'TOO_LARGE'] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 const HTTP_STATUS: Record<ErrorCode, number> = {
@@ -14,6 +17,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   INTERNAL: 500,
   UNSUPPORTED: 501,
   UNAVAILABLE: 503,
+  TOO_LARGE: 413,
 };
 
 /**
@@ -29,6 +33,8 @@ const GRPC_STATUS: Record<ErrorCode, number> = {
   UNSUPPORTED: 12,
   INTERNAL: 13,
   UNAVAILABLE: 14,
+  /** RESOURCE_EXHAUSTED: what gRPC itself answers for a message above its size limit. */
+  TOO_LARGE: 8,
 };
 
 /** An error with a Triton error code; its message is what the user sees, so it names the problem. */
@@ -83,3 +89,10 @@ export const notFound = (message: string) => new FlotillaError('NOT_FOUND', mess
 export const unavailable = (message: string) => new FlotillaError('UNAVAILABLE', message);
 export const internal = (message: string) => new FlotillaError('INTERNAL', message);
 export const unsupported = (message: string) => new FlotillaError('UNSUPPORTED', message);
+export const tooLarge = (message: string) => new FlotillaError('TOO_LARGE', message);
+
+/**
+ * How to raise the bus' message limit, for the texts of `TOO_LARGE` errors: Flotilla reads the
+ * limit from the nats-server it is connected to, so the server's config is the one place to change.
+ */
+export const RAISE_MAX_PAYLOAD = "raise max_payload in every nats-server's config (the same on every node of a cluster; Flotilla reads it from the server)";

@@ -103,6 +103,14 @@ export interface SlotAnnouncement {
   readonly signature?: string;
   readonly state: SlotState;
   readonly error?: string;
+  /**
+   * How often the slot's thread lost its link to NATS and got it back (absent: never). In each gap
+   * payloads sent to it, and its replies and releases, may have been lost — with a NATS cluster the
+   * rest of the fleet need not notice the gap (a node died, the slot reconnected to another) — so a
+   * fleet view takes a slot whose count moved for a new slot: the scheduler fails what the old one
+   * held and starts its bookkeeping over.
+   */
+  readonly relinks?: number;
   /** Cumulative statistics of the requests this slot handled (Triton's statistics extension). */
   readonly stats: SlotStatistics;
 }
@@ -182,6 +190,7 @@ export interface ExecutorAnnouncement {
   /** True when this executor stands in for a GPU while running on the CPU provider. */
   readonly simulated: boolean;
   readonly pid: number;
+  /** The host it runs on: `--host-name`, else the machine's host name. */
   readonly host: string;
   /** How often the executor announces itself; silence for several periods means it is gone. */
   readonly heartbeatMs: number;
@@ -384,6 +393,8 @@ export interface SchedulerStatus {
       readonly instance: string;
       readonly device: DeviceName;
       readonly executorId: string;
+      /** The host its executor runs on (its announcement's `host`). */
+      readonly host: string;
       readonly busy: boolean;
       readonly simulated: boolean;
       /** Present while the slot's executor is stopping: it finishes what it holds and takes nothing new. */

@@ -31,6 +31,17 @@ const executor = (slots: SlotAnnouncement[], id = 'cpu-1'): ExecutorAnnouncement
 });
 
 describe('ExecutorRegistry', () => {
+  it('takes a slot whose link to NATS dropped and came back for a new slot: gone and ready again, named in relinked', () => {
+    const registry = new ExecutorRegistry();
+    registry.announce(executor([slot('m_0_0'), slot('m_0_1')]), 0);
+    const changes = registry.announce(executor([slot('m_0_0', { relinks: 1 }), slot('m_0_1')]), 10);
+    expect(changes.gone.map((s) => s.instance)).toEqual(['m_0_0']);
+    expect(changes.ready.map((s) => s.instance)).toEqual(['m_0_0']);
+    expect(changes.relinked).toEqual(['cpu-1/m/1/m_0_0']);
+    // The same count again is no change.
+    expect(registry.announce(executor([slot('m_0_0', { relinks: 1 }), slot('m_0_1')]), 20)).toEqual({ ready: [], draining: [], gone: [] });
+  });
+
   it('reports a ready slot turning draining once, and as gone only when it leaves the announcements', () => {
     const registry = new ExecutorRegistry();
     registry.announce(executor([slot('m_0_0'), slot('m_0_1')]), 0);

@@ -8,6 +8,11 @@ export interface SlotChanges {
   readonly draining: readonly SlotAnnouncement[];
   /** Slots that could execute or were draining before, and are now gone, failed, or their executor is gone. */
   readonly gone: readonly SlotAnnouncement[];
+  /**
+   * Ids of slots both in `gone` and (when ready) in `ready`: their link to NATS dropped and came
+   * back (`relinks` moved), so what was held on them may be lost; the slot starts over.
+   */
+  readonly relinked?: readonly string[];
 }
 
 interface ExecutorEntry {
@@ -48,10 +53,13 @@ export class ExecutorRegistry {
     const after = [...held(announcement.slots).values()];
     const afterIds = new Set(after.map((slot) => slot.slotId));
     const replaced = previous && (previous.announcement.pid !== announcement.pid || previous.announcement.host !== announcement.host) ? previous.announcement : undefined;
+    const relinked = new Set(after.filter((slot) => before.has(slot.slotId) && (before.get(slot.slotId)!.relinks ?? 0) !== (slot.relinks ?? 0)).map((slot) => slot.slotId));
+    const isNew = (slot: SlotAnnouncement) => !before.has(slot.slotId) || relinked.has(slot.slotId);
     return {
-      ready: after.filter((slot) => slot.state === 'ready' && !before.has(slot.slotId)),
-      draining: after.filter((slot) => slot.state === 'draining' && before.get(slot.slotId)?.state === 'ready'),
-      gone: [...before.values()].filter((slot) => !afterIds.has(slot.slotId)),
+      ready: after.filter((slot) => slot.state === 'ready' && isNew(slot)),
+      draining: after.filter((slot) => slot.state === 'draining' && before.get(slot.slotId)?.state === 'ready' && !relinked.has(slot.slotId)),
+      gone: [...before.values()].filter((slot) => !afterIds.has(slot.slotId) || relinked.has(slot.slotId)),
+      ...(relinked.size ? { relinked: [...relinked] } : {}),
       ...(replaced ? { replaced } : {}),
     };
   }

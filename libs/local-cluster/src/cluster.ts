@@ -111,8 +111,7 @@ export class FlotillaCluster {
   }
 
   startExecutor(spec: ExecutorSpec): ServiceProcess {
-    const flags = ['--device', spec.device, ...(spec.simulate ? ['--simulate-gpu', 'true'] : []), ...(spec.extraFlags ?? [])];
-    return this.launch(`executor:${spec.device}`, 'executor', [...this.common(), ...flags]);
+    return this.launch(`executor:${spec.device}`, 'executor', executorFlags(spec, this.nats.url));
   }
 
   /** Polls `/v2/health/ready` until it answers 200. */
@@ -228,40 +227,47 @@ export class FlotillaCluster {
     return service;
   }
 
-  private gpus(): number[] {
-    if (this.options.gpus) return [...this.options.gpus];
-    const devices = (this.options.executors ?? []).map((executor) => /^gpu:(\d+)$/.exec(executor.device)?.[1]);
-    return devices.filter((id): id is string => id !== undefined).map(Number);
-  }
-
-  private rateLimitFlags(): string[] {
-    return ['--rate-limit', this.options.rateLimit ?? 'off', ...(this.options.rateLimitResources ?? []).flatMap((resource) => ['--rate-limit-resource', resource])];
-  }
-
-  private common(): string[] {
-    return ['--nats-url', this.nats.url];
-  }
-
   private flagsFor(app: Exclude<AppName, 'executor'>): string[] {
-    const o = this.options;
-    switch (app) {
-      case 'model-repository':
-        return [...this.common(), '--model-repository', o.modelRepository, '--gpus', this.gpus().join(',') || 'none', ...this.rateLimitFlags(), ...(o.repositoryFlags ?? [])];
-      case 'rate-limiter':
-        return [...this.common(), ...this.rateLimitFlags()];
-      case 'scheduler':
-        return [...this.common(), '--rate-limit', o.rateLimit ?? 'off'];
-      case 'gateway':
-        return [
-          ...this.common(),
-          '--http-port', String(o.httpPort),
-          '--http-address', o.httpAddress ?? '0.0.0.0',
-          '--infer-timeout-ms', String(o.inferTimeoutMs ?? 60_000),
-          '--strict-readiness', String(o.strictReadiness ?? true),
-          ...(o.grpcPort === undefined ? ['--allow-grpc', 'false'] : ['--grpc-port', String(o.grpcPort), '--grpc-address', o.httpAddress ?? '0.0.0.0']),
-          ...(o.metricsPort === undefined ? ['--allow-metrics', 'false'] : ['--metrics-port', String(o.metricsPort), '--metrics-address', o.httpAddress ?? '0.0.0.0']),
-          ...(o.gatewayFlags ?? []),
-        ];
-    }
+    return serviceFlags(app, this.options, this.nats.url);
   }
+}
+
+/** The flags of an executor for `spec`: its device, whether it stands in for a GPU, and its extra flags. */
+export function executorFlags(spec: ExecutorSpec, natsUrl: string): string[] {
+  return ['--nats-url', natsUrl, '--device', spec.device, ...(spec.simulate ? ['--simulate-gpu', 'true'] : []), ...(spec.extraFlags ?? [])];
+}
+
+/**
+ * The flags a service other than an executor starts with in a deployment with these options,
+ * connecting to `natsUrl` (one server, or a cluster's nodes comma-separated). Shared by the
+ * one-machine cluster and deployments that spread services over hosts.
+ */
+export function serviceFlags(app: Exclude<AppName, 'executor'>, o: Omit<ClusterOptions, 'natsPort'>, natsUrl: string): string[] {
+  const common = ['--nats-url', natsUrl];
+  const rateLimitFlags = ['--rate-limit', o.rateLimit ?? 'off', ...(o.rateLimitResources ?? []).flatMap((resource) => ['--rate-limit-resource', resource])];
+  switch (app) {
+    case 'model-repository':
+      return [...common, '--model-repository', o.modelRepository, '--gpus', gpusOf(o).join(',') || 'none', ...rateLimitFlags, ...(o.repositoryFlags ?? [])];
+    case 'rate-limiter':
+      return [...common, ...rateLimitFlags];
+    case 'scheduler':
+      return [...common, '--rate-limit', o.rateLimit ?? 'off'];
+    case 'gateway':
+      return [
+        ...common,
+        '--http-port', String(o.httpPort),
+        '--http-address', o.httpAddress ?? '0.0.0.0',
+        '--infer-timeout-ms', String(o.inferTimeoutMs ?? 60_000),
+        '--strict-readiness', String(o.strictReadiness ?? true),
+        ...(o.grpcPort === undefined ? ['--allow-grpc', 'false'] : ['--grpc-port', String(o.grpcPort), '--grpc-address', o.httpAddress ?? '0.0.0.0']),
+        ...(o.metricsPort === undefined ? ['--allow-metrics', 'false'] : ['--metrics-port', String(o.metricsPort), '--metrics-address', o.httpAddress ?? '0.0.0.0']),
+        ...(o.gatewayFlags ?? []),
+      ];
+  }
+}
+
+function gpusOf(o: Pick<ClusterOptions, 'gpus' | 'executors'>): number[] {
+  if (o.gpus) return [...o.gpus];
+  const devices = (o.executors ?? []).map((executor) => /^gpu:(\d+)$/.exec(executor.device)?.[1]);
+  return devices.filter((id): id is string => id !== undefined).map(Number);
 }

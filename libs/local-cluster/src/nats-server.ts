@@ -3,6 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { directly, type CommandWrapper } from './command-wrapper';
+import { renderNatsConfig, type NatsConfig } from './nats-config';
 
 /** Where Debian puts the binary; PATH may not include /usr/sbin for non-root shells. */
 const CANDIDATES = ['nats-server', '/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'];
@@ -24,19 +26,69 @@ export interface NatsServerProcess {
 }
 
 /**
- * Starts a private nats-server on `port`. Its config raises max_payload to 8 MiB (the default
- * 1 MiB would refuse a 1 MiB tensor once framed); tensors past the limit are refused with a
- * clear error by the gateway and executors, never dropped.
+ * Starts a private nats-server on `port` of 127.0.0.1 (`renderNatsConfig`: max_payload raised to
+ * 8 MiB; tensors past the limit are refused with a clear error by the gateway and executors,
+ * never dropped).
  */
 export async function startNatsServer(port: number, log: (line: string) => void, monitorPort?: number): Promise<NatsServerProcess> {
-  const binary = findNatsServer();
-  if (!binary) throw new Error("nats-server is not installed: run 'npm start' as root to install Debian's nats-server, or 'apt-get install nats-server'");
+  requireNatsServer();
   // Checked first: a server already on the port would answer our readiness probe in place of ours.
   if (await canConnect(port)) throw new Error(`port ${port} is already in use: pick another with --nats-port`);
+  const config: NatsConfig = { listen: `127.0.0.1:${port}`, ...(monitorPort === undefined ? {} : { monitor: `127.0.0.1:${monitorPort}` }) };
+  const child = spawnNatsServer(config, directly, log);
+  await waitForPort(port, 10_000, () => child.exitCode !== null);
+  return { url: `nats://127.0.0.1:${port}`, port, child, ...(monitorPort === undefined ? {} : { monitorUrl: `http://127.0.0.1:${monitorPort}` }) };
+}
+
+export interface NatsNodeOptions {
+  readonly config: NatsConfig;
+  /** The URL clients use to reach it (from where they run: another host's address, say). */
+  readonly url: string;
+  /** How to run it, e.g. inside a network namespace. */
+  readonly wrap: CommandWrapper;
+  readonly log: (line: string) => void;
+  readonly readyTimeoutMs?: number;
+}
+
+/**
+ * Starts a nats-server that may run where this process cannot connect to it (another network
+ * namespace), so it is judged ready by its own log line ("Server is ready") instead of a probe.
+ */
+export async function startNatsNode(options: NatsNodeOptions): Promise<NatsServerProcess> {
+  requireNatsServer();
+  let ready!: () => void;
+  const readyLine = new Promise<void>((resolve) => (ready = resolve));
+  const child = spawnNatsServer(options.config, options.wrap, (line) => {
+    if (line.includes('Server is ready')) ready();
+    options.log(line);
+  });
+  const timeoutMs = options.readyTimeoutMs ?? 10_000;
+  let timer: NodeJS.Timeout | undefined;
+  const exited = new Promise<never>((_, reject) => child.once('exit', (code, signal) => reject(new Error(`nats-server (${options.config.listen}) exited with ${signal ?? code} while starting`))));
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`nats-server (${options.config.listen}) not ready after ${timeoutMs} ms`)), timeoutMs)));
+  exited.catch(() => undefined); // once started, an exit is the caller's to watch (child.once('exit'))
+  try {
+    await Promise.race([readyLine, exited, late]);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+  const port = Number(/:(\d+)$/.exec(options.url)?.[1] ?? 0);
+  return { url: options.url, port, child };
+}
+
+function requireNatsServer(): string {
+  const binary = findNatsServer();
+  if (!binary) throw new Error("nats-server is not installed: run 'npm start' as root to install Debian's nats-server, or 'apt-get install nats-server'");
+  return binary;
+}
+
+function spawnNatsServer(config: NatsConfig, wrap: CommandWrapper, log: (line: string) => void): ChildProcess {
   const dir = mkdtempSync(join(tmpdir(), 'flotilla-nats-'));
-  const config = join(dir, 'nats.conf');
-  const monitor = monitorPort === undefined ? [] : [`http: 127.0.0.1:${monitorPort}`];
-  writeFileSync(config, [`listen: 127.0.0.1:${port}`, 'max_payload: 8MB', 'max_pending: 64MB', 'write_deadline: "10s"', ...monitor, ''].join('\n'));
+  const file = join(dir, 'nats.conf');
+  writeFileSync(file, renderNatsConfig(config));
   // One Go scheduler thread unless the caller chose otherwise. At Flotilla's message rates one
   // thread is far from busy, and with more, each message hops between OS threads: measured at
   // matmul_chain c=4 on 2 cores, GOMAXPROCS=1 cut nats-server's wake-ups per request from ~18 to
@@ -45,13 +97,13 @@ export async function startNatsServer(port: number, log: (line: string) => void,
   // Its own process group: Ctrl-C in a terminal signals the launcher's whole group, and NATS must
   // outlive the services (they stop in a second with the bus up, and wait on a dead one). The
   // cluster stops it last; if this process dies first, it takes the server with it (below).
-  const child = spawn(binary, ['-c', config], { stdio: ['ignore', 'pipe', 'pipe'], env, detached: true });
+  const { command, args } = wrap(requireNatsServer(), ['-c', file]);
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env, detached: true });
   ownedServers.add(child);
   child.once('exit', () => ownedServers.delete(child));
   child.stdout?.on('data', (chunk: Buffer) => chunk.toString().split('\n').filter(Boolean).forEach(log));
   child.stderr?.on('data', (chunk: Buffer) => chunk.toString().split('\n').filter(Boolean).forEach(log));
-  await waitForPort(port, 10_000, () => child.exitCode !== null);
-  return { url: `nats://127.0.0.1:${port}`, port, child, ...(monitorPort === undefined ? {} : { monitorUrl: `http://127.0.0.1:${monitorPort}` }) };
+  return child;
 }
 
 /** nats-servers this process started: killed when it exits, however it exits (their groups are their own). */

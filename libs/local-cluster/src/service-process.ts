@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { directly, type CommandWrapper } from './command-wrapper';
 
 export type AppName = 'gateway' | 'model-repository' | 'scheduler' | 'rate-limiter' | 'executor';
 
@@ -41,13 +42,16 @@ export class ServiceProcess {
     readonly args: readonly string[],
     env: NodeJS.ProcessEnv,
     log: (service: string, line: string) => void,
+    /** How to run it: directly, or e.g. inside a network namespace (`CommandWrapper`). */
+    readonly wrap: CommandWrapper = directly,
   ) {
     // FLOTILLA_SERVICE_NODE_ARGS passes Node flags that NODE_OPTIONS refuses, e.g. `--cpu-prof`.
     const nodeArgs = (env.FLOTILLA_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
     // Its own process group, as nats-server's: a terminal's Ctrl-C reaches only the launcher, which
     // stops the services in order with one SIGTERM each (a second signal would mean "now"). If
     // this process dies first, it takes its services with it (below).
-    this.child = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, appEntry(app), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const command = wrap(process.execPath, ['--enable-source-maps', ...nodeArgs, appEntry(app), ...args]);
+    this.child = spawn(command.command, command.args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     ownedServices.add(this.child);
     this.child.once('exit', () => ownedServices.delete(this.child));
     for (const stream of [this.child.stdout, this.child.stderr]) {

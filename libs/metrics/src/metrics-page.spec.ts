@@ -25,8 +25,8 @@ const scheduler: SchedulerStatus = {
       queued: 5,
       loading: 0,
       slots: [
-        { slotId: 'cpu/s/1/a', instance: 'a', device: 'cpu', executorId: 'cpu', busy: true, simulated: false },
-        { slotId: 'gpu0/s/1/b', instance: 'b', device: 'gpu:0', executorId: 'gpu-0', busy: false, simulated: true },
+        { slotId: 'cpu/s/1/a', instance: 'a', device: 'cpu', executorId: 'cpu', host: 'h', busy: true, simulated: false },
+        { slotId: 'gpu0/s/1/b', instance: 'b', device: 'gpu:0', executorId: 'gpu-0', host: 'h', busy: false, simulated: true },
       ],
     },
     { name: 'idle_model', version: 2, ready: true, queued: 0, loading: 0, slots: [] },

@@ -5,7 +5,7 @@ import type { SlotRef } from './instance-slot';
 import type { Payload } from './payload';
 import { DEFAULT_SCHEDULING_POLICY, type QueuePolicy, type SchedulingPolicy } from './scheduling-policy';
 
-const ref = (instance: string, needsResources?: boolean): SlotRef => ({ slotId: `e/${instance}`, subject: `s.${instance}`, executorId: 'e', instance, device: 'cpu', simulated: false, ...(needsResources === undefined ? {} : { needsResources }) });
+const ref = (instance: string, needsResources?: boolean): SlotRef => ({ slotId: `e/${instance}`, subject: `s.${instance}`, executorId: 'e', instance, device: 'cpu', host: 'h', simulated: false, ...(needsResources === undefined ? {} : { needsResources }) });
 const NO_POLICY: QueuePolicy = { timeoutAction: 'REJECT', defaultTimeoutMicros: 0, allowTimeoutOverride: false, overrideWithoutDefault: false, maxQueueSize: 0 };
 const batching = (overrides: Partial<SchedulingPolicy> = {}, preferred = [4], delayMicros = 0, preserveOrdering = false): SchedulingPolicy => ({
   ...DEFAULT_SCHEDULING_POLICY,

@@ -3,7 +3,7 @@ import { DefaultScheduler, LOST_AFTER_DEADLINE_MS } from './default-scheduler';
 import type { SlotRef } from './instance-slot';
 import { queueMicros, type Payload } from './payload';
 
-const ref = (instance: string): SlotRef => ({ slotId: `e/${instance}`, subject: `s.${instance}`, executorId: 'e', instance, device: 'cpu', simulated: false });
+const ref = (instance: string): SlotRef => ({ slotId: `e/${instance}`, subject: `s.${instance}`, executorId: 'e', instance, device: 'cpu', host: 'h', simulated: false });
 
 function harness(slotDepth = 1) {
   let now = 1000;

@@ -4,7 +4,7 @@ import { DefaultScheduler, LOST_AFTER_DEADLINE_MS, type GrantGate } from './defa
 import type { SlotRef } from './instance-slot';
 import type { Payload } from './payload';
 
-const ref = (instance: string): SlotRef => ({ slotId: `e/${instance}`, subject: `s.${instance}`, executorId: 'e', instance, device: 'cpu', simulated: false });
+const ref = (instance: string): SlotRef => ({ slotId: `e/${instance}`, subject: `s.${instance}`, executorId: 'e', instance, device: 'cpu', host: 'h', simulated: false });
 
 /**
  * `parking: false` for the path where a slot gets its payload only after its grant (a batch that

@@ -1,6 +1,6 @@
 import { InstanceSlot } from './instance-slot';
 
-const ref = { slotId: 'e/m_0', subject: 's.0', executorId: 'e', instance: 'm_0', device: 'cpu' as const, simulated: false };
+const ref = { slotId: 'e/m_0', subject: 's.0', executorId: 'e', instance: 'm_0', device: 'cpu' as const, host: 'h', simulated: false };
 
 describe('InstanceSlot', () => {
   it('moves idle → busy → idle and refuses moves that make no sense', () => {

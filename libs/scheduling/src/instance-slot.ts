@@ -8,6 +8,8 @@ export interface SlotRef {
   readonly executorId: string;
   readonly instance: string;
   readonly device: DeviceName;
+  /** The host its executor runs on, for status (`GET /v2/flotilla/slots`). */
+  readonly host: string;
   readonly simulated: boolean;
   /**
    * False when its group's `rate_limiter` names no resources: while the rate limiter is away such

@@ -79,7 +79,11 @@ export function usage(service: string, specs: readonly FlagSpec[]): string {
 
 /** Flags every service takes. */
 export const COMMON_FLAGS: readonly FlagSpec[] = [
-  { name: 'nats-url', description: 'NATS server URL', default: 'nats://127.0.0.1:4222' },
+  {
+    name: 'nats-url',
+    description: "NATS server URL, or a cluster's nodes comma-separated: the first (this host's node) is tried first, the others are where the service fails over to",
+    default: 'nats://127.0.0.1:4222',
+  },
   {
     name: 'exit-timeout-secs',
     description: "seconds the service may take to stop after SIGTERM/SIGINT (finishing what it holds) before it exits anyway, whatever the state of NATS (Triton's flag); a second signal stops it at once",

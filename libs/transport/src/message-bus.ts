@@ -6,7 +6,10 @@ import { incoming, type IncomingMessage } from './incoming-message';
 import { ReplyInbox } from './reply-inbox';
 
 export interface BusOptions {
-  /** NATS server URL(s), e.g. `nats://127.0.0.1:4222`. */
+  /**
+   * NATS server URL(s), e.g. `nats://127.0.0.1:4222`, or several comma-separated (`--nats-url`
+   * of a cluster): tried in the order given, see `natsServerList`.
+   */
   readonly servers: string | string[];
   /** Connection name, shown by `nats-server` monitoring: use the service name. */
   readonly name: string;
@@ -37,10 +40,26 @@ export interface SubscribeOptions {
  */
 export const NATS_RECONNECT = { reconnectTimeWaitMs: 250, reconnectJitterMs: 100, pingIntervalMs: 2_000, maxPingOut: 2 } as const;
 
-/** Opens a service's NATS connection with NATS_RECONNECT's timing. */
+/**
+ * The servers of a `--nats-url`: a comma-separated list (blanks around commas allowed) or a list
+ * of such. The NATS client takes a string as one URL, so without this a list would be one bad URL.
+ */
+export function natsServerList(servers: string | readonly string[]): string[] {
+  const list = (typeof servers === 'string' ? [servers] : servers).flatMap((entry) => entry.split(',')).map((url) => url.trim());
+  if (list.length === 0 || list.some((url) => url === '')) throw new Error(`--nats-url has an empty entry: '${[servers].flat().join(',')}'`);
+  return list;
+}
+
+/**
+ * Opens a service's NATS connection with NATS_RECONNECT's timing. With several servers (one node
+ * per host in a cluster) the first is tried first — a service's own host's node, so traffic stays
+ * on the host while it is up — and the others, with the nodes the cluster gossips, are where it
+ * fails over to (`noRandomize`: the client would otherwise shuffle them).
+ */
 export function connectNats(options: BusOptions): Promise<NatsConnection> {
   return connect({
-    servers: options.servers,
+    servers: natsServerList(options.servers),
+    noRandomize: true,
     name: options.name,
     waitOnFirstConnect: true,
     maxReconnectAttempts: -1,

@@ -19,7 +19,8 @@ async function main(): Promise<number> {
   const { service, natsUrl, timeoutMs: timeout, ready } = options;
   let nats;
   try {
-    nats = await connect({ servers: natsUrl, timeout, name: 'flotilla health probe' });
+    // A cluster's nodes, comma-separated as the services take them: the first that answers will do.
+    nats = await connect({ servers: natsUrl.split(',').map((url) => url.trim()), timeout, name: 'flotilla health probe' });
   } catch (error) {
     console.log(`${service}: cannot reach NATS at ${natsUrl}: ${(error as Error).message}`);
     return 1;

@@ -212,6 +212,7 @@ describe('PayloadExecutor.executeBatch', () => {
     const [small, large] = outcome.replies.map((reply) => decodeFrame<ResultMeta>(reply.reply).meta);
     expect(small.error).toBeUndefined();
     expect(large.error?.message).toMatch(/exceeds the NATS server's max_payload of 450 bytes/);
+    expect(large.error?.code).toBe('TOO_LARGE');
     expect(executor.stats.snapshot()).toMatchObject({ executionCount: 1, inferenceCount: 5, success: { count: 1 }, fail: { count: 1 } });
   });
 

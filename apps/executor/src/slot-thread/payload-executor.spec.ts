@@ -111,7 +111,8 @@ describe('PayloadExecutor', () => {
   it('refuses a reply larger than the NATS max_payload, saying so, and uses the new name after a rename', async () => {
     const executor = new PayloadExecutor(doubler(), config, 64);
     const tooBig = decodeFrame<ResultMeta>((await executor.execute(request([1, 2]), 0)).reply);
-    expect(tooBig.meta.error?.message).toMatch(/exceeds the NATS server's max_payload of 64 bytes/);
+    expect(tooBig.meta.error?.message).toMatch(/exceeds the NATS server's max_payload of 64 bytes; .*raise max_payload in every nats-server's config/);
+    expect(tooBig.meta.error?.code).toBe('TOO_LARGE');
     // The model ran (one execution), but the request failed: a failure, and not also a success.
     expect(executor.stats.snapshot()).toMatchObject({ success: { count: 0 }, fail: { count: 1 }, executionCount: 1, inferenceCount: 1, failures: { OTHER: 1 } });
     const roomy = new PayloadExecutor(doubler(), config, 1 << 20);

@@ -1,7 +1,7 @@
 // The result frames a slot sends the gateway, for a lone request and for each request of a batch
 // alike: outputs (in the frame, or in a shared-memory file when the inputs came that way), or an
 // error that names the problem.
-import { encodeFrame, FlotillaError, internal, invalidArg, type ExecutionStamp, type ResultMeta, type Tensor, type TensorFileRef } from '@flotilla/contracts';
+import { encodeFrame, FlotillaError, internal, RAISE_MAX_PAYLOAD, tooLarge, type ExecutionStamp, type ResultMeta, type Tensor, type TensorFileRef } from '@flotilla/contracts';
 import { writeTensorFile } from '@flotilla/tensor-files';
 
 export class ReplyEncoder {
@@ -25,7 +25,7 @@ export class ReplyEncoder {
   /** NATS would refuse a reply over max_payload; refuse it here, with the reason, instead. */
   private checkedSize(reply: Uint8Array): Uint8Array {
     if (reply.byteLength <= this.maxPayload) return reply;
-    throw invalidArg(`response of ${reply.byteLength} bytes exceeds the NATS server's max_payload of ${this.maxPayload} bytes; request fewer or smaller outputs, or raise max_payload`);
+    throw tooLarge(`response of ${reply.byteLength} bytes exceeds the NATS server's max_payload of ${this.maxPayload} bytes; request fewer or smaller outputs, or ${RAISE_MAX_PAYLOAD}`);
   }
 }
 
