@@ -26,9 +26,11 @@ export interface NatsServerProcess {
 /**
  * Starts a private nats-server on `port`. Its config raises max_payload to 8 MiB (the default
  * 1 MiB would refuse a 1 MiB tensor once framed); tensors past the limit are refused with a
- * clear error by the gateway and executors, never dropped.
+ * clear error by the gateway and executors, never dropped. JetStream is on, for the model store
+ * (model files by digest), keeping its data in `jetStreamDir` (default: beside the config), so
+ * that a server restarted on the same folder finds the files stored before.
  */
-export async function startNatsServer(port: number, log: (line: string) => void, monitorPort?: number): Promise<NatsServerProcess> {
+export async function startNatsServer(port: number, log: (line: string) => void, monitorPort?: number, jetStreamDir?: string): Promise<NatsServerProcess> {
   const binary = findNatsServer();
   if (!binary) throw new Error("nats-server is not installed: run 'npm start' as root to install Debian's nats-server, or 'apt-get install nats-server'");
   // Checked first: a server already on the port would answer our readiness probe in place of ours.
@@ -36,7 +38,8 @@ export async function startNatsServer(port: number, log: (line: string) => void,
   const dir = mkdtempSync(join(tmpdir(), 'flotilla-nats-'));
   const config = join(dir, 'nats.conf');
   const monitor = monitorPort === undefined ? [] : [`http: 127.0.0.1:${monitorPort}`];
-  writeFileSync(config, [`listen: 127.0.0.1:${port}`, 'max_payload: 8MB', 'max_pending: 64MB', 'write_deadline: "10s"', ...monitor, ''].join('\n'));
+  const jetStream = [`jetstream { store_dir: ${JSON.stringify(jetStreamDir ?? join(dir, 'jetstream'))} }`];
+  writeFileSync(config, [`listen: 127.0.0.1:${port}`, 'max_payload: 8MB', 'max_pending: 64MB', 'write_deadline: "10s"', ...monitor, ...jetStream, ''].join('\n'));
   // One Go scheduler thread unless the caller chose otherwise. At Flotilla's message rates one
   // thread is far from busy, and with more, each message hops between OS threads: measured at
   // matmul_chain c=4 on 2 cores, GOMAXPROCS=1 cut nats-server's wake-ups per request from ~18 to

@@ -6,3 +6,4 @@ export * from './model-cache';
 export * from './model-source';
 export * from './model-file-resolver';
 export * from './stored-objects';
+export * from './shared-exclusive';

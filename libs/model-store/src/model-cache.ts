@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { chmod, copyFile, link, mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { chmod, copyFile, link, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ManifestFile, VersionManifest } from '@flotilla/contracts';
 import { digestHex, sha256Digest } from './digest';
@@ -20,20 +20,29 @@ export class DigestMismatchError extends Error {
  *   <dir>/versions/<manifest hex>/…     a version folder as the backend expects it, its files
  *                                       hard links to the blobs (the model file, ONNX external
  *                                       data beside it, a model.js' own files)
- *   <dir>/tmp/                          writes in progress; renamed into place when complete
+ *   <dir>/tmp/<pid>/                    writes in progress; renamed into place when complete
  *
  * A blob exists only once its whole content was written and its digest checked, so a crash
- * mid-fetch leaves at most a file in tmp/ (cleared at start), never a wrong blob; a version
- * folder appears complete or not at all. Nothing here is ever modified: a changed file is
+ * mid-fetch leaves at most a file in tmp/ (cleared by the next executor that opens the cache),
+ * never a wrong blob; a version folder appears complete or not at all. Executors of one host may
+ * share the folder: each writes in its own tmp/<pid>/, and renames are atomic. Nothing here is ever modified: a changed file is
  * another digest, so a reload that changes only a config finds every blob already here.
  */
 export class ModelCache {
-  private constructor(readonly dir: string) {}
+  private constructor(
+    readonly dir: string,
+    private readonly tmp: string,
+  ) {}
 
   static async open(dir: string): Promise<ModelCache> {
-    await rm(join(dir, 'tmp'), { recursive: true, force: true });
     for (const sub of ['blobs/sha256', 'versions', 'tmp']) await mkdir(join(dir, sub), { recursive: true });
-    return new ModelCache(dir);
+    // Writes left by executors that are gone (a crash mid-fetch) are of no use to anyone.
+    for (const entry of await readdir(join(dir, 'tmp'))) {
+      if (!isRunning(Number(entry))) await rm(join(dir, 'tmp', entry), { recursive: true, force: true });
+    }
+    const tmp = join(dir, 'tmp', String(process.pid));
+    await mkdir(tmp, { recursive: true });
+    return new ModelCache(dir, tmp);
   }
 
   blobPath(digest: string): string {
@@ -53,7 +62,7 @@ export class ModelCache {
    */
   async store(file: ManifestFile, chunks: AsyncIterable<Uint8Array>): Promise<void> {
     const target = this.blobPath(file.digest);
-    const partial = join(this.dir, 'tmp', `${digestHex(file.digest)}.${randomBytes(4).toString('hex')}`);
+    const partial = join(this.tmp, `${digestHex(file.digest)}.${randomBytes(4).toString('hex')}`);
     const hash = createHash('sha256');
     let size = 0;
     const out = await open(partial, 'wx');
@@ -89,7 +98,7 @@ export class ModelCache {
     const folder = join(this.dir, 'versions', digestHex(manifest.digest));
     const modelPath = join(folder, ...checkManifestPath(manifest.model));
     if (await stat(folder).catch(() => undefined)) return modelPath;
-    const building = join(this.dir, 'tmp', `version-${digestHex(manifest.digest)}.${randomBytes(4).toString('hex')}`);
+    const building = join(this.tmp, `version-${digestHex(manifest.digest)}.${randomBytes(4).toString('hex')}`);
     for (const file of manifest.files) {
       const target = join(building, ...checkManifestPath(file.path));
       await mkdir(dirname(target), { recursive: true });
@@ -105,5 +114,15 @@ export class ModelCache {
       if (!(await stat(folder).catch(() => undefined))) throw error;
     }
     return modelPath;
+  }
+}
+
+function isRunning(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // someone else's process: alive
   }
 }

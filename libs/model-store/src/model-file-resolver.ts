@@ -56,7 +56,7 @@ export class ModelFileResolver {
     if (mode !== 'files' && (!cache || !store)) throw new Error(`model source '${mode}' needs a cache and the model store`);
   }
 
-  async resolve(model: string, version: ModelVersionRecord): Promise<ResolvedModel> {
+  async resolve(model: string, version: Pick<ModelVersionRecord, 'version' | 'path' | 'manifest'>): Promise<ResolvedModel> {
     const manifest = version.manifest;
     if (this.mode === 'files') return { path: version.path, from: 'files' };
     if (!manifest) {

@@ -12,3 +12,6 @@ export function parseModelSource(text: string): ModelSourceMode {
   if ((MODEL_SOURCES as readonly string[]).includes(text)) return text as ModelSourceMode;
   throw new Error(`--model-source must be ${MODEL_SOURCES.join(', ')}; got '${text}'`);
 }
+
+/** The model store's bucket unless --model-store-bucket names another (repository and executors alike). */
+export const DEFAULT_MODEL_STORE_BUCKET = 'flotilla-models';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ManifestFile, VersionManifest } from '@flotilla/contracts';
+import type { ManifestFile, ModelVersionRecord, VersionManifest } from '@flotilla/contracts';
 import { sha256Digest } from './digest';
 import { FileDigests } from './file-digests';
 
@@ -39,4 +39,13 @@ async function regularFiles(dir: string, prefix: string): Promise<string[]> {
     else if (info?.isFile()) found.push(relative);
   }
   return found;
+}
+
+/**
+ * What a version's instances are loaded from, for instance signatures: its model file's path and
+ * its files' content. A reload that changes a model file changes it, so the executors load new
+ * instances (Triton reloads such a model in full) rather than keep those of the old file.
+ */
+export function versionSource(version: Pick<ModelVersionRecord, 'path' | 'manifest'>): string {
+  return version.manifest ? `${version.path} ${version.manifest.digest}` : version.path;
 }
