@@ -3,6 +3,7 @@
 // repository's folder fetches them into its own cache, by digest. Real nats-server (JetStream on),
 // real services, real onnxruntime. The executor counts its fetches in its log (`model store fetch
 // #<n>`), which is what the reload checks read.
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,6 @@ import { join } from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Objm } from '@nats-io/obj';
 import { FlotillaCluster, freePort } from '@flotilla/local-cluster';
-import { generateModels } from '../tools/model-generator/src/generate-models';
 import { http, matmulRequest, postJson, range, simpleRequest } from './support/flotilla';
 import { testRepository } from './support/repository';
 
@@ -130,7 +130,8 @@ describe('an executor on a host without the repository folder', () => {
     // A new model file (other weights) for matmul_chain: exactly that file travels.
     const oldOutput = (await outputOf('matmul_chain', matmulRequest()))[0].data;
     const generated = join(scratch, 'generated');
-    generateModels(generated, { models: ['matmul_chain'], matmulSeed: 7 });
+    const generator = spawnSync(process.execPath, [join(__dirname, '../dist/tools/model-generator/src/main.js'), '--out', generated, '--models', 'matmul_chain', '--matmul-seed', '7']);
+    expect(generator.status, generator.stderr?.toString()).toBe(0);
     const target = join(repository, 'matmul_chain', '1', 'model.onnx');
     rmSync(target); // a link into the shared model cache of the tests: replaced, never written through
     copyFileSync(join(generated, 'matmul_chain', '1', 'model.onnx'), target);
