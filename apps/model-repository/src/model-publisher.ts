@@ -30,6 +30,7 @@ export class ModelPublisher implements OnModuleInit {
   /** Digests of loads not yet settled, by model: kept by a sweep though no record names them yet. */
   private readonly pending = new Map<string, ReadonlySet<string>>();
   private readonly lock = new SharedExclusive();
+  private sweepWaiting = false;
 
   constructor(
     @Inject(NATS_CONNECTION) private readonly connection: NatsConnection,
@@ -57,22 +58,31 @@ export class ModelPublisher implements OnModuleInit {
     return { ...candidate, versions };
   }
 
-  /** The model's load or unload has settled: objects no record names any more go. */
-  async settled(name: string, records: () => Iterable<ModelRecord>): Promise<void> {
+  /**
+   * The model's load or unload has settled: objects no record names any more go. Does not wait:
+   * a sweep waits for every put under way, and no load's answer should wait on another's upload.
+   * Sweeps asked for while one waits to start are that one (it reads the records when it runs).
+   */
+  settled(name: string, records: () => Iterable<ModelRecord>): void {
     this.pending.delete(name);
     const store = this.store;
-    if (!store) return;
-    await this.lock
+    if (!store || this.sweepWaiting) return;
+    this.sweepWaiting = true;
+    void this.lock
       .exclusively(async () => {
+        this.sweepWaiting = false;
         const keep = referencedDigests(records());
         for (const digests of this.pending.values()) for (const digest of digests) keep.add(digest);
-        for (const name of await store.names()) {
-          if (keep.has(name)) continue;
-          await store.delete(name);
-          this.logger.log(`deleted ${name} from the model store: no loaded version references it`);
+        for (const stored of await store.names()) {
+          if (keep.has(stored)) continue;
+          await store.delete(stored);
+          this.logger.log(`deleted ${stored} from the model store: no loaded version references it`);
         }
       })
-      .catch((error: Error) => this.logger.warn(`could not sweep the model store: ${error.message}`));
+      .catch((error: Error) => {
+        this.sweepWaiting = false;
+        this.logger.warn(`could not sweep the model store: ${error.message}`);
+      });
   }
 
   private async publishVersion(store: ModelObjectStore, model: string, version: ModelVersionRecord): Promise<ModelVersionRecord> {

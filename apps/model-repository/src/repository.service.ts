@@ -211,7 +211,7 @@ export class RepositoryService implements OnApplicationBootstrap, OnApplicationS
       if (failure) throw invalidArg(failure);
     } finally {
       recorded?.();
-      await this.publisher.settled(name, () => this.records.values());
+      this.publisher.settled(name, () => this.records.values());
     }
   }
 
@@ -236,7 +236,7 @@ export class RepositoryService implements OnApplicationBootstrap, OnApplicationS
     await this.publish(unloadingRecord(record));
     await this.schedulerIdle.wait(name);
     await this.publish(unloadedRecord(record));
-    await this.publisher.settled(name, () => this.records.values());
+    this.publisher.settled(name, () => this.records.values());
     const source = this.sources.get(name);
     this.sources.delete(name);
     this.retireSource(name, source);
