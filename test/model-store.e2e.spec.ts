@@ -190,4 +190,21 @@ describe('an executor on a host without the repository folder', () => {
     expect((await load('identity_bytes')).status).toBe(200);
     expect((await store.info(digest))?.deleted).toBe(false);
   });
+
+  it('with --model-source=auto on the repository host, reads the folder itself and fetches nothing', async () => {
+    await cluster.service('executor:cpu').stop();
+    const started = executorLog().length;
+    cacheDir = join(scratch, 'cache-3');
+    startBusExecutor('auto');
+    const report = await cluster.waitForModels({ timeoutMs: 120_000 });
+    expect(report.failed).toEqual([]);
+    await until('every model served by the new executor', async () => {
+      const ready = executorLog().slice(started).filter((line) => line.includes('ready on cpu'));
+      return MODELS.every((model) => ready.some((line) => line.includes(`of ${model} v1 ready`))) ? ready : undefined;
+    });
+    const since = executorLog().slice(started);
+    expect(since.filter((line) => line.includes('model store fetch #'))).toEqual([]);
+    for (const model of MODELS) expect(since.some((line) => line.includes(`of ${model} v1 ready`) && line.includes(`from ${repository}/${model}/1/model.onnx`))).toBe(true);
+    expect((await outputOf('identity_fp32', { inputs: [{ name: 'INPUT0', shape: [1, 1], datatype: 'FP32', data: [7] }] }))[0].data).toEqual([7]);
+  });
 });
