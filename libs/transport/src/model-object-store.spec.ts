@@ -44,9 +44,15 @@ it('stores a file under its digest in chunks, knows it is stored, and gives the 
   await store.put(file, path);
   expect(await store.has(file)).toBe(true);
   expect(await store.has({ ...file, size: file.size + 1 })).toBe(false);
+  // The client's own count (internal to nats.js 3.4): the get's subscription must not outlive it.
+  const subscriptions = () => (connection as unknown as { protocol: { subscriptions: { size(): number } } }).protocol.subscriptions.size();
+  const before = subscriptions();
   const read = await readAll((await store.open(file.digest))!);
   expect(read.bytes.equals(Buffer.alloc(file.size, 7))).toBe(true);
   expect(read.count).toBe(3);
+  // Its consumer's subscription went with it: nothing is left to wake an idle executor (the
+  // server drops the consumer itself later, having no one to deliver to).
+  expect(subscriptions()).toBe(before);
   expect(await store.names()).toEqual([file.digest]);
   await store.delete(file.digest);
   expect(await store.has(file)).toBe(false);
