@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
-import { StorageType } from '@nats-io/jetstream';
+import { jetstream, StorageType, type JetStreamClient } from '@nats-io/jetstream';
 import { Objm, type ObjectInfo, type ObjectStore } from '@nats-io/obj';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { ManifestFile } from '@flotilla/contracts';
@@ -8,10 +8,15 @@ import type { ManifestFile } from '@flotilla/contracts';
 /**
  * Chunk size of stored model files: 1 MiB per message (the object store's default is 128 KiB),
  * well under the bus' max_payload. Fewer, larger messages: a 4 MiB model came back in 0.47 s
- * against 1.08 s with 128 KiB chunks, a 64 MiB one in 3.7 s against 5.5 s (one run each on the
- * 2-core development machine under load; docs/deployment.md has the figures).
+ * against 1.08 s with 128 KiB chunks (one run on the 2-core development machine under load).
  */
 export const MODEL_STORE_CHUNK_BYTES = 1 << 20;
+
+/** Chunks fetched ahead of the one the caller is writing (an ordered consumer's pull batch). */
+const CHUNKS_AHEAD = 4;
+
+/** Longest wait for an object's next chunk before its read fails. */
+const CHUNK_WAIT_MS = 30_000;
 
 /** The object store's own digest (`SHA-256=<base64url>`) of a `sha256:<hex>` one. */
 function storeDigestOf(digest: string): string {
@@ -26,6 +31,7 @@ function storeDigestOf(digest: string): string {
  */
 export class ModelObjectStore {
   private constructor(
+    private readonly js: JetStreamClient,
     private readonly store: ObjectStore,
     readonly bucket: string,
   ) {}
@@ -38,8 +44,9 @@ export class ModelObjectStore {
   /** Opens the bucket, creating it if there is none (the model repository); fails clearly without JetStream. */
   static async create(connection: NatsConnection, bucket: string, options: { readonly replicas: number }): Promise<ModelObjectStore> {
     try {
-      const store = await new Objm(connection).create(bucket, { storage: StorageType.File, replicas: options.replicas, description: 'Flotilla model files by sha256 digest' });
-      return new ModelObjectStore(store, bucket);
+      const js = jetstream(connection);
+      const store = await new Objm(js).create(bucket, { storage: StorageType.File, replicas: options.replicas, description: 'Flotilla model files by sha256 digest' });
+      return new ModelObjectStore(js, store, bucket);
     } catch (error) {
       throw new Error(`cannot create the model store (JetStream object store '${bucket}'): ${describe(error)}`);
     }
@@ -48,7 +55,8 @@ export class ModelObjectStore {
   /** Opens an existing bucket (executors: the model repository creates it). */
   static async open(connection: NatsConnection, bucket: string): Promise<ModelObjectStore> {
     try {
-      return new ModelObjectStore(await new Objm(connection).open(bucket), bucket);
+      const js = jetstream(connection);
+      return new ModelObjectStore(js, await new Objm(js).open(bucket), bucket);
     } catch (error) {
       throw new Error(`cannot open the model store (JetStream object store '${bucket}'; the model repository creates it when it starts): ${describe(error)}`);
     }
@@ -70,17 +78,41 @@ export class ModelObjectStore {
   }
 
   /**
-   * An object's content as it arrives, or undefined when there is none. The client checks the
-   * store's digest as the last chunk arrives (the iteration then throws on a mismatch); the
-   * caller checks the manifest's digest too, which is what makes a wrong object fail.
+   * An object's content as the caller takes it, or undefined when there is none. Read with an
+   * ordered pull consumer over the object's chunks (`$O.<bucket>.C.<nuid>`, the object store's
+   * layout) rather than the client's `get`, whose push consumer queues every chunk as it arrives:
+   * here at most CHUNKS_AHEAD chunks wait in memory while the caller writes the others to disk.
+   * The digest is the caller's to check (the manifest's), which is what makes a wrong object fail.
    */
   async open(digest: string): Promise<AsyncIterable<Uint8Array> | undefined> {
-    const result = await this.store.get(digest);
-    if (!result) return undefined;
+    const info = await this.store.info(digest);
+    if (!info || info.deleted) return undefined;
+    if (info.options?.link) throw new Error(`${digest} is a link in ${this.where}; the model store holds no links`);
+    if (info.size === 0) return (async function* () {})();
+    const consumer = await this.js.consumers.get(`OBJ_${this.bucket}`, { filter_subjects: `$O.${this.bucket}.C.${info.nuid}` });
+    const where = this.where;
     return (async function* () {
-      for await (const chunk of result.data as unknown as AsyncIterable<Uint8Array>) yield chunk;
-      const error = await result.error;
-      if (error) throw error;
+      const messages = await consumer.consume({ max_messages: CHUNKS_AHEAD });
+      // Only the wait for the next chunk is timed, never the caller's own work between chunks.
+      let stalled = false;
+      const stall = () => {
+        stalled = true;
+        messages.stop();
+      };
+      let timer = setTimeout(stall, CHUNK_WAIT_MS);
+      try {
+        for await (const message of messages) {
+          clearTimeout(timer);
+          if (message.data.length > 0) yield message.data;
+          if (message.info.pending === 0) return;
+          timer = setTimeout(stall, CHUNK_WAIT_MS);
+        }
+      } finally {
+        clearTimeout(timer);
+        messages.stop();
+      }
+      // Replaced or deleted while read (its chunks purged), or the bus gone for that long.
+      throw new Error(stalled ? `no chunk of ${digest} came from ${where} for ${CHUNK_WAIT_MS / 1000} s` : `${digest} ended before its last chunk`);
     })();
   }
 
