@@ -4,6 +4,7 @@ import { ExecutorReadiness } from './executor-readiness';
 import { Announcer } from './announcer';
 import { ExecutorController } from './executor.controller';
 import { EXECUTOR_OPTIONS, executorOptions } from './executor.options';
+import { ModelFiles } from './model-files';
 import { ModelsFeed } from './models.feed';
 import { SlotTable } from './slot-table';
 
@@ -16,7 +17,7 @@ export class ExecutorModule {
       imports: [ControlPlaneModule.forRoot({ servers: options.natsUrl, name: `executor ${options.executorId}` })],
       // Payloads never reach these: each slot's thread takes its own from NATS (slot-thread/).
       controllers: [ExecutorController, RepositoryEventsController],
-      providers: [{ provide: EXECUTOR_OPTIONS, useValue: options }, ModelRecords, SlotTable, Announcer, ModelsFeed, { provide: SERVICE_READINESS, useClass: ExecutorReadiness }],
+      providers: [{ provide: EXECUTOR_OPTIONS, useValue: options }, ModelRecords, ModelFiles, SlotTable, Announcer, ModelsFeed, { provide: SERVICE_READINESS, useClass: ExecutorReadiness }],
       // The health probe (runService's) reports the slots' loading and failures.
       exports: [SERVICE_READINESS],
     };

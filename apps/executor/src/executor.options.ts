@@ -1,6 +1,8 @@
-import { availableParallelism, hostname } from 'node:os';
+import { availableParallelism, hostname, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { DeviceName } from '@flotilla/contracts';
+import { DEFAULT_MODEL_STORE_BUCKET, parseModelSource, type ModelSourceMode } from '@flotilla/model-store';
 import { COMMON_FLAGS, FlagError, flagBool, flagInt, flagString, parseFlags, type FlagSpec } from '@flotilla/service-kit';
 
 export const EXECUTOR_OPTIONS = Symbol('ExecutorOptions');
@@ -24,7 +26,15 @@ export interface ExecutorOptions {
   readonly cores: number;
   /** The host named in its announcements (and so on each slot in `GET /v2/flotilla/slots`). */
   readonly hostName: string;
+  /** Where model files are read: the repository's folder, the model store, or whichever has them (libs/model-store). */
+  readonly modelSource: ModelSourceMode;
+  /** With `bus` or `auto`: this host's cache of fetched files, shared by its executors. */
+  readonly modelCacheDir: string;
+  readonly modelStoreBucket: string;
 }
+
+/** Executors on one host share it: a file fetched by one is there for the others. */
+export const DEFAULT_MODEL_CACHE_DIR = join(tmpdir(), 'flotilla-model-cache');
 
 const FLAGS: readonly FlagSpec[] = [
   ...COMMON_FLAGS,
@@ -39,6 +49,13 @@ const FLAGS: readonly FlagSpec[] = [
   // Its own flag, not only os.hostname(): containers and network namespaces often share or
   // invent host names, and the name is what an operator reads to find a slot's machine.
   { name: 'host-name', description: "the host this executor runs on, as shown per slot in GET /v2/flotilla/slots (default: the machine's host name)" },
+  {
+    name: 'model-source',
+    description: "where model files are read: files (the model repository's folder, at the paths it names) | bus (fetched from the model store into --model-cache-dir, by digest) | auto (files when every file is there with its digest, else bus)",
+    default: 'auto',
+  },
+  { name: 'model-cache-dir', description: `with --model-source bus or auto: where fetched model files are kept, by digest (default ${DEFAULT_MODEL_CACHE_DIR})` },
+  { name: 'model-store-bucket', description: `with --model-source bus or auto: the model store's bucket, as the model repository's --model-store-bucket (default ${DEFAULT_MODEL_STORE_BUCKET})` },
 ];
 
 export function executorOptions(argv: readonly string[]): ExecutorOptions {
@@ -57,6 +74,15 @@ export function executorOptions(argv: readonly string[]): ExecutorOptions {
   if (!gpu && provider !== 'cpu') throw new FlagError(`--execution-provider ${provider} needs --device gpu:N`);
   if (simulated && provider !== 'cpu') throw new FlagError('--simulate-gpu runs on the cpu execution provider');
 
+  let modelSource: ModelSourceMode;
+  try {
+    modelSource = parseModelSource(flagString(flags, 'model-source'));
+  } catch (error) {
+    throw new FlagError((error as Error).message);
+  }
+  const storeFlags = ['model-cache-dir', 'model-store-bucket'].filter((name) => flags.has(name));
+  if (modelSource === 'files' && storeFlags.length > 0) throw new FlagError(`--${storeFlags[0]} is not used with --model-source=files`);
+
   return {
     natsUrl: flagString(flags, 'nats-url'),
     executorId: flags.get('executor-id')?.at(-1) ?? `${deviceText.replace(':', '')}-${randomBytes(3).toString('hex')}`,
@@ -69,6 +95,9 @@ export function executorOptions(argv: readonly string[]): ExecutorOptions {
     releaseBatch: flagInt(flags, 'release-batch', 1, 64),
     cores: flagInt(flags, 'cores', 1, 1024),
     hostName: hostNameOf(flags.get('host-name')?.at(-1) ?? hostname()),
+    modelSource,
+    modelCacheDir: resolve(flags.get('model-cache-dir')?.at(-1) ?? DEFAULT_MODEL_CACHE_DIR),
+    modelStoreBucket: flags.get('model-store-bucket')?.at(-1) ?? DEFAULT_MODEL_STORE_BUCKET,
   };
 }
 

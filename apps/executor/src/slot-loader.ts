@@ -4,6 +4,7 @@ import { FlotillaError } from '@flotilla/contracts';
 import { SlotWorker } from '@flotilla/backends';
 import { tracesExported } from '@flotilla/telemetry';
 import type { ExecutorOptions } from './executor.options';
+import type { ModelFiles } from './model-files';
 import type { SlotEntry } from './slot-entry';
 import { servingConfigOf, slotSpecOf } from './slot-thread-config';
 import { onThreadReport } from './slot-thread-reports';
@@ -20,6 +21,7 @@ export class SlotLoader {
   /** @param changed called whenever a slot changes state, so that the change is announced at once */
   constructor(
     private readonly options: ExecutorOptions,
+    private readonly files: ModelFiles,
     private readonly budget: ThreadBudget,
     private readonly logger: Logger,
     private readonly changed: () => void,
@@ -30,7 +32,10 @@ export class SlotLoader {
     const { plan } = entry;
     const intraOpThreads = this.budget.intraOpThreads(plan, activeSlots);
     try {
-      const worker = await SlotWorker.start(slotSpecOf(entry, this.options, intraOpThreads), {
+      // The version's files first: from the repository's folder, or fetched into this host's cache.
+      const model = await this.files.resolve(plan);
+      if ((entry.state as SlotEntry['state']) === 'closed') return; // removed while its files were fetched
+      const worker = await SlotWorker.start(slotSpecOf(entry, this.options, intraOpThreads, model.path), {
         threadScript: SERVING_THREAD,
         data: servingConfigOf(entry, this.options, this.reportSpans),
         onMessage: (message) => onThreadReport(entry, message, this.changed),
@@ -44,7 +49,8 @@ export class SlotLoader {
       });
       entry.ready(worker);
       const how = plan.backend === 'javascript' ? 'javascript backend' : `onnxruntime, ${this.options.executionProvider} provider, ${intraOpThreads} intra-op thread(s)`;
-      this.logger.log(`instance ${plan.instance} of ${plan.model} v${plan.version} ready on ${this.options.device} (${how})`);
+      const from = model.from === 'cache' ? `from the model cache, ${model.path}` : `from ${model.path}`;
+      this.logger.log(`instance ${plan.instance} of ${plan.model} v${plan.version} ready on ${this.options.device} (${how}; ${from})`);
     } catch (error) {
       const message = error instanceof FlotillaError || error instanceof Error ? error.message : String(error);
       // A slot removed while loading has already left the table; its failure is only logged.

@@ -3,6 +3,7 @@ import { SUBJECTS, type ModelRecord, type SlotAnnouncement, type VersionStatisti
 import type { ModelConfig } from '@flotilla/model-config';
 import { modelSignatureOf, planSlots, reconcileInstances, RetiredStatistics } from '@flotilla/execution';
 import { EXECUTOR_OPTIONS, type ExecutorOptions } from './executor.options';
+import { ModelFiles } from './model-files';
 import { SlotEntry } from './slot-entry';
 import { SlotLoader } from './slot-loader';
 import { SlotRetirement } from './slot-retirement';
@@ -30,10 +31,13 @@ export class SlotTable implements BeforeApplicationShutdown, OnApplicationShutdo
   /** The final statistics of the slots this executor closed, per model version (bounded). */
   private readonly retired = new RetiredStatistics();
 
-  constructor(@Inject(EXECUTOR_OPTIONS) private readonly options: ExecutorOptions) {
+  constructor(
+    @Inject(EXECUTOR_OPTIONS) private readonly options: ExecutorOptions,
+    files: ModelFiles,
+  ) {
     const changed = () => this.changed();
     this.budget = new ThreadBudget(options.cores, this.logger);
-    this.loader = new SlotLoader(options, this.budget, this.logger, changed);
+    this.loader = new SlotLoader(options, files, this.budget, this.logger, changed);
     this.retirement = new SlotRetirement(changed, (entry) => this.retired.fold(entry.plan.model, entry.plan.version, entry.stats));
   }
 

@@ -7,13 +7,14 @@ import type { ExecutorOptions } from './executor.options';
 import type { SlotEntry } from './slot-entry';
 import type { ServingConfig } from './slot-thread/serving-protocol';
 
-export function slotSpecOf(entry: SlotEntry, options: ExecutorOptions, intraOpThreads: number): SlotSpec {
+/** @param modelPath where this executor reads the model (the repository's path, or its own cache) */
+export function slotSpecOf(entry: SlotEntry, options: ExecutorOptions, intraOpThreads: number, modelPath = entry.plan.modelPath): SlotSpec {
   const { plan } = entry;
   return {
     slotId: plan.slotId,
     modelName: plan.model,
     modelVersion: plan.version,
-    modelPath: plan.modelPath,
+    modelPath,
     backend: plan.backend === 'javascript' ? 'javascript' : 'onnxruntime',
     executionProvider: options.executionProvider,
     deviceId: options.deviceId,

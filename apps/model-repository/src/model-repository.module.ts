@@ -2,8 +2,10 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { resolve } from 'node:path';
 import { parseRateLimitMode, parseRateLimitResources } from '@flotilla/rate-limiting';
 import { COMMON_FLAGS, ControlPlaneModule, FlagError, FleetController, FleetView, flagBool, flagInt, flagString, parseFlags, type FlagValues } from '@flotilla/service-kit';
+import { DEFAULT_MODEL_STORE_BUCKET } from '@flotilla/model-store';
 import { parseModelControlMode, startupModels } from '@flotilla/repository';
 import { DeviceInventory } from './device-inventory';
+import { ModelPublisher, PUBLISH_OPTIONS, type PublishOptions } from './model-publisher';
 import { SchedulerIdle } from './scheduler-idle';
 import { SlotWatch } from './slot-watch';
 import { RepositoryController } from './repository.controller';
@@ -20,6 +22,9 @@ const FLAGS = [
   { name: 'device-discovery-ms', description: 'with no --gpus: how long to listen for executors before the first load', default: '1000' },
   { name: 'rate-limit', description: "off | execution_count: with execution_count, a model whose instances need more resources than offered fails to load", default: 'off' },
   { name: 'rate-limit-resource', description: '<name>:<count>[:<device>], repeatable (as given to the rate limiter)', repeatable: true },
+  { name: 'publish-models', description: "put every loaded version's files in the model store (a JetStream object store; nats-server needs JetStream) for executors on hosts without this repository's disk; false: executors read the files here (--model-source=files)", default: 'true' },
+  { name: 'model-store-bucket', description: `the model store's JetStream object store bucket (default ${DEFAULT_MODEL_STORE_BUCKET})` },
+  { name: 'model-store-replicas', description: 'copies of the model store kept by a NATS cluster (JetStream replicas, 1-5; default 1)' },
 ];
 
 @Module({})
@@ -37,13 +42,25 @@ export class ModelRepositoryModule {
       discoveryMs: flagInt(flags, 'device-discovery-ms', 0, 60_000),
       rateLimit: rateLimitOptions(flags.get('rate-limit')?.at(-1) ?? 'off', flags.get('rate-limit-resource') ?? []),
     };
+    const publish = publishOptions(flags);
     return {
       module: ModelRepositoryModule,
       imports: [ControlPlaneModule.forRoot({ servers: flagString(flags, 'nats-url'), name: 'model-repository' })],
       controllers: [RepositoryController, FleetController],
-      providers: [{ provide: REPOSITORY_OPTIONS, useValue: options }, FleetView, DeviceInventory, SlotWatch, SchedulerIdle, RepositoryService],
+      providers: [{ provide: REPOSITORY_OPTIONS, useValue: options }, { provide: PUBLISH_OPTIONS, useValue: publish }, FleetView, DeviceInventory, SlotWatch, SchedulerIdle, ModelPublisher, RepositoryService],
     };
   }
+}
+
+/** --publish-models with its bucket and replicas; naming a bucket or replicas while not publishing is refused. */
+function publishOptions(flags: FlagValues): PublishOptions {
+  const enabled = flagBool(flags, 'publish-models');
+  const given = ['model-store-bucket', 'model-store-replicas'].filter((name) => flags.has(name));
+  if (!enabled && given.length > 0) throw new FlagError(`--${given[0]} is only used with --publish-models=true`);
+  const bucket = flags.get('model-store-bucket')?.at(-1) ?? DEFAULT_MODEL_STORE_BUCKET;
+  if (!/^[A-Za-z0-9_-]+$/.test(bucket)) throw new FlagError(`--model-store-bucket may hold only letters, digits, '-' and '_', got '${bucket}'`);
+  const replicas = flags.has('model-store-replicas') ? flagInt(flags, 'model-store-replicas', 1, 5) : 1;
+  return { enabled, bucket, replicas };
 }
 
 function parseGpus(text: string): number[] | undefined {

@@ -24,8 +24,10 @@ import {
   type ModelSource,
   type VersionOutcome,
 } from '@flotilla/repository';
+import { FileDigests } from '@flotilla/model-store';
 import { ControlPlaneClient } from '@flotilla/service-kit';
 import { DeviceInventory } from './device-inventory';
+import { ModelPublisher } from './model-publisher';
 import { RepositoryPoller } from './repository-poller';
 import { applyResourceLimits, type RateLimitOptions } from './resource-limits';
 import { SchedulerIdle } from './scheduler-idle';
@@ -79,6 +81,8 @@ export class RepositoryService implements OnApplicationBootstrap, OnApplicationS
   private readonly firstScan: Promise<void>;
   private startFirstScan!: () => void;
   private poller: RepositoryPoller | undefined;
+  /** Model files' digests, read again only when a file changed. */
+  private readonly digests = new FileDigests();
 
   constructor(
     private readonly control: ControlPlaneClient,
@@ -86,6 +90,7 @@ export class RepositoryService implements OnApplicationBootstrap, OnApplicationS
     private readonly devices: DeviceInventory,
     private readonly slots: SlotWatch,
     private readonly schedulerIdle: SchedulerIdle,
+    private readonly publisher: ModelPublisher,
   ) {
     this.firstScan = new Promise<void>((resolve) => (this.startFirstScan = resolve)).then(() => this.start());
   }
@@ -178,13 +183,15 @@ export class RepositoryService implements OnApplicationBootstrap, OnApplicationS
         if (!previous && startup) await this.publish({ name, versions: [], reason });
         throw invalidArg(reason);
       }
-      const candidate = await this.candidate(name, source);
+      let candidate = await this.candidate(name, source);
       if (candidate.reason) {
         this.retireSource(name, source);
         if (!isServing(previous)) await this.publish(candidate);
         else this.logger.error(`reload of '${name}' failed; the loaded config keeps serving: ${candidate.reason}`);
         throw invalidArg(`load failed for model '${name}': ${candidate.reason}`);
       }
+      // Its files are in the model store before any executor hears of it.
+      candidate = await this.publisher.publish(candidate);
       const previousSource = this.sources.get(name);
       this.sources.set(name, source);
       await this.publish(loadingRecord(previous, candidate));
@@ -204,6 +211,7 @@ export class RepositoryService implements OnApplicationBootstrap, OnApplicationS
       if (failure) throw invalidArg(failure);
     } finally {
       recorded?.();
+      this.publisher.settled(name, () => this.records.values());
     }
   }
 
@@ -228,6 +236,7 @@ export class RepositoryService implements OnApplicationBootstrap, OnApplicationS
     await this.publish(unloadingRecord(record));
     await this.schedulerIdle.wait(name);
     await this.publish(unloadedRecord(record));
+    this.publisher.settled(name, () => this.records.values());
     const source = this.sources.get(name);
     this.sources.delete(name);
     this.retireSource(name, source);
@@ -242,7 +251,7 @@ export class RepositoryService implements OnApplicationBootstrap, OnApplicationS
   /** The model as its folder (or the load request) describes it now, checked against the rate limiter's resources. */
   private async candidate(name: string, source: Source): Promise<ModelRecord> {
     const gpus = this.devices.list();
-    const loaded = await loadModelDirectory(this.options.repository, name, { gpus, autoCompleteConfig: this.options.autoCompleteConfig }, source);
+    const loaded = await loadModelDirectory(this.options.repository, name, { gpus, autoCompleteConfig: this.options.autoCompleteConfig, digests: this.digests }, source);
     // Every other model that has (or is getting) instances counts, as it will hold resources too.
     const others = [...this.records.values()]
       .filter((record) => record.name !== name && record.config)

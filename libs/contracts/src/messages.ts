@@ -320,8 +320,39 @@ export interface ModelVersionRecord {
   readonly version: number;
   readonly state: ModelState;
   readonly reason: string;
-  /** Absolute path of the file the backend loads. */
+  /** Absolute path of the file the backend loads, on the model repository's host. */
   readonly path: string;
+  /**
+   * Every file of the version folder by content, for executors that fetch it from the model store
+   * instead of reading `path` (docs/deployment.md, "Model store"). Absent on versions that are
+   * unavailable, and when the repository could not read the folder's files.
+   */
+  readonly manifest?: VersionManifest;
+}
+
+/** One file of a model version, by content. */
+export interface ManifestFile {
+  /** Relative to the version folder, `/`-separated: `model.onnx`, `weights/part-1.bin`. */
+  readonly path: string;
+  /** `sha256:<64 hex digits>`: the content's digest, and the file's object name in the model store. */
+  readonly digest: string;
+  readonly size: number;
+}
+
+/**
+ * What a model version is made of: every regular file under its version folder (the backend
+ * reads the model file, and ONNX external data or a model.js' own files beside it), each with
+ * its digest. Equal manifests mean equal folders, wherever they are.
+ */
+export interface VersionManifest {
+  /** `sha256:<hex>` of the file list (paths, digests, sizes), so one compare tells a changed folder. */
+  readonly digest: string;
+  /** The version folder on the model repository's host (`files` executors read there). */
+  readonly dir: string;
+  /** The file the backend loads, relative to the folder (the config's `default_model_filename`). */
+  readonly model: string;
+  /** Sorted by path. */
+  readonly files: readonly ManifestFile[];
 }
 
 /** A model as the repository holds it: normalised config (Triton's JSON form) plus its versions. */

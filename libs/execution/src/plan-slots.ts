@@ -1,4 +1,5 @@
-import type { DeviceName, ModelRecord, SlotRateLimiter } from '@flotilla/contracts';
+import type { DeviceName, ModelRecord, SlotRateLimiter, VersionManifest } from '@flotilla/contracts';
+import { versionSource } from '@flotilla/model-store';
 import { getParameter, instancePlacements, slotSignature, type ModelConfig } from '@flotilla/model-config';
 
 /** One instance slot an executor should create. */
@@ -6,7 +7,10 @@ export interface PlannedSlot {
   readonly slotId: string;
   readonly model: string;
   readonly version: number;
+  /** The model file on the model repository's host (`--model-source` decides whether this executor reads it there). */
   readonly modelPath: string;
+  /** The version's files by digest, for fetching them from the model store; absent when the repository sent none. */
+  readonly manifest?: VersionManifest;
   readonly group: string;
   readonly instance: string;
   readonly passive: boolean;
@@ -47,6 +51,7 @@ export function planSlots(executorId: string, device: DeviceName, models: readon
           model: model.name,
           version: version.version,
           modelPath: version.path,
+          ...(version.manifest ? { manifest: version.manifest } : {}),
           group: placement.group,
           instance: placement.name,
           passive: placement.passive,
@@ -55,7 +60,7 @@ export function planSlots(executorId: string, device: DeviceName, models: readon
           interOpThreads,
           backend: config.backend,
           parameters,
-          signature: slotSignature(version.version, version.path, config, placement),
+          signature: slotSignature(version.version, versionSource(version), config, placement),
         });
       }
     }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startNatsServer, type NatsServerProcess } from './nats-server';
 import { startupReport, type IndexRow, type StartupReport } from './startup-report';
 import { ServiceProcess, type AppName } from './service-process';
@@ -54,13 +57,19 @@ export class FlotillaCluster {
   private constructor(
     private readonly options: ClusterOptions,
     private nats: NatsServerProcess,
+    /** JetStream's data (the model store), kept across NATS restarts and removed when the deployment stops. */
+    private readonly jetStreamDir: string,
   ) {}
 
   static async start(options: ClusterOptions): Promise<FlotillaCluster> {
     const log = options.log ?? (() => undefined);
     options.progress?.(`nats-server on port ${options.natsPort}`);
-    const nats = await startNatsServer(options.natsPort, (line) => log('nats', line), options.natsMonitorPort);
-    const cluster = new FlotillaCluster(options, nats);
+    const jetStreamDir = mkdtempSync(join(tmpdir(), 'flotilla-jetstream-'));
+    const nats = await startNatsServer(options.natsPort, (line) => log('nats', line), options.natsMonitorPort, jetStreamDir).catch((error: Error) => {
+      rmSync(jetStreamDir, { recursive: true, force: true });
+      throw error;
+    });
+    const cluster = new FlotillaCluster(options, nats, jetStreamDir);
     try {
       for (const name of ['model-repository', 'scheduler', 'rate-limiter'] as const) cluster.startService(name);
       for (const executor of options.executors ?? [{ device: 'cpu' }]) cluster.startExecutor(executor);
@@ -184,6 +193,7 @@ export class FlotillaCluster {
       this.nats.child.kill('SIGTERM');
       await new Promise((resolve) => this.nats.child.once('exit', resolve));
     }
+    rmSync(this.jetStreamDir, { recursive: true, force: true });
   }
 
   /** The deployment's nats-server process (tests stop it to see what services do without a bus). */
@@ -202,7 +212,7 @@ export class FlotillaCluster {
   /** Starts nats-server again on the same port (after killNats); services reconnect by themselves. */
   async restartNats(): Promise<void> {
     const log = this.options.log ?? (() => undefined);
-    this.nats = await startNatsServer(this.options.natsPort, (line) => log('nats', line), this.options.natsMonitorPort);
+    this.nats = await startNatsServer(this.options.natsPort, (line) => log('nats', line), this.options.natsMonitorPort, this.jetStreamDir);
   }
 
   /** Starts a service that stopped or died again, with the same flags; returns the new process. */

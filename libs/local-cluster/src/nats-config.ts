@@ -14,6 +14,13 @@ export interface NatsConfig {
   readonly monitor?: string;
   /** Joins this server into a cluster of nodes that route messages to each other. */
   readonly cluster?: NatsClusterConfig;
+  /**
+   * JetStream on, keeping its data here (the model store: model files by digest). A server
+   * restarted on the same folder finds the files stored before.
+   */
+  readonly jetStreamDir?: string;
+  /** The server's name: unique per node, which JetStream in a cluster needs. */
+  readonly serverName?: string;
 }
 
 export interface NatsClusterConfig {
@@ -39,7 +46,9 @@ export function renderNatsConfig(config: NatsConfig): string {
     'max_pending: 64MB',
     'write_deadline: "10s"',
   ];
+  if (config.serverName) lines.push(`server_name: ${JSON.stringify(config.serverName)}`);
   if (config.monitor) lines.push(`http: ${config.monitor}`);
+  if (config.jetStreamDir) lines.push(`jetstream { store_dir: ${JSON.stringify(config.jetStreamDir)} }`);
   if (config.cluster) {
     lines.push(
       'cluster {',

@@ -28,13 +28,19 @@ export interface NatsServerProcess {
 /**
  * Starts a private nats-server on `port` of 127.0.0.1 (`renderNatsConfig`: max_payload raised to
  * 8 MiB; tensors past the limit are refused with a clear error by the gateway and executors,
- * never dropped).
+ * never dropped). JetStream is on, for the model store, keeping its data in `jetStreamDir`
+ * (default: beside the config), so that a server restarted on the same folder finds the files
+ * stored before.
  */
-export async function startNatsServer(port: number, log: (line: string) => void, monitorPort?: number): Promise<NatsServerProcess> {
+export async function startNatsServer(port: number, log: (line: string) => void, monitorPort?: number, jetStreamDir?: string): Promise<NatsServerProcess> {
   requireNatsServer();
   // Checked first: a server already on the port would answer our readiness probe in place of ours.
   if (await canConnect(port)) throw new Error(`port ${port} is already in use: pick another with --nats-port`);
-  const config: NatsConfig = { listen: `127.0.0.1:${port}`, ...(monitorPort === undefined ? {} : { monitor: `127.0.0.1:${monitorPort}` }) };
+  const config: NatsConfig = {
+    listen: `127.0.0.1:${port}`,
+    jetStreamDir: jetStreamDir ?? mkdtempSync(join(tmpdir(), 'flotilla-jetstream-')),
+    ...(monitorPort === undefined ? {} : { monitor: `127.0.0.1:${monitorPort}` }),
+  };
   const child = spawnNatsServer(config, directly, log);
   await waitForPort(port, 10_000, () => child.exitCode !== null);
   return { url: `nats://127.0.0.1:${port}`, port, child, ...(monitorPort === undefined ? {} : { monitorUrl: `http://127.0.0.1:${monitorPort}` }) };

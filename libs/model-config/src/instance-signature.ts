@@ -16,11 +16,12 @@ export function instanceSignature(config: ModelConfig, placement: InstancePlacem
 }
 
 /**
- * The signature of one instance slot of a model version: its version and model file, and its
+ * The signature of one instance slot of a model version: its version, what it loads (`source`:
+ * the model file's path and its files' digest, libs/model-store's `versionSource`), and its
  * instance signature. Executors give it to the slots they create (and reuse a slot only for an
  * equal one); the model repository compares it with the slots announced to tell a slot of the
  * current config from one of the config it replaces.
  */
-export function slotSignature(version: number, path: string, config: ModelConfig, placement: InstancePlacement): string {
-  return `${version} ${path} ${instanceSignature(config, placement)}`;
+export function slotSignature(version: number, source: string, config: ModelConfig, placement: InstancePlacement): string {
+  return `${version} ${source} ${instanceSignature(config, placement)}`;
 }

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import {
   executorFlags,
   serviceFlags,
@@ -106,6 +107,10 @@ export class HostDeployment {
         listen: `0.0.0.0:${HOST_PORTS.nats}`,
         ...(this.options.maxPayload ? { maxPayload: this.options.maxPayload } : {}),
         cluster: { name: 'flotilla', listen: `0.0.0.0:${HOST_PORTS.natsRoutes}`, routes: this.network.hosts.map((other) => `nats-route://${other.address}:${HOST_PORTS.natsRoutes}`) },
+        // JetStream on every node (the model store), each named, as a clustered JetStream needs;
+        // its folder outlives a node's restart, so the node finds what it stored.
+        serverName: hostName,
+        jetStreamDir: join(this.network.workDir, 'jetstream', hostName),
       },
       url: `nats://${host.address}:${HOST_PORTS.nats}`,
       wrap: host.wrap,

@@ -15,6 +15,7 @@ import {
   validateModelConfig,
   type ModelConfig,
 } from '@flotilla/model-config';
+import { buildVersionManifest, FileDigests } from '@flotilla/model-store';
 
 export interface RepositoryEnvironment {
   /** GPU ids the fleet offers; instance-group defaults and validation depend on them (spec §1.2). */
@@ -24,6 +25,8 @@ export interface RepositoryEnvironment {
    * config.pbtxt, inputs, outputs and batching are completed from the model file.
    */
   readonly autoCompleteConfig?: boolean;
+  /** Digests already computed, so that a reload reads only the files that changed. */
+  readonly digests?: FileDigests;
 }
 
 /** What a load request replaces (the load API's parameters): the config, and the folder read. */
@@ -59,7 +62,7 @@ export async function loadModelDirectory(repository: string, name: string, env: 
     config = normalizeModelConfig(config, { gpus: [...env.gpus] });
     validateModelConfig(config, { gpus: [...env.gpus] });
     const selected = selectVersions(config.version_policy, versionDirs, name);
-    const versions = await Promise.all(selected.map((version) => loadVersion(dir, version, config)));
+    const versions = await Promise.all(selected.map((version) => loadVersion(dir, version, config, env.digests)));
     return { name, config: modelConfigToJson(config), versions, reason: '', ...(warnings.length > 0 ? { warnings } : {}) };
   } catch (error) {
     return { name, versions: [], reason: error instanceof Error ? error.message : String(error) };
@@ -104,9 +107,15 @@ async function listVersionDirs(dir: string): Promise<number[]> {
     .sort((a, b) => a - b);
 }
 
-async function loadVersion(dir: string, version: number, config: ModelConfig): Promise<ModelVersionRecord> {
-  const path = join(dir, String(version), config.default_model_filename);
+/** A version whose model file is there, with the manifest of its folder (what executors fetch from the model store). */
+async function loadVersion(dir: string, version: number, config: ModelConfig, digests = new FileDigests()): Promise<ModelVersionRecord> {
+  const versionDir = join(dir, String(version));
+  const path = join(versionDir, config.default_model_filename);
   const found = await stat(path).catch(() => undefined);
   if (!found) return { version, state: 'UNAVAILABLE', reason: `model file not found: ${path}`, path };
-  return { version, state: 'READY', reason: '', path };
+  try {
+    return { version, state: 'READY', reason: '', path, manifest: await buildVersionManifest(versionDir, config.default_model_filename, digests) };
+  } catch (error) {
+    return { version, state: 'UNAVAILABLE', reason: `cannot read the files of ${versionDir}: ${(error as Error).message}`, path };
+  }
 }

@@ -1,5 +1,6 @@
 import type { ExecutorAnnouncement, ModelRecord } from '@flotilla/contracts';
 import { instancePlacements, slotSignature, type ModelConfig } from '@flotilla/model-config';
+import { versionSource } from '@flotilla/model-store';
 
 /**
  * Where one model version's instances stand in the fleet:
@@ -20,11 +21,12 @@ export type VersionSlots =
 export function versionSlots(record: ModelRecord, version: number, executors: readonly ExecutorAnnouncement[]): VersionSlots {
   if (!record.config) return { kind: 'failed', reason: record.reason || `model '${record.name}' has no configuration` };
   const config = record.config as unknown as ModelConfig;
-  const path = record.versions.find((v) => v.version === version)?.path ?? '';
+  const found = record.versions.find((v) => v.version === version);
+  const source = found ? versionSource(found) : '';
   const waitingFor: string[] = [];
   for (const placement of instancePlacements(config)) {
     // A slot of the config being replaced has another signature: it does not count as loaded.
-    const signature = slotSignature(version, path, config, placement);
+    const signature = slotSignature(version, source, config, placement);
     const slots = executors
       .filter((executor) => executor.device === placement.device)
       .flatMap((executor) => executor.slots)
