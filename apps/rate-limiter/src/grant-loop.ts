@@ -65,7 +65,10 @@ export class GrantLoop implements OnApplicationBootstrap {
     this.bus.subscribe(SUBJECTS.rateLimiterStage, (message) => this.stage(limiter, decodeJson<StageSlots>(message.data)));
     this.bus.subscribe(SUBJECTS.rateLimiterUnstage, (message) => this.unstage(limiter, decodeJson<UnstageSlots>(message.data)));
     this.bus.subscribe(SUBJECTS.rateLimiterGiveBack, (message) => this.settle(limiter, decodeJson<GiveBackGrant>(message.data).slotId, 'give back'));
-    this.bus.subscribe(SUBJECTS.slotReleasedGated, (message) => this.settle(limiter, decodeJson<SlotReleased>(message.data).slotId, 'release'));
+    // Every scheduler's gated releases (`flotilla.slot.released.gated.<schedulerId>`; bare when a payload named no scheduler).
+    for (const subject of [SUBJECTS.slotReleasedGated, SUBJECTS.slotReleasedGatedAny]) {
+      this.bus.subscribe(subject, (message) => this.settle(limiter, decodeJson<SlotReleased>(message.data).slotId, 'release'));
+    }
     // Its fleet view forgets every instance when the link to NATS drops (they register again as
     // executors announce after the outage), and what this loop kept about them goes too: back on
     // the bus it knows as little as a rate limiter just started, and starts the same way.

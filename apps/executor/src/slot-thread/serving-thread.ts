@@ -14,13 +14,13 @@
 //
 // Lifecycle messages are SlotWorker's (ready / load-failed / close, through SlotThreadContext);
 // see serving-protocol.ts for the rest.
-import { coalesceReplies, HEADERS, type SlotReleased } from '@flotilla/contracts';
+import { coalesceReplies, HEADERS, SUBJECTS, type SlotReleased } from '@flotilla/contracts';
 import { SlotThreadContext, type ModelRunner, type ThreadMessage } from '@flotilla/backends';
 import { isSampledTraceparent } from '@flotilla/telemetry';
 import { encodeJson, MessageBus, type IncomingMessage } from '@flotilla/transport';
 import type { BatchOutcome } from './batch-execution';
 import { PayloadExecutor } from './payload-executor';
-import { ReleaseBatcher } from './release-batcher';
+import { ReleaseBatcher, type Release } from './release-batcher';
 import type { FromServingThread, RenameInstance, ServingConfig } from './serving-protocol';
 
 const thread = new SlotThreadContext<ServingConfig>();
@@ -42,7 +42,12 @@ async function serveWith(runner: ModelRunner): Promise<void> {
   });
   const executor = new PayloadExecutor(runner, config, bus.maxPayload);
   const releases = new ReleaseBatcher(config.releaseBatch);
-  const release = (count: number) => bus.publish(config.releaseSubject, encodeJson({ slotId: config.slotId, executorId: config.executorId, count } satisfies SlotReleased));
+  const publishReleases = (releases: readonly Release[]) => {
+    for (const { subject, count } of releases) bus.publish(subject, encodeJson({ slotId: config.slotId, executorId: config.executorId, count } satisfies SlotReleased));
+  };
+  // To the scheduler that dispatched the payload (its Flotilla-Scheduler header): with several
+  // schedulers, only that one counts this slot free again.
+  const releaseSubjectOf = (message: IncomingMessage) => SUBJECTS.releasedTo(config.releaseSubject, message.header(HEADERS.scheduler));
 
   // One payload at a time, in the order they arrived: a slot never runs two at once.
   let tail: Promise<void> = Promise.resolve();
@@ -50,8 +55,7 @@ async function serveWith(runner: ModelRunner): Promise<void> {
     const outcome = await executor.execute(message.data, Number(message.header(HEADERS.queueMicros) ?? 0));
     // Answer first, then release: the next payload the scheduler sends never overtakes this answer.
     if (message.reply) bus.publish(message.reply, outcome.reply);
-    const finished = releases.finished();
-    if (finished > 0) release(finished);
+    publishReleases(releases.finished(releaseSubjectOf(message)));
     // Only a traced request's span: the gateway decided, and its traceparent's sampled flag says so.
     const traceparent = config.reportSpans ? message.header('traceparent') : undefined;
     if (isSampledTraceparent(traceparent)) {
@@ -77,8 +81,7 @@ async function serveWith(runner: ModelRunner): Promise<void> {
     for (const message of coalesceReplies(answers, bus.maxPayload)) {
       bus.publish(message.subject, message.data, message.coalesced ? { headers: { [HEADERS.batch]: String(message.coalesced) } } : {});
     }
-    const finished = releases.finished();
-    if (finished > 0) release(finished);
+    publishReleases(releases.finished(releaseSubjectOf(message)));
     if (config.reportSpans && outcome) {
       const batchRequests = outcome.replies.length;
       const spans = outcome.replies
