@@ -106,7 +106,7 @@ export class SchedulerWatch implements OnApplicationBootstrap, OnApplicationShut
     this.membershipChanged();
     let failed = 0;
     for (const schedulerId of dead) {
-      failed += this.inFlight.fail(schedulerId, unavailable(`scheduler ${schedulerId} stopped responding (no heartbeat for three beats): the request may have been lost with it; retry it`));
+      failed += this.inFlight.fail(schedulerId, unavailable(`the scheduler stopped responding (scheduler ${schedulerId}: no heartbeat for three beats): the request may have been lost with it; retry it`));
     }
     // The last one gone: whatever was sent to any scheduler (before any was known) waits in vain too.
     if (this.tracker.alive === 0) failed += this.bus.failWaiting(unavailable(`the scheduler stopped responding (no heartbeat for three beats): the request may have been lost with it; retry it`));
