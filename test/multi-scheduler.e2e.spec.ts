@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { ownerOf } from '@flotilla/fleet';
-import { http, postJson, range, startFlotilla, type TestFlotilla } from './support/flotilla';
+import { http, range, startFlotilla, type TestFlotilla } from './support/flotilla';
 import { sleepModel, testRepository } from './support/repository';
 
 const MODELS = range(6).map((i) => `m${i}`);
