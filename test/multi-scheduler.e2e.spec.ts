@@ -28,9 +28,9 @@ beforeAll(async () => {
   const files = Object.assign({}, ...MODELS.map((model) => sleepModel(model, '{ count: 2, kind: KIND_CPU }', 15)));
   flotilla = await startFlotilla({ name: 'multi-scheduler', modelRepository: testRepository(files), inferTimeoutMs: INFER_TIMEOUT_MS, schedulers: 3 });
   nats = await connect({ servers: flotilla.cluster.natsUrl });
-  nats.subscribe('flotilla.scheduler.heartbeat', { callback: (_error, msg) => beating.add((msg.json() as { schedulerId: string }).schedulerId) });
+  nats.subscribe('flotilla.scheduler.heartbeat', { callback: (_error, msg) => void beating.add((msg.json() as { schedulerId: string }).schedulerId) });
   nats.subscribe('flotilla.slot.released.>', {
-    callback: (_error, msg) => releases.push({ schedulerId: msg.subject.split('.').pop()!, slotId: (msg.json() as { slotId: string }).slotId }),
+    callback: (_error, msg) => void releases.push({ schedulerId: msg.subject.split('.').pop()!, slotId: (msg.json() as { slotId: string }).slotId }),
   });
   await until(() => beating.size === 3, 10_000, 'three schedulers beating');
   for (const model of MODELS) await flotilla.cluster.waitReady(30_000, `/v2/models/${model}/ready`);
