@@ -52,9 +52,9 @@ export class SchedulerWatch implements OnApplicationBootstrap, OnApplicationShut
     return this.ownership.ownerOf(model);
   }
 
-  /** How many schedulers are known alive. */
+  /** How many schedulers are known alive and reachable (those that own models). */
   get alive(): number {
-    return this.tracker.alive;
+    return this.ownership.schedulers.length;
   }
 
   /** The answer to a request sent to `schedulerId`, failed at once with a 503 if that scheduler falls silent first. */
