@@ -25,7 +25,11 @@ const beating = new Set<string>();
 const releases: { schedulerId: string; slotId: string }[] = [];
 
 beforeAll(async () => {
-  const files = Object.assign({}, ...MODELS.map((model) => sleepModel(model, '{ count: 2, kind: KIND_CPU }', 15)));
+  const files = Object.assign(
+    // `slow`: one instance, 300 ms a request, so a burst queues at its scheduler (the clean stop hands that queue over).
+    sleepModel('slow', '{ count: 1, kind: KIND_CPU }', 300),
+    ...MODELS.map((model) => sleepModel(model, '{ count: 2, kind: KIND_CPU }', 15)),
+  );
   flotilla = await startFlotilla({ name: 'multi-scheduler', modelRepository: testRepository(files), inferTimeoutMs: INFER_TIMEOUT_MS, schedulers: 3 });
   nats = await connect({ servers: flotilla.cluster.natsUrl });
   nats.subscribe('flotilla.scheduler.heartbeat', { callback: (_error, msg) => void beating.add((msg.json() as { schedulerId: string }).schedulerId) });
@@ -33,7 +37,7 @@ beforeAll(async () => {
     callback: (_error, msg) => void releases.push({ schedulerId: msg.subject.split('.').pop()!, slotId: (msg.json() as { slotId: string }).slotId }),
   });
   await until(() => beating.size === 3, 10_000, 'three schedulers beating');
-  for (const model of MODELS) await flotilla.cluster.waitReady(30_000, `/v2/models/${model}/ready`);
+  for (const model of [...MODELS, 'slow']) await flotilla.cluster.waitReady(30_000, `/v2/models/${model}/ready`);
 }, 120_000);
 
 afterAll(async () => {
@@ -176,19 +180,31 @@ it('answers every request when a scheduler is killed under load, and serves its 
   for (const model of orphans) expect(outcomes.some((outcome) => outcome.model === model && outcome.status === 200 && outcome.startedAt >= killedAt)).toBe(true);
 });
 
-it('loses no request when a scheduler stops cleanly under load', async () => {
-  const { service, id: leaving, models } = busiestScheduler();
-  expect(models.length).toBeGreaterThan(0);
-  let stoppedAt = 0;
+it('loses no request when a scheduler stops cleanly under load, handing its queue to another', async () => {
+  // The scheduler that owns `slow`, with a burst of `slow` requests waiting in its queue when it stops.
+  const running = flotilla.cluster.serviceNames().filter((name) => name.startsWith('scheduler') && flotilla.cluster.service(name).running);
+  const service = running.find((name) => schedulerIdOf(name) === ownerOf('slow', [...beating]))!;
+  const leaving = schedulerIdOf(service);
+  const models = MODELS.filter((model) => ownerOf(model, [...beating]) === leaving);
+  let burst: Promise<Outcome>[] = [];
   let stopMs = 0;
   const outcomes = await underLoad(async () => {
-    stoppedAt = Date.now();
+    burst = range(8).map((n) => infer('slow', n));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const stoppedAt = Date.now();
     await flotilla.cluster.service(service).stop();
     stopMs = Date.now() - stoppedAt;
   });
   beating.delete(leaving);
-  console.log(`scheduler stopped (SIGTERM) under ${CLIENTS} clients, owning ${models.join(', ')}: ${outcomes.length} requests, ${JSON.stringify(tally(outcomes))}; it took ${stopMs} ms to exit`);
+  const slow = await Promise.all(burst);
+  const handedOver = /handed (\d+) waiting request/.exec(readFileSync(flotilla.logFile, 'utf8').split('\n').filter((line) => line.startsWith(service.padEnd(16))).join('\n'));
+  console.log(
+    `scheduler stopped (SIGTERM) under ${CLIENTS} clients, owning slow${models.length ? `, ${models.join(', ')}` : ''}: ${outcomes.length} requests, ${JSON.stringify(tally(outcomes))}; ` +
+      `a burst of 8 on slow: ${JSON.stringify(tally(slow))}, ${handedOver?.[1] ?? 0} of them handed over from its queue; it took ${stopMs} ms to exit`,
+  );
   expect(outcomes.filter((outcome) => outcome.status !== 200)).toEqual([]);
+  expect(slow.filter((outcome) => outcome.status !== 200)).toEqual([]);
+  expect(Number(handedOver?.[1] ?? 0)).toBeGreaterThan(0);
 });
 
 it('gives a scheduler that joins under load its share without failing a request', async () => {

@@ -75,7 +75,9 @@ export class InferIngress implements OnApplicationBootstrap, BeforeApplicationSh
    */
   async beforeApplicationShutdown(): Promise<void> {
     await this.heartbeat.leave();
-    for (const subscription of this.requests) subscription.unsubscribe();
+    // Drained, not just unsubscribed: a request nats-server delivered before it saw the
+    // unsubscription is still admitted (and then handed over), rather than dropped on arrival.
+    await Promise.all(this.requests.map((subscription) => subscription.drain().catch(() => undefined)));
     const reason = 'the scheduler is shutting down: the request was waiting in its queue; retry it';
     const waiting = this.state.takeAllWaiting(reason);
     if (waiting.length === 0) return;
