@@ -77,7 +77,9 @@ export class InferIngress implements OnApplicationBootstrap, BeforeApplicationSh
     await this.heartbeat.leave();
     // Drained, not just unsubscribed: a request nats-server delivered before it saw the
     // unsubscription is still admitted (and then handed over), rather than dropped on arrival.
-    await Promise.all(this.requests.map((subscription) => subscription.drain().catch(() => undefined)));
+    // (With the link down nothing can arrive, and a drain would wait for the link: just unsubscribe.)
+    if (this.bus.link.up) await Promise.all(this.requests.map((subscription) => subscription.drain().catch(() => undefined)));
+    else for (const subscription of this.requests) subscription.unsubscribe();
     const reason = 'the scheduler is shutting down: the request was waiting in its queue; retry it';
     const waiting = this.state.takeAllWaiting(reason);
     if (waiting.length === 0) return;

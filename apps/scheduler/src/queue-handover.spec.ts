@@ -2,7 +2,7 @@
 // messages no larger than max_payload, and those nobody took come back to be answered.
 import { decodeBatchFrame, HEADERS, SUBJECTS } from '@flotilla/contracts';
 import type { Payload } from '@flotilla/scheduling';
-import { NoRespondersError, type MessageBus, type PublishOptions } from '@flotilla/transport';
+import { NoRespondersError, RequestTimeoutError, type MessageBus, type PublishOptions } from '@flotilla/transport';
 import { handOverWaiting } from './queue-handover';
 import type { RequestCarrier } from './scheduler.state';
 
@@ -30,7 +30,7 @@ function fakeBus(maxPayload: number, answer: (sent: number) => Promise<unknown>)
   return { bus, sent };
 }
 
-const silence = () => new Promise((_resolve, reject) => setTimeout(() => reject(new Error('timeout')), 1));
+const silence = () => new Promise((_resolve, reject) => setTimeout(() => reject(new RequestTimeoutError(250)), 1));
 
 describe('handOverWaiting', () => {
   it('sends the waiting requests, unchanged and with their own reply subjects, in messages within max_payload', async () => {

@@ -2,7 +2,7 @@ import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { encodeBatchFrame, HEADERS, SUBJECTS, type BatchEntry } from '@flotilla/contracts';
 import type { Payload } from '@flotilla/scheduling';
 import { traceFieldsOf } from '@flotilla/telemetry';
-import { NoRespondersError, type MessageBus } from '@flotilla/transport';
+import { RequestTimeoutError, type MessageBus } from '@flotilla/transport';
 import type { RequestCarrier } from './scheduler.state';
 
 /** Room in a handover message for its header (one JSON entry per request). */
@@ -46,7 +46,9 @@ async function send(bus: MessageBus, payloads: Payload<RequestCarrier>[]): Promi
   try {
     await bus.request(SUBJECTS.infer, encodeBatchFrame(entries), NO_RESPONDERS_WAIT_MS, { headers: { [HEADERS.batch]: String(entries.length) } });
   } catch (error) {
-    if (error instanceof NoRespondersError) return payloads;
+    // Only silence means a scheduler took them: no responders, or a link to NATS that is down
+    // (the message never left), and they are still ours to answer.
+    if (!(error instanceof RequestTimeoutError)) return payloads;
   }
   // Another scheduler has them now; their queue wait here ends.
   for (const { carrier } of payloads) carrier.span.end();
