@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { SUBJECTS, type ExecutorAnnouncement, type ModelRecord, type RateLimiterStatus, type RepositoryLoadRequest, type RepositorySnapshot, type RepositoryUnloadRequest, type SchedulerStatus, type StatisticsSnapshot } from '@flotilla/contracts';
 import type { FleetCatalog } from '@flotilla/kserve';
+import { mergeSchedulerStatus, mergeStatistics } from '@flotilla/execution';
 import { ControlPlaneClient, FleetView, ModelRecords } from '@flotilla/service-kit';
+import { SchedulerWatch } from './scheduler-watch';
 
 /** A load waits for every instance of the model to load its session; the repository bounds it (LOAD_TIMEOUT_MS) and answers. */
 const LOAD_REPLY_TIMEOUT_MS = 330_000;
@@ -17,6 +19,7 @@ export class ModelCatalog implements FleetCatalog {
     private readonly records: ModelRecords,
     private readonly control: ControlPlaneClient,
     private readonly fleet: FleetView,
+    private readonly schedulers: SchedulerWatch,
   ) {}
 
   /** The repository's whole index, asked now (readiness, the index route). */
@@ -48,10 +51,11 @@ export class ModelCatalog implements FleetCatalog {
 
   /**
    * Per model version, the deployment's statistics (Triton's statistics extension), exact as of
-   * this call: the scheduler has every executor report first (its StatisticsReader).
+   * this call: each scheduler has every executor report first (its StatisticsReader), and the
+   * answers merge into one (the fleet's figures once, every scheduler's own refusals).
    */
-  statistics(): Promise<StatisticsSnapshot> {
-    return this.control.request<StatisticsSnapshot>(SUBJECTS.schedulerStatistics);
+  async statistics(): Promise<StatisticsSnapshot> {
+    return mergeStatistics(await this.control.requestAll<StatisticsSnapshot>(SUBJECTS.schedulerStatistics, {}, this.gather()));
   }
 
   /** The rate limiter's pools, waiting instances, execution counts and priorities. */
@@ -60,7 +64,16 @@ export class ModelCatalog implements FleetCatalog {
   }
 
   /** The scheduler's live view: which model versions have instance slots that can execute. */
-  schedulerStatus(): Promise<SchedulerStatus> {
-    return this.control.request<SchedulerStatus>(SUBJECTS.schedulerStatus);
+  async schedulerStatus(): Promise<SchedulerStatus> {
+    return mergeSchedulerStatus(await this.control.requestAll<SchedulerStatus>(SUBJECTS.schedulerStatus, {}, this.gather()));
+  }
+
+  /**
+   * Every scheduler answers status and statistics, each for its own queues and refusals: wait for
+   * as many answers as schedulers are known alive (a lone one that is just starting and does not
+   * beat yet answers too, so without any known, take what comes).
+   */
+  private gather(): { expected?: number } {
+    return this.schedulers.alive > 0 ? { expected: this.schedulers.alive } : {};
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { SUBJECTS, type SchedulerStatus } from '@flotilla/contracts';
+import { mergeSchedulerStatus } from '@flotilla/execution';
 import { ControlPlaneClient } from '@flotilla/service-kit';
 
 /** How long an unload waits for the requests already queued or running before it goes on. */
@@ -22,7 +23,8 @@ export class SchedulerIdle {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       try {
-        const status = await this.control.request<SchedulerStatus>(SUBJECTS.schedulerStatus);
+        // Every scheduler holds its own queues: all of them must hold nothing.
+        const status = mergeSchedulerStatus(await this.control.requestAll<SchedulerStatus>(SUBJECTS.schedulerStatus));
         const held = status.models.filter((m) => m.name === model && (!versions || versions.includes(m.version))).reduce((sum, m) => sum + m.queued + m.slots.filter((slot) => slot.busy).length, 0);
         if (held === 0) return;
       } catch (error) {

@@ -79,11 +79,14 @@ export class GrantLoop implements OnApplicationBootstrap {
       if (token !== undefined) this.unpark(limiter, slotId, token);
       else this.settle(limiter, slotId, 'give back');
     });
-    this.bus.subscribe(SUBJECTS.slotReleasedGated, (message) => {
-      const { slotId, unparked } = decodeJson<SlotReleased>(message.data);
-      if (unparked !== undefined) this.unpark(limiter, slotId, unparked);
-      else this.settle(limiter, slotId, 'release');
-    });
+    // Every scheduler's gated releases (`flotilla.slot.released.gated.<schedulerId>`; bare when a payload named no scheduler).
+    for (const subject of [SUBJECTS.slotReleasedGated, SUBJECTS.slotReleasedGatedAny]) {
+      this.bus.subscribe(subject, (message) => {
+        const { slotId, unparked } = decodeJson<SlotReleased>(message.data);
+        if (unparked !== undefined) this.unpark(limiter, slotId, unparked);
+        else this.settle(limiter, slotId, 'release');
+      });
+    }
     // Its fleet view forgets every instance when the link to NATS drops (they register again as
     // executors announce after the outage), and what this loop kept about them goes too: back on
     // the bus it knows as little as a rate limiter just started, and starts the same way.

@@ -1,11 +1,13 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Subscription } from '@nats-io/transport-node';
 import { SpanKind, trace, type Context } from '@opentelemetry/api';
-import { decodeBatchFrame, FlotillaError, HEADERS, internal, invalidArg, peekFrameHeader, QUEUE_GROUPS, SUBJECTS, type BatchedRequest, type Grants, type InferMeta, type SlotReleased } from '@flotilla/contracts';
+import { decodeBatchFrame, FlotillaError, HEADERS, internal, invalidArg, peekFrameHeader, QUEUE_GROUPS, SUBJECTS, unavailable, type BatchedRequest, type Grants, type InferMeta, type SlotReleased } from '@flotilla/contracts';
 import { batchKeyOf } from '@flotilla/scheduling';
 import { contextOfTraceFields } from '@flotilla/telemetry';
 import { decodeJson, type IncomingMessage, type MessageBus } from '@flotilla/transport';
 import { InjectBus } from '@flotilla/service-kit';
+import { handOverWaiting } from './queue-handover';
+import { SchedulerHeartbeat } from './scheduler-heartbeat';
 import { SCHEDULER_OPTIONS, SchedulerState, type SchedulerServiceOptions } from './scheduler.state';
 
 const tracer = trace.getTracer('flotilla-scheduler');
@@ -21,29 +23,36 @@ const tracer = trace.getTracer('flotilla-scheduler');
 @Injectable()
 export class InferIngress implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('scheduler');
-  private requests?: Subscription;
+  private requests: Subscription[] = [];
 
   constructor(
     @InjectBus() private readonly bus: MessageBus,
     private readonly state: SchedulerState,
+    private readonly heartbeat: SchedulerHeartbeat,
     @Inject(SCHEDULER_OPTIONS) private readonly options: SchedulerServiceOptions,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.requests = this.bus.subscribe(
-      SUBJECTS.infer,
-      (message) => {
-        if (message.header(HEADERS.batch) !== undefined) this.admitCoalesced(message);
-        else if (message.reply) this.admit(message.data, message.reply, message.traceContext());
-      },
-      { queue: QUEUE_GROUPS.scheduler },
-    );
-    for (const subject of [SUBJECTS.slotReleased, SUBJECTS.slotReleasedGated]) {
-      this.bus.subscribe(subject, (message) => {
+    const admit = (message: IncomingMessage) => {
+      if (message.header(HEADERS.batch) !== undefined) this.admitCoalesced(message);
+      else if (message.reply) this.admit(message.data, message.reply, message.traceContext());
+    };
+    // Its own subject: the requests for the models it owns (gateways address each request to its
+    // model's owner). The shared queue group takes what a gateway sends while it knows no
+    // scheduler yet; any scheduler can serve any model, ownership only keeps each model on one.
+    this.requests = [
+      this.bus.subscribe(SUBJECTS.inferAt(this.options.schedulerId), admit),
+      this.bus.subscribe(SUBJECTS.infer, admit, { queue: QUEUE_GROUPS.scheduler }),
+    ];
+    // Only the releases of payloads this scheduler dispatched: each is stamped with its id.
+    for (const base of [SUBJECTS.slotReleased, SUBJECTS.slotReleasedGated]) {
+      this.bus.subscribe(SUBJECTS.releasedTo(base, this.options.schedulerId), (message) => {
         const { slotId, count, unparked } = decodeJson<SlotReleased>(message.data);
         this.state.scheduler.release(slotId, count ?? 1, unparked);
       });
     }
+    // Subscribed first: a gateway that hears this scheduler beat may send to it at once.
+    this.heartbeat.start();
     if (this.options.rateLimited) {
       this.bus.subscribe(SUBJECTS.rateLimiterGrant(this.options.schedulerId), (message) => {
         const grants = decodeJson<Grants>(message.data);
@@ -59,15 +68,28 @@ export class InferIngress implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   /**
-   * A stop (SIGTERM): take no more requests — with another scheduler running, NATS gives them to
-   * it — and answer every waiting one with a 503 now, rather than leave its gateway waiting for
-   * the deadline. What is already at an executor is answered from there; releases are still heard
-   * until the connection drains, last.
+   * A stop (SIGTERM): say goodbye (gateways send this one's models to the others from then on),
+   * take no more requests — one still on its way meets no responders, and the gateway sends it to
+   * the model's next owner (InferClient) — and give the requests waiting in its queues to another
+   * scheduler (`handOverWaiting`), or, with none left, answer them with a 503 now rather than
+   * leave their gateways waiting for the deadline. What is already at an executor is answered from
+   * there; releases are still heard until the connection drains, last.
    */
-  beforeApplicationShutdown(): void {
-    this.requests?.unsubscribe();
-    const failed = this.state.scheduler.failAllWaiting('the scheduler is shutting down: the request was waiting in its queue; retry it');
-    if (failed) this.logger.log(`stopping: answered ${failed} waiting request(s) with 503`);
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.heartbeat.leave();
+    // Drained, not just unsubscribed: a request nats-server delivered before it saw the
+    // unsubscription is still admitted (and then handed over), rather than dropped on arrival.
+    // (With the link down nothing can arrive, and a drain would wait for the link: just unsubscribe.)
+    if (this.bus.link.up) await Promise.all(this.requests.map((subscription) => subscription.drain().catch(() => undefined)));
+    else for (const subscription of this.requests) subscription.unsubscribe();
+    const reason = 'the scheduler is shutting down: the request was waiting in its queue; retry it';
+    const waiting = this.state.takeAllWaiting(reason);
+    if (waiting.length === 0) return;
+    const untaken = await handOverWaiting(this.bus, waiting);
+    for (const payload of untaken) this.state.failTaken(payload, unavailable(reason));
+    this.logger.log(
+      `stopping: handed ${waiting.length - untaken.length} waiting request(s) to the other schedulers` + (untaken.length ? `, answered ${untaken.length} with 503 (no other scheduler)` : ''),
+    );
   }
 
   /** Requests a gateway sent in one message (its RequestCoalescer): each admitted on its own. */

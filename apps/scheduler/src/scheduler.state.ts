@@ -52,6 +52,12 @@ export class SchedulerState implements OnApplicationShutdown {
   readonly scheduler: DefaultScheduler<RequestCarrier>;
   /** Everything counted, per model version: live and departed executors, and this scheduler's own refusals. */
   private readonly counted = new FleetStatistics();
+  /** Stamped on every payload it dispatches: the slot releases it to this scheduler alone. */
+  private readonly schedulerId: string;
+  /** Set while `takeAllWaiting` empties the queues: where failed payloads go instead of being answered. */
+  private taking?: Payload<RequestCarrier>[];
+  /** When this scheduler started (StatisticsSnapshot.startedAt). */
+  readonly startedAt = Date.now();
   /** Wakes the scheduler when the earliest waiting payload's deadline passes, and only then. */
   private readonly queueDeadlines = new DeadlineTimer((now) => this.scheduler.expire(now));
 
@@ -60,6 +66,7 @@ export class SchedulerState implements OnApplicationShutdown {
     private readonly fleet: FleetView,
     @Inject(SCHEDULER_OPTIONS) options: SchedulerServiceOptions,
   ) {
+    this.schedulerId = options.schedulerId;
     const schedulerOptions: SchedulerOptions = { slotDepth: options.slotDepth, ...(options.rateLimited ? { gate: busGrantGate(bus, options.schedulerId) } : {}) };
     this.scheduler = new DefaultScheduler<RequestCarrier>(
       {
@@ -92,10 +99,10 @@ export class SchedulerState implements OnApplicationShutdown {
   private dispatch(payload: Payload<RequestCarrier>, slot: SlotRef, now: number, park?: Park): void {
     const { span, frame, replyTo } = payload.carrier;
     payload.carrier.dispatched = true;
-    const headers: Record<string, string> = { [HEADERS.queueMicros]: String(queueMicros(payload, now)) };
+    const headers: Record<string, string> = { [HEADERS.queueMicros]: String(queueMicros(payload, now)), [HEADERS.scheduler]: this.schedulerId };
     if (park) {
       headers[HEADERS.park] = park.token;
-      headers[HEADERS.parkUntil] = String(Math.floor(park.until));
+      headers[HEADERS.parkUntil] = String(Math.ceil(park.until));
     } else annotateDispatch(payload, slot);
     this.bus.publish(slot.subject, frame, { reply: replyTo, headers, trace: trace.setSpan(ROOT_CONTEXT, span) });
     if (!park) span.end();
@@ -121,11 +128,36 @@ export class SchedulerState implements OnApplicationShutdown {
       recordBatchFormation(span, formedFrom, batch.length, size);
       return { frame, replyTo, queueMicros: queueMicros(payload, now), ...traceFieldsOf(trace.setSpan(ROOT_CONTEXT, span)) };
     });
-    this.bus.publish(slot.subject, encodeBatchFrame(entries), { headers: { [HEADERS.batch]: String(batch.length) } });
+    this.bus.publish(slot.subject, encodeBatchFrame(entries), { headers: { [HEADERS.batch]: String(batch.length), [HEADERS.scheduler]: this.schedulerId } });
     for (const payload of batch) payload.carrier.span.end();
   }
 
+  /**
+   * Empties every queue and returns what waited, unanswered, for the caller to hand to another
+   * scheduler (a clean stop). The queues give their payloads up through `failAllWaiting`; while it
+   * runs, a failure is a hand-over instead.
+   */
+  takeAllWaiting(reason: string): Payload<RequestCarrier>[] {
+    const taken: Payload<RequestCarrier>[] = [];
+    this.taking = taken;
+    try {
+      this.scheduler.failAllWaiting(reason);
+    } finally {
+      this.taking = undefined;
+    }
+    return taken;
+  }
+
+  /** A payload taken from the queues (`takeAllWaiting`) that nobody else took: answered with `error` after all. */
+  failTaken(payload: Payload<RequestCarrier>, error: FlotillaError): void {
+    this.fail(payload, error, 'OTHER');
+  }
+
   private fail(payload: Payload<RequestCarrier>, error: FlotillaError, reason: FailureReason): void {
+    if (this.taking && !payload.carrier.dispatched) {
+      this.taking.push(payload);
+      return;
+    }
     const { span, replyTo, dispatched } = payload.carrier;
     // Counted here only if no executor ever had it. One that did counts what it answered; if it
     // died, what it held since its last beat is lost with it (docs/metrics.md).
@@ -171,6 +203,11 @@ export class SchedulerState implements OnApplicationShutdown {
    */
   statistics(): VersionStatistics[] {
     return this.counted.snapshot(this.fleet.executors());
+  }
+
+  /** The requests this scheduler refused itself, per model version: what no other scheduler counted. */
+  refusals(): VersionStatistics[] {
+    return this.counted.refusals();
   }
 
   /** An executor left or fell silent: its last figures count for good. */

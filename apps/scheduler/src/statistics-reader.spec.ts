@@ -18,7 +18,7 @@ function harness(executorIds: string[]) {
   } as unknown as FleetView;
   const control = { emitEvent: async (_subject: string, body: StatisticsFlush) => void flushes.push(body) } as unknown as ControlPlaneClient;
   let reads = 0;
-  const state = { statistics: () => [{ name: 'simple', version: 1, stats: { read: ++reads } }] } as unknown as SchedulerState;
+  const state = { statistics: () => [{ name: 'simple', version: 1, stats: { read: ++reads } }], refusals: () => [], startedAt: 7 } as unknown as SchedulerState;
   const reader = new StatisticsReader(fleet, control, state);
   reader.onApplicationBootstrap();
   return {
@@ -53,7 +53,7 @@ describe('StatisticsReader', () => {
     beat('gpu-0', 'another read');
     expect(await settled(read)).toBe(false);
     beat('gpu-0', flushes[0].token);
-    expect(await read).toEqual({ models: [{ name: 'simple', version: 1, stats: { read: 1 } }] });
+    expect(await read).toEqual({ models: [{ name: 'simple', version: 1, stats: { read: 1 } }], refusals: [], startedAt: 7 });
   });
 
   it('counts an executor that leaves as answered (its last figures are folded in)', async () => {

@@ -49,7 +49,7 @@ export class StatisticsReader implements OnApplicationBootstrap {
     if (waiting.size > 0) await this.flush(waiting);
     const stale = [...waiting].filter((executorId) => this.fleet.get(executorId) !== undefined);
     if (stale.length > 0) this.logger.warn(`statistics read without a fresh answer from executor(s) ${stale.join(', ')}: their figures are from their last beat`);
-    return { models: this.state.statistics(), ...(stale.length > 0 ? { stale } : {}) };
+    return { models: this.state.statistics(), refusals: this.state.refusals(), startedAt: this.state.startedAt, ...(stale.length > 0 ? { stale } : {}) };
   }
 
   /** Resolves once every executor in `waiting` answered (emptying it), or after FLUSH_TIMEOUT_MS. */

@@ -435,7 +435,15 @@ export interface SchedulerStatus {
 }
 
 export interface StatisticsSnapshot {
+  /** Everything this scheduler counted: the fleet's figures (live and departed executors) and its own refusals. */
   readonly models: readonly VersionStatistics[];
+  /**
+   * The part of `models` this scheduler refused itself (a full queue, a queue timeout, no
+   * instance): with several schedulers, the one piece the others do not know (mergeStatistics).
+   */
+  readonly refusals?: readonly VersionStatistics[];
+  /** When this scheduler started (epoch ms): the oldest has folded in the most departed executors. */
+  readonly startedAt?: number;
   /**
    * Executors that did not answer the flush in time: their figures are as of their last beat, not
    * exact (absent when every executor answered).

@@ -6,8 +6,18 @@
  * `@MessagePattern` / `@EventPattern` controllers and sent through a `ClientProxy`.
  */
 export const SUBJECTS = {
-  /** gateway → scheduler. Frame<InferMeta>; the NATS reply subject is the gateway's inbox. */
+  /**
+   * gateway → any scheduler (queue group). Frame<InferMeta>; the NATS reply subject is the
+   * gateway's inbox. Only while a gateway knows no scheduler alive yet: otherwise it sends each
+   * request to its model's owner (`inferAt`).
+   */
   infer: 'flotilla.infer',
+  /**
+   * gateway → the scheduler that owns the request's model (rendezvous hashing over the schedulers
+   * alive, libs/fleet `ownerOf`). Frame<InferMeta>, as `infer`. Addressed rather than forwarded:
+   * a request takes no extra hop whatever scheduler it belongs to.
+   */
+  inferAt: (schedulerId: string) => `flotilla.infer.${schedulerId}`,
   /**
    * scheduler → one instance slot. The gateway's frame, forwarded unchanged. Each slot's worker
    * thread subscribes to its own subject (announced as `SlotAnnouncement.subject`), so a payload
@@ -33,6 +43,15 @@ export const SUBJECTS = {
    * finished its payload. One publish both hear: the slot is free and its resources return.
    */
   slotReleasedGated: 'flotilla.slot.released.gated',
+  /**
+   * Where a slot releases a payload: `slotReleased` or `slotReleasedGated` followed by the id of
+   * the scheduler that dispatched it (the payload's `Flotilla-Scheduler` header), so that only
+   * that scheduler counts it free — with several schedulers, each hears its own releases alone.
+   * A payload without the header (sent by hand, in tests) releases on the base subject.
+   */
+  releasedTo: (base: string, schedulerId: string | undefined) => (schedulerId ? `${base}.${schedulerId}` : base),
+  /** The rate limiter hears every scheduler's gated releases: `slotReleasedGated` and this. */
+  slotReleasedGatedAny: 'flotilla.slot.released.gated.*',
   /** Rate limiting on, scheduler → rate limiter: these idle slots have work (JSON StageSlots). Hot path. */
   rateLimiterStage: 'flotilla.rate-limiter.stage',
   /** Rate limiting on, scheduler → rate limiter: these staged slots no longer have work (JSON UnstageSlots). Hot path. */
@@ -71,9 +90,17 @@ export const SUBJECTS = {
   schedulerHeartbeat: 'flotilla.scheduler.heartbeat',
   /** event, scheduler → gateways, once, when it stops cleanly (SchedulerBeat): it answered its queue first. */
   schedulerLeaving: 'flotilla.scheduler.leaving',
-  /** request → SchedulerStatus: per model version, whether it can execute and on how many slots. */
+  /**
+   * request → SchedulerStatus: per model version, whether it can execute and on how many slots.
+   * Every scheduler answers (no queue group); callers gather all answers (`requestAll`) and merge
+   * them (`mergeSchedulerStatus`): each scheduler knows its own queues and dispatches only.
+   */
   schedulerStatus: 'flotilla.scheduler.status',
-  /** request → StatisticsSnapshot: per model version, the summed statistics of its slots. */
+  /**
+   * request → StatisticsSnapshot: per model version, the summed statistics of its slots. Every
+   * scheduler answers; callers gather and merge (`mergeStatistics`): the fleet's figures once,
+   * each scheduler's own refusals added.
+   */
   schedulerStatistics: 'flotilla.scheduler.statistics',
   /** request → RegistrySnapshot: the rate limiter's view of every instance slot. */
   registrySnapshot: 'flotilla.rate-limiter.registry',
@@ -104,6 +131,8 @@ export const QUEUE_GROUPS = {
 export const HEADERS = {
   /** scheduler → slot: microseconds the request waited in the scheduler's queue. */
   queueMicros: 'Flotilla-Queue-Us',
+  /** scheduler → slot: the id of the scheduler that sent the payload, to whom the slot releases it (`releasedTo`). */
+  scheduler: 'Flotilla-Scheduler',
   /** scheduler → slot: the message is a batch frame (batch-frame.ts) of this many requests, to run as one execution. */
   batch: 'Flotilla-Batch',
   /**

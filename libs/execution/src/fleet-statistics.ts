@@ -27,6 +27,11 @@ export class FleetStatistics {
     entry.recorder.recordFailure(durationNs, nowMs, reason);
   }
 
+  /** Per model version, only the requests the scheduler refused itself. */
+  refusals(): VersionStatistics[] {
+    return [...this.refused.values()].map(({ name, version, recorder }) => ({ name, version, stats: recorder.snapshot() }));
+  }
+
   /** Per model version, everything counted so far, with `live` the executors in the fleet now. */
   snapshot(live: readonly ExecutorAnnouncement[]): VersionStatistics[] {
     const parts: VersionStatistics[] = [...this.departed.list()];

@@ -9,3 +9,4 @@ export * from './request-deadline';
 export * from './model-signature-of';
 export * from './retired-statistics';
 export * from './fleet-statistics';
+export * from './scheduler-answers';

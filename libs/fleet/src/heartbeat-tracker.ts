@@ -42,6 +42,11 @@ export class HeartbeatTracker {
     return this.lastSeen.size;
   }
 
+  /** The processes alive now. */
+  ids(): IterableIterator<string> {
+    return this.lastSeen.keys();
+  }
+
   /** Forgets everyone (this process could hear nobody for a while). */
   clear(): void {
     this.lastSeen.clear();

@@ -1,2 +1,3 @@
 export * from './executor-registry';
 export * from './heartbeat-tracker';
+export * from './rendezvous';

@@ -32,6 +32,11 @@ export interface ClusterOptions {
    * places instance groups right; defaults to the gpu:N executors in `executors`.
    */
   readonly gpus?: readonly number[];
+  /**
+   * How many scheduler processes to run (default 1): services `scheduler`, `scheduler:2`, … Each
+   * model is served by one of them (its owner: docs/deployment.md, "Several schedulers").
+   */
+  readonly schedulers?: number;
   readonly rateLimit?: string;
   /** `--rate-limit-resource` values, given to the rate limiter and the model repository (which validates at load). */
   readonly rateLimitResources?: readonly string[];
@@ -71,7 +76,8 @@ export class FlotillaCluster {
     });
     const cluster = new FlotillaCluster(options, nats, jetStreamDir);
     try {
-      for (const name of ['model-repository', 'scheduler', 'rate-limiter'] as const) cluster.startService(name);
+      for (const name of ['model-repository', 'rate-limiter'] as const) cluster.startService(name);
+      for (let n = 1; n <= (options.schedulers ?? 1); n++) cluster.startScheduler(n);
       for (const executor of options.executors ?? [{ device: 'cpu' }]) cluster.startExecutor(executor);
       cluster.startService('gateway');
     } catch (error) {
@@ -117,6 +123,12 @@ export class FlotillaCluster {
 
   startService(app: Exclude<AppName, 'executor'>): ServiceProcess {
     return this.launch(app, app, this.flagsFor(app));
+  }
+
+  /** The n-th scheduler (from 1): named `scheduler`, then `scheduler:2`, `scheduler:3`, … */
+  startScheduler(n = 1): ServiceProcess {
+    if (!Number.isInteger(n) || n < 1) throw new Error(`a scheduler's number counts from 1, got ${n}`);
+    return this.launch(n === 1 ? 'scheduler' : `scheduler:${n}`, 'scheduler', this.flagsFor('scheduler'));
   }
 
   startExecutor(spec: ExecutorSpec): ServiceProcess {

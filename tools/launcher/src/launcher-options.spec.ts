@@ -13,6 +13,12 @@ describe('npm start flags', () => {
     expect(real !== 'help' && real.executors).toEqual([{ device: 'cpu' }, { device: 'gpu:1' }, { device: 'gpu:3' }]);
   });
 
+  it('runs one scheduler unless told how many, and refuses a count that is not one', () => {
+    expect(launcherOptions([])).toMatchObject({ schedulers: 1 });
+    expect(launcherOptions(['--schedulers', '3'])).toMatchObject({ schedulers: 3 });
+    expect(() => launcherOptions(['--schedulers', '0'])).toThrow(/--schedulers/);
+  });
+
   it('refuses both at once, and GPU ids that are not ids', () => {
     expect(() => launcherOptions(['--simulate-gpus=1', '--gpus=0'])).toThrow('use either --simulate-gpus or --gpus, not both');
     expect(() => launcherOptions(['--gpus=zero'])).toThrow("--gpus must list GPU ids like 0,1, got 'zero'");

@@ -26,6 +26,8 @@ export interface LauncherOptions {
   /** Restart services that die (RestartPolicy). */
   readonly supervise: boolean;
   readonly executors: ExecutorSpec[];
+  /** How many scheduler processes (each model is served by one: its owner). */
+  readonly schedulers: number;
   /** Gateway flags the launcher passes through as given (--http-max-body-bytes, --trace-config, --metrics-address, --metrics-config). */
   readonly gatewayFlags: string[];
 }
@@ -52,6 +54,7 @@ export const LAUNCHER_FLAGS: readonly FlagSpec[] = [
   { name: 'disable-auto-complete-config', description: "require every model's config.pbtxt in full (no completing ONNX models from the model file)", default: 'false' },
   { name: 'repository-poll-secs', description: 'with --model-control-mode poll: seconds between two reads of the repository (default 15)' },
   { name: 'trace-config', description: "Triton's trace settings, repeatable: rate=N, level=OFF|TIMESTAMPS, count=N (needs OTEL_EXPORTER_OTLP_ENDPOINT; docs/observability.md)", repeatable: true },
+  { name: 'schedulers', description: 'how many scheduler processes to run; each model is served by one of them, and a model whose scheduler dies moves to another (docs/deployment.md)', default: '1' },
   { name: 'simulate-gpus', description: 'start N stand-in GPU executors (gpu:0..N-1) on the CPU provider', default: '0' },
   { name: 'gpus', description: 'start a CUDA executor for each listed GPU id, e.g. 0,1', default: '' },
   { name: 'quiet', description: "hide the services' own log lines", default: 'false' },
@@ -77,6 +80,7 @@ export function launcherOptions(argv: readonly string[]): LauncherOptions | 'hel
     quiet: flagBool(flags, 'quiet'),
     supervise: flagBool(flags, 'supervise'),
     executors: executors(flagInt(flags, 'simulate-gpus', 0, 64), flagString(flags, 'gpus')),
+    schedulers: flagInt(flags, 'schedulers', 1, 16),
     gatewayFlags: [
       '--http-max-body-bytes',
       String(flagInt(flags, 'http-max-body-bytes', 1)),

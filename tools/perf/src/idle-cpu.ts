@@ -4,7 +4,7 @@
 // process over a window in which nothing infers, and prints it per process and in total against
 // the goal of under 1 % of one core.
 //   node dist/tools/perf/src/idle-cpu.js [--seconds 60] [--settle 180] [--simulate-gpus 0]
-//     [--threads true] [--model-repository examples/model_repository]     (or: npm run bench:idle --)
+//     [--schedulers 1] [--threads true] [--model-repository examples/model_repository]     (or: npm run bench:idle --)
 //
 // Linux only: it reads /proc. It depends on nothing but Node and FlotillaCluster's start,
 // waitReady and stop, so the compiled file can be copied into another checkout's
@@ -20,6 +20,8 @@ interface IdleOptions {
   readonly seconds: number;
   readonly settleSeconds: number;
   readonly simulateGpus: number;
+  /** How many scheduler processes (each beats to the gateway twice a second). */
+  readonly schedulers: number;
   /** Also list each process's busiest threads, to tell JS timers from V8, libuv or Go runtime threads. */
   readonly threads: boolean;
 }
@@ -64,7 +66,7 @@ interface Row {
 }
 
 const GOAL_PERCENT_OF_CORE = 1;
-const USAGE = 'usage: idle-cpu [--seconds 60] [--settle 180] [--simulate-gpus N] [--threads true] [--model-repository DIR]';
+const USAGE = 'usage: idle-cpu [--seconds 60] [--settle 180] [--simulate-gpus N] [--schedulers N] [--threads true] [--model-repository DIR]';
 
 async function main(): Promise<void> {
   const options = parseFlags(process.argv.slice(2));
@@ -81,6 +83,7 @@ async function main(): Promise<void> {
     httpPort: await freePort(),
     natsPort: await freePort(),
     httpAddress: '127.0.0.1',
+    schedulers: options.schedulers,
     executors: [{ device: 'cpu' }, ...Array.from({ length: options.simulateGpus }, (_, id) => ({ device: `gpu:${id}`, simulate: true }))],
     log: (service, line) => {
       if (measuring) logLinesInWindow++;
@@ -248,7 +251,7 @@ function readdirOrEmpty(path: string): string[] {
 function parseFlags(argv: readonly string[]): IdleOptions {
   // 180 s: for the first minutes after start each Node process still runs V8's memory-reducer
   // GCs (~2 ms/s each), which is start-up, not idling; a short settle would count it.
-  const values: Record<string, string> = { seconds: '60', settle: '180', 'simulate-gpus': '0', 'model-repository': 'examples/model_repository', threads: 'false' };
+  const values: Record<string, string> = { seconds: '60', settle: '180', 'simulate-gpus': '0', schedulers: '1', 'model-repository': 'examples/model_repository', threads: 'false' };
   for (let i = 0; i < argv.length; i += 2) {
     const name = argv[i].replace(/^--/, '');
     if (argv[i] === '--help') {
@@ -265,7 +268,7 @@ function parseFlags(argv: readonly string[]): IdleOptions {
   };
   const modelRepository = resolve(values['model-repository']);
   if (!existsSync(modelRepository)) throw new UsageError(`model repository ${modelRepository} does not exist (generate it: npm run models)`);
-  return { modelRepository, seconds: number('seconds', 1), settleSeconds: number('settle', 0), simulateGpus: Math.floor(number('simulate-gpus', 0)), threads: values.threads === 'true' };
+  return { modelRepository, seconds: number('seconds', 1), settleSeconds: number('settle', 0), simulateGpus: Math.floor(number('simulate-gpus', 0)), schedulers: Math.max(1, Math.floor(number('schedulers', 1))), threads: values.threads === 'true' };
 }
 
 class UsageError extends Error {}

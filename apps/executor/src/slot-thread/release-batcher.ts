@@ -1,3 +1,11 @@
+/** Finished payloads to report in one message, on the subject of the scheduler that sent them. */
+export interface Release {
+  readonly subject: string;
+  readonly count: number;
+}
+
+const NONE: readonly Release[] = Object.freeze([]);
+
 /**
  * Decides when a slot tells the scheduler that it finished payloads — credit-based flow control,
  * like TCP's delayed acknowledgement. Each release wakes the scheduler and crosses nats-server,
@@ -10,10 +18,16 @@
  * `unreported ≤ batch − 1` held back, so with batch ≤ prefetch the scheduler is blocked by the
  * held ones only when the slot still has one queued behind the one it runs. With a smaller
  * prefetch the slot may wait one round trip for work now and then; nothing is ever lost.
+ *
+ * Each payload is released to the scheduler that sent it (its release subject). With several
+ * schedulers a slot sees two of them only while a model changes owner; a finished payload of
+ * another scheduler than the held ones reports those at once, so no release is ever held for a
+ * scheduler that sends nothing more.
  */
 export class ReleaseBatcher {
   private pending = 0;
   private unreported = 0;
+  private heldFor = '';
 
   constructor(private readonly batch: number) {
     if (!Number.isInteger(batch) || batch < 1) throw new RangeError(`release batch must be a positive integer, got ${batch}`);
@@ -24,13 +38,19 @@ export class ReleaseBatcher {
     this.pending++;
   }
 
-  /** A payload was answered; returns how many finished payloads to release now (0: hold on). */
-  finished(): number {
+  /** A payload sent by the scheduler releasing on `subject` was answered: the releases to publish now (none: hold on). */
+  finished(subject: string): readonly Release[] {
     this.pending--;
+    let releases: Release[] | undefined;
+    if (this.unreported > 0 && this.heldFor !== subject) {
+      releases = [{ subject: this.heldFor, count: this.unreported }];
+      this.unreported = 0;
+    }
+    this.heldFor = subject;
     this.unreported++;
-    if (this.pending > 0 && this.unreported < this.batch) return 0;
-    const count = this.unreported;
+    if (this.pending > 0 && this.unreported < this.batch) return releases ?? NONE;
+    (releases ??= []).push({ subject, count: this.unreported });
     this.unreported = 0;
-    return count;
+    return releases;
   }
 }

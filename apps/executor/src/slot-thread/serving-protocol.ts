@@ -23,7 +23,11 @@ export interface ServingConfig {
    * Absent only outside a slot (unit tests): the executor then counts in memory of its own.
    */
   readonly statistics?: SharedArrayBuffer;
-  /** Where its releases go: `SUBJECTS.slotReleasedGated` when its group needs rate-limiter resources, else `slotReleased`. */
+  /**
+   * Where its releases go: `SUBJECTS.slotReleasedGated` when its group needs rate-limiter
+   * resources, else `slotReleased` — each followed by the id of the scheduler that dispatched the
+   * payload (`SUBJECTS.releasedTo`, from its `Flotilla-Scheduler` header).
+   */
   readonly releaseSubject: string;
   /**
    * Its group needs rate-limiter resources: where the rate limiter's grants for payloads parked

@@ -18,14 +18,14 @@
 //
 // Lifecycle messages are SlotWorker's (ready / load-failed / close, through SlotThreadContext);
 // see serving-protocol.ts for the rest.
-import { coalesceReplies, HEADERS, type SlotGo, type SlotReleased } from '@flotilla/contracts';
+import { coalesceReplies, HEADERS, SUBJECTS, type SlotGo, type SlotReleased } from '@flotilla/contracts';
 import { SlotThreadContext, type ModelRunner, type ThreadMessage } from '@flotilla/backends';
 import { isSampledTraceparent } from '@flotilla/telemetry';
 import { decodeJson, encodeJson, MessageBus, type IncomingMessage } from '@flotilla/transport';
 import type { BatchOutcome } from './batch-execution';
 import { ParkingLot } from './parking-lot';
 import { PayloadExecutor } from './payload-executor';
-import { ReleaseBatcher } from './release-batcher';
+import { ReleaseBatcher, type Release } from './release-batcher';
 import type { FromServingThread, RenameInstance, ServingConfig } from './serving-protocol';
 
 const thread = new SlotThreadContext<ServingConfig>();
@@ -47,8 +47,16 @@ async function serveWith(runner: ModelRunner): Promise<void> {
   });
   const executor = new PayloadExecutor(runner, config, bus.maxPayload);
   const releases = new ReleaseBatcher(config.releaseBatch);
-  const release = (count: number, unparked?: string) =>
-    bus.publish(config.releaseSubject, encodeJson({ slotId: config.slotId, executorId: config.executorId, count, ...(unparked !== undefined ? { unparked } : {}) } satisfies SlotReleased));
+  // `unparked`: the release of a parked payload given up unrun (a gated slot's releases are never
+  // held back, so it travels alone).
+  const publishReleases = (releases: readonly Release[], unparked?: string) => {
+    for (const { subject, count } of releases) {
+      bus.publish(subject, encodeJson({ slotId: config.slotId, executorId: config.executorId, count, ...(unparked !== undefined ? { unparked } : {}) } satisfies SlotReleased));
+    }
+  };
+  // To the scheduler that dispatched the payload (its Flotilla-Scheduler header): with several
+  // schedulers, only that one counts this slot free again.
+  const releaseSubjectOf = (message: IncomingMessage) => SUBJECTS.releasedTo(config.releaseSubject, message.header(HEADERS.scheduler));
 
   // One payload at a time, in the order they arrived (parked ones: in the order of their grants):
   // a slot never runs two at once.
@@ -65,8 +73,7 @@ async function serveWith(runner: ModelRunner): Promise<void> {
     const outcome = await executor.execute(message.data, queueMicros, unparked !== undefined);
     // Answer first, then release: the next payload the scheduler sends never overtakes this answer.
     if (message.reply) bus.publish(message.reply, outcome.reply);
-    const finished = releases.finished();
-    if (finished > 0) release(finished, unparked);
+    publishReleases(releases.finished(releaseSubjectOf(message)), unparked);
     // Only a traced request's span: the gateway decided, and its traceparent's sampled flag says so.
     const traceparent = config.reportSpans ? message.header('traceparent') : undefined;
     if (isSampledTraceparent(traceparent)) {
@@ -92,8 +99,7 @@ async function serveWith(runner: ModelRunner): Promise<void> {
     for (const message of coalesceReplies(answers, bus.maxPayload)) {
       bus.publish(message.subject, message.data, message.coalesced ? { headers: { [HEADERS.batch]: String(message.coalesced) } } : {});
     }
-    const finished = releases.finished();
-    if (finished > 0) release(finished);
+    publishReleases(releases.finished(releaseSubjectOf(message)));
     if (config.reportSpans && outcome) {
       const batchRequests = outcome.replies.length;
       const spans = outcome.replies

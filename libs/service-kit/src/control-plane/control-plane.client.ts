@@ -3,7 +3,7 @@ import { EmptyResponseException } from '@nestjs/microservices/errors/empty-respo
 import type { NatsConnection } from '@nats-io/transport-node';
 import { firstValueFrom, lastValueFrom, timeout, TimeoutError } from 'rxjs';
 import { FlotillaError, unavailable } from '@flotilla/contracts';
-import { BusDownError, type BusLink } from '@flotilla/transport';
+import { BusDownError, encodeJson, type BusLink } from '@flotilla/transport';
 import { ControlReplyDeserializer, ControlRequestSerializer } from './control-codecs';
 
 /** How long a control request waits for its answer unless the caller says otherwise. */
@@ -46,6 +46,34 @@ export class ControlPlaneClient extends ClientNats {
     } catch (error) {
       throw controlError(error, `request to ${pattern} failed`);
     }
+  }
+
+  /**
+   * A request every instance of a service answers (no queue group), gathered: all the answers
+   * that came — `expected` of them, or, when the caller cannot know how many, those that came
+   * with no gap longer than `stallMs` after the first — within `timeoutMs`. Rejects as `request`
+   * does when none came; answers that are errors are dropped unless all are.
+   */
+  async requestAll<T>(pattern: string, body: object = {}, options: { expected?: number; timeoutMs?: number; stallMs?: number } = {}): Promise<T[]> {
+    const what = `request to ${pattern} failed`;
+    const timeoutMs = options.timeoutMs ?? CONTROL_TIMEOUT_MS;
+    if (!this.link.up) throw controlError(this.link.downError(), what);
+    const strategy = options.expected ? { strategy: 'count' as const, maxMessages: options.expected } : { strategy: 'stall' as const, stall: options.stallMs ?? 100 };
+    const answers: T[] = [];
+    let firstError: unknown;
+    try {
+      const replies = await this.connection.requestMany(pattern, encodeJson(body), { ...strategy, maxWait: timeoutMs, headers: this.serializer.serialize({ pattern, data: body }).headers });
+      for await (const reply of replies) {
+        if (reply.data.byteLength === 0) continue; // a no-responders status: nobody is listening
+        const { response, err } = this.deserializer.deserialize(reply) as { response?: T; err?: unknown };
+        if (err === undefined) answers.push(response as T);
+        else firstError ??= err;
+      }
+    } catch (error) {
+      firstError ??= error;
+    }
+    if (answers.length > 0) return answers;
+    throw controlError(firstError ?? new TimeoutError(), what);
   }
 
   /** Publishes an event; resolves once it is handed to the connection (in order with earlier ones). */

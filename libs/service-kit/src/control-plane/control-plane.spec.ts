@@ -125,6 +125,17 @@ describe('the control plane (Nest over one NATS connection)', () => {
     await expect.poll(() => second.heard.events).toEqual([{ n: 1 }]);
   });
 
+  it('gathers the answers of every instance when asked to (requestAll), by count or by a pause after the last', async () => {
+    // Two services run by now (the test above started the second): both answer test.echo.
+    const client = services[0].get(ControlPlaneClient);
+    expect(await client.requestAll<{ echoed: string }>('test.echo', { text: 'all' }, { expected: 2 })).toEqual([{ echoed: 'all' }, { echoed: 'all' }]);
+    expect(await client.requestAll<{ echoed: string }>('test.echo', { text: 'all' })).toHaveLength(2);
+    const nobody = await client.requestAll('test.nobody.listens', {}, { timeoutMs: 300 }).catch((error: unknown) => error);
+    expect(nobody).toMatchObject({ code: 'UNAVAILABLE' });
+    const refused = await client.requestAll('test.refuse').catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: 'INVALID_ARG', message: "model 'x' has no input 'y'" });
+  });
+
   it('shares the service’s one connection between Nest’s server, its client and the hot path', async () => {
     const connection = services[0].get<NatsConnection>(NATS_CONNECTION);
     expect(await services[0].get(ControlPlaneClient).connect()).toBe(connection);
