@@ -1,14 +1,16 @@
 import { availableParallelism } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { DeviceName } from '@flotilla/contracts';
-import { COMMON_FLAGS, FlagError, flagBool, flagInt, flagString, parseFlags, type FlagSpec } from '@flotilla/service-kit';
+import { busOptionsFromFlags, COMMON_FLAGS, FlagError, flagBool, flagInt, flagString, parseFlags, type FlagSpec } from '@flotilla/service-kit';
+import type { BusOptions } from '@flotilla/transport';
 
 export const EXECUTOR_OPTIONS = Symbol('ExecutorOptions');
 
 export type ExecutionProvider = 'cpu' | 'cuda' | 'tensorrt';
 
 export interface ExecutorOptions {
-  readonly natsUrl: string;
+  /** The NATS server(s) and the executor's credentials there (its slot threads connect with them too). */
+  readonly bus: BusOptions;
   readonly executorId: string;
   readonly device: DeviceName;
   /** GPU index for `gpu:N`, 0 for the CPU (Triton gives CPU instances device id 0 too). */
@@ -53,7 +55,7 @@ export function executorOptions(argv: readonly string[]): ExecutorOptions {
   if (simulated && provider !== 'cpu') throw new FlagError('--simulate-gpu runs on the cpu execution provider');
 
   return {
-    natsUrl: flagString(flags, 'nats-url'),
+    bus: busOptionsFromFlags(flags, 'executor'),
     executorId: flags.get('executor-id')?.at(-1) ?? `${deviceText.replace(':', '')}-${randomBytes(3).toString('hex')}`,
     device,
     deviceId: gpu ? Number(gpu[1]) : 0,

@@ -29,7 +29,8 @@ export function slotSpecOf(entry: SlotEntry, options: ExecutorOptions, intraOpTh
 export function servingConfigOf(entry: SlotEntry, options: ExecutorOptions, reportSpans: boolean): ServingConfig {
   const { plan } = entry;
   return {
-    natsServers: options.natsUrl,
+    natsServers: options.bus.servers,
+    natsCredentials: options.bus.credentials,
     subject: entry.subject,
     executorId: options.executorId,
     device: options.device,

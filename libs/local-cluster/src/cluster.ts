@@ -1,4 +1,6 @@
-import { startNatsServer, type NatsServerProcess } from './nats-server';
+import { clientCredentials, clientFlags, createBusDeployment, removeBusDeployment, type BusDeployment, type BusIdentity } from '@flotilla/bus-security';
+import type { BusCredentials } from '@flotilla/transport';
+import { startNatsServer, type NatsServerProcess, type NatsServerSecurity } from './nats-server';
 import { startupReport, type IndexRow, type StartupReport } from './startup-report';
 import { ServiceProcess, type AppName } from './service-process';
 
@@ -36,6 +38,12 @@ export interface ClusterOptions {
   readonly strictReadiness?: boolean;
   /** Model-repository flags: --model-control-mode, --load-model, --repository-poll-secs. */
   readonly repositoryFlags?: readonly string[];
+  /**
+   * Authentication and TLS on the bus (default on): fresh credentials and certificates for this
+   * deployment (`createBusDeployment`), each service connecting as its own identity with its own
+   * subject permissions. Off: an open bus without TLS, as before.
+   */
+  readonly busSecurity?: boolean;
   /** Extra environment for every service (OTEL_* for instance). */
   readonly env?: NodeJS.ProcessEnv;
   readonly log?: (service: string, line: string) => void;
@@ -54,13 +62,22 @@ export class FlotillaCluster {
   private constructor(
     private readonly options: ClusterOptions,
     private nats: NatsServerProcess,
+    private readonly security: NatsServerSecurity | undefined,
   ) {}
 
   static async start(options: ClusterOptions): Promise<FlotillaCluster> {
     const log = options.log ?? (() => undefined);
-    options.progress?.(`nats-server on port ${options.natsPort}`);
-    const nats = await startNatsServer(options.natsPort, (line) => log('nats', line), options.natsMonitorPort);
-    const cluster = new FlotillaCluster(options, nats);
+    // Made fresh on every start: a process left from another deployment holds keys this bus has never heard of.
+    const security = options.busSecurity === false ? undefined : { deployment: createBusDeployment() };
+    options.progress?.(`nats-server on port ${options.natsPort}${security ? ' (TLS, one identity per service)' : ''}`);
+    let nats: NatsServerProcess;
+    try {
+      nats = await startNatsServer(options.natsPort, (line) => log('nats', line), options.natsMonitorPort, security);
+    } catch (error) {
+      if (security) removeBusDeployment(security.deployment);
+      throw error;
+    }
+    const cluster = new FlotillaCluster(options, nats, security);
     try {
       for (const name of ['model-repository', 'scheduler', 'rate-limiter'] as const) cluster.startService(name);
       for (const executor of options.executors ?? [{ device: 'cpu' }]) cluster.startExecutor(executor);
@@ -95,6 +112,21 @@ export class FlotillaCluster {
     return this.nats.url;
   }
 
+  /** The deployment's bus credentials and certificates (undefined with `busSecurity: false`). */
+  get bus(): BusDeployment | undefined {
+    return this.security?.deployment;
+  }
+
+  /** Credentials to connect to this deployment's bus as `identity` from this process (a test's own client; `admin` may do anything). */
+  busCredentials(identity: BusIdentity): BusCredentials | undefined {
+    return this.security ? clientCredentials(this.security.deployment, identity) : undefined;
+  }
+
+  /** The flags a process connects with as `identity` (`--nats-url` and, when secured, its credentials). */
+  busFlags(identity: BusIdentity): string[] {
+    return ['--nats-url', this.nats.url, ...(this.security ? clientFlags(this.security.deployment, identity) : [])];
+  }
+
   /** The running process of a service: `gateway`, `scheduler`, … or `executor:<device>`. */
   service(name: string): ServiceProcess {
     const service = this.services.get(name);
@@ -112,7 +144,7 @@ export class FlotillaCluster {
 
   startExecutor(spec: ExecutorSpec): ServiceProcess {
     const flags = ['--device', spec.device, ...(spec.simulate ? ['--simulate-gpu', 'true'] : []), ...(spec.extraFlags ?? [])];
-    return this.launch(`executor:${spec.device}`, 'executor', [...this.common(), ...flags]);
+    return this.launch(`executor:${spec.device}`, 'executor', [...this.busFlags('executor'), ...flags]);
   }
 
   /** Polls `/v2/health/ready` until it answers 200. */
@@ -185,6 +217,7 @@ export class FlotillaCluster {
       this.nats.child.kill('SIGTERM');
       await new Promise((resolve) => this.nats.child.once('exit', resolve));
     }
+    if (this.security) removeBusDeployment(this.security.deployment);
   }
 
   /** The deployment's nats-server process (tests stop it to see what services do without a bus). */
@@ -203,7 +236,7 @@ export class FlotillaCluster {
   /** Starts nats-server again on the same port (after killNats); services reconnect by themselves. */
   async restartNats(): Promise<void> {
     const log = this.options.log ?? (() => undefined);
-    this.nats = await startNatsServer(this.options.natsPort, (line) => log('nats', line), this.options.natsMonitorPort);
+    this.nats = await startNatsServer(this.options.natsPort, (line) => log('nats', line), this.options.natsMonitorPort, this.security);
   }
 
   /** Starts a service that stopped or died again, with the same flags; returns the new process. */
@@ -238,22 +271,18 @@ export class FlotillaCluster {
     return ['--rate-limit', this.options.rateLimit ?? 'off', ...(this.options.rateLimitResources ?? []).flatMap((resource) => ['--rate-limit-resource', resource])];
   }
 
-  private common(): string[] {
-    return ['--nats-url', this.nats.url];
-  }
-
   private flagsFor(app: Exclude<AppName, 'executor'>): string[] {
     const o = this.options;
     switch (app) {
       case 'model-repository':
-        return [...this.common(), '--model-repository', o.modelRepository, '--gpus', this.gpus().join(',') || 'none', ...this.rateLimitFlags(), ...(o.repositoryFlags ?? [])];
+        return [...this.busFlags('model-repository'), '--model-repository', o.modelRepository, '--gpus', this.gpus().join(',') || 'none', ...this.rateLimitFlags(), ...(o.repositoryFlags ?? [])];
       case 'rate-limiter':
-        return [...this.common(), ...this.rateLimitFlags()];
+        return [...this.busFlags('rate-limiter'), ...this.rateLimitFlags()];
       case 'scheduler':
-        return [...this.common(), '--rate-limit', o.rateLimit ?? 'off'];
+        return [...this.busFlags('scheduler'), '--rate-limit', o.rateLimit ?? 'off'];
       case 'gateway':
         return [
-          ...this.common(),
+          ...this.busFlags('gateway'),
           '--http-port', String(o.httpPort),
           '--http-address', o.httpAddress ?? '0.0.0.0',
           '--infer-timeout-ms', String(o.inferTimeoutMs ?? 60_000),

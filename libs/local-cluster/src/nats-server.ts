@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { renderNatsServerConfig, serverUsers, type BusDeployment, type ExtraPermissions } from '@flotilla/bus-security';
 
 /** Where Debian puts the binary; PATH may not include /usr/sbin for non-root shells. */
 const CANDIDATES = ['nats-server', '/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'];
@@ -23,20 +24,33 @@ export interface NatsServerProcess {
   readonly monitorUrl?: string;
 }
 
+/** A secured bus: TLS with the deployment's certificate, and only its identities, each with its permissions. */
+export interface NatsServerSecurity {
+  readonly deployment: BusDeployment;
+  /** Permissions a feature adds to identities (JetStream's API, say). */
+  readonly extraPermissions?: ExtraPermissions;
+}
+
 /**
  * Starts a private nats-server on `port`. Its config raises max_payload to 8 MiB (the default
  * 1 MiB would refuse a 1 MiB tensor once framed); tensors past the limit are refused with a
- * clear error by the gateway and executors, never dropped.
+ * clear error by the gateway and executors, never dropped. With `security`, clients must speak
+ * TLS and be one of the deployment's identities, and each may use only its own subjects.
  */
-export async function startNatsServer(port: number, log: (line: string) => void, monitorPort?: number): Promise<NatsServerProcess> {
+export async function startNatsServer(port: number, log: (line: string) => void, monitorPort?: number, security?: NatsServerSecurity): Promise<NatsServerProcess> {
   const binary = findNatsServer();
   if (!binary) throw new Error("nats-server is not installed: run 'npm start' as root to install Debian's nats-server, or 'apt-get install nats-server'");
   // Checked first: a server already on the port would answer our readiness probe in place of ours.
   if (await canConnect(port)) throw new Error(`port ${port} is already in use: pick another with --nats-port`);
-  const dir = mkdtempSync(join(tmpdir(), 'flotilla-nats-'));
-  const config = join(dir, 'nats.conf');
-  const monitor = monitorPort === undefined ? [] : [`http: 127.0.0.1:${monitorPort}`];
-  writeFileSync(config, [`listen: 127.0.0.1:${port}`, 'max_payload: 8MB', 'max_pending: 64MB', 'write_deadline: "10s"', ...monitor, ''].join('\n'));
+  const dir = security?.deployment.dir ?? mkdtempSync(join(tmpdir(), 'flotilla-nats-'));
+  const config = join(dir, `nats-${port}.conf`);
+  const { deployment, extraPermissions } = security ?? {};
+  const text = renderNatsServerConfig({
+    listen: `127.0.0.1:${port}`,
+    ...(monitorPort === undefined ? {} : { monitor: `127.0.0.1:${monitorPort}` }),
+    ...(deployment ? { tls: { certFile: deployment.server.certFile, keyFile: deployment.server.keyFile, caFile: deployment.ca.certFile }, users: serverUsers(deployment, extraPermissions) } : {}),
+  });
+  writeFileSync(config, text, { mode: 0o600 });
   // One Go scheduler thread unless the caller chose otherwise. At Flotilla's message rates one
   // thread is far from busy, and with more, each message hops between OS threads: measured at
   // matmul_chain c=4 on 2 cores, GOMAXPROCS=1 cut nats-server's wake-ups per request from ~18 to

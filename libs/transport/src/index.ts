@@ -5,3 +5,5 @@ export * from './message-bus';
 export { DeadlineTimer } from './deadline-timer';
 export { NoRespondersError, RequestTimeoutError } from './reply-inbox';
 export { BusDownError, BusLink, type LinkState } from './bus-link';
+export * from './bus-credentials';
+export * from './bus-credential-files';

@@ -1,4 +1,5 @@
 import { connect, headers as natsHeaders, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { accessRefusal, describeBusStatus, natsCredentialOptions, type BusCredentials } from './bus-credentials';
 import { context, type Context } from '@opentelemetry/api';
 import { injectTraceHeaders } from '@flotilla/telemetry';
 import { BusLink } from './bus-link';
@@ -10,6 +11,8 @@ export interface BusOptions {
   readonly servers: string | string[];
   /** Connection name, shown by `nats-server` monitoring: use the service name. */
   readonly name: string;
+  /** Who the service is on the bus and how it checks the server (none: an open bus without TLS). */
+  readonly credentials?: BusCredentials;
 }
 
 export interface PublishOptions {
@@ -37,18 +40,39 @@ export interface SubscribeOptions {
  */
 export const NATS_RECONNECT = { reconnectTimeWaitMs: 250, reconnectJitterMs: 100, pingIntervalMs: 2_000, maxPingOut: 2 } as const;
 
-/** Opens a service's NATS connection with NATS_RECONNECT's timing. */
-export function connectNats(options: BusOptions): Promise<NatsConnection> {
-  return connect({
+/**
+ * Opens a service's NATS connection with NATS_RECONNECT's timing and the service's credentials.
+ * Until the server is first reached it keeps trying (services may start before it) — but a server
+ * that answers and refuses the service stops that at once: the promise rejects with a
+ * `BusAccessError` naming the problem (credentials refused, a certificate that does not verify,
+ * TLS on one side only), so a service with the wrong keys exits instead of retrying forever.
+ * (The client's own `waitOnFirstConnect` would retry those forever too.) Two refusals in a row
+ * after a reconnect close the connection: `closed()` resolves with the error, and runService
+ * stops the service, saying why.
+ */
+export async function connectNats(options: BusOptions): Promise<NatsConnection> {
+  for (;;) {
+    try {
+      return await connect(connectionOptions(options));
+    } catch (error) {
+      const refusal = accessRefusal(error, options);
+      if (refusal) throw refusal;
+      await new Promise((resolve) => setTimeout(resolve, NATS_RECONNECT.reconnectTimeWaitMs + Math.random() * NATS_RECONNECT.reconnectJitterMs));
+    }
+  }
+}
+
+function connectionOptions(options: BusOptions) {
+  return {
     servers: options.servers,
     name: options.name,
-    waitOnFirstConnect: true,
+    ...natsCredentialOptions(options.credentials),
     maxReconnectAttempts: -1,
     reconnectTimeWait: NATS_RECONNECT.reconnectTimeWaitMs,
     reconnectJitter: NATS_RECONNECT.reconnectJitterMs,
     pingInterval: NATS_RECONNECT.pingIntervalMs,
     maxPingOut: NATS_RECONNECT.maxPingOut,
-  });
+  };
 }
 
 /**
@@ -134,6 +158,20 @@ export class MessageBus {
         handler(incoming(msg));
       },
     });
+  }
+
+  /**
+   * Calls `report` with a sentence for each refusal nats-server sends on this connection while it
+   * runs: a publish or subscription its permissions do not allow (naming the subject), or its
+   * credentials refused on a reconnect. Nothing else from the connection's status reaches it.
+   */
+  watchRefusals(report: (text: string) => void): void {
+    void (async () => {
+      for await (const status of this.connection.status()) {
+        const refusal = describeBusStatus(status);
+        if (refusal) report(refusal.text);
+      }
+    })();
   }
 
   /** Waits until the server has seen everything published so far (used before announcing readiness). */

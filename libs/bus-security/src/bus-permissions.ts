@@ -1,0 +1,172 @@
+import { SUBJECTS } from '@flotilla/contracts';
+
+/**
+ * Who may say what on the bus. Each service connects as its own identity, and nats-server lets
+ * an identity publish and subscribe only on the subjects listed here, so a process holding one
+ * service's credentials cannot act as another: the gateway cannot announce an executor, an
+ * executor cannot send inferences, nothing but a scheduler can hand payloads to slots.
+ *
+ * The lists are what each app really sends and hears (its controllers' patterns, its raw-bus
+ * subscriptions and publishes, its requests), built from `SUBJECTS` so a renamed subject moves
+ * here too. Every test in the end-to-end suite runs under them (the local cluster's default), and
+ * nats-server logs any refusal, as does the refused service (`PermissionViolationError`).
+ */
+export const BUS_IDENTITIES = ['gateway', 'model-repository', 'scheduler', 'rate-limiter', 'executor', 'probe', 'admin'] as const;
+export type BusIdentity = (typeof BUS_IDENTITIES)[number];
+
+/** The five services; `probe` (tools/health-probe) and `admin` (an operator's or a test's own client) are not services. */
+export const SERVICE_IDENTITIES = ['gateway', 'model-repository', 'scheduler', 'rate-limiter', 'executor'] as const satisfies readonly BusIdentity[];
+
+export interface SubjectPermissions {
+  /** Subjects (NATS wildcards allowed) the identity may publish to. */
+  readonly publish: readonly string[];
+  /** Subjects it may subscribe to. */
+  readonly subscribe: readonly string[];
+}
+
+/**
+ * Replies. Every request's answer goes to the asker's inbox (`_INBOX.<nuid>…`: the raw client's,
+ * Nest's ClientProxy's and `requestMany`'s alike), so whoever asks subscribes there and whoever
+ * answers publishes there. An executor answers on the gateway's inbox carried in a frame the
+ * scheduler forwarded (or inside a batch frame), not on the reply subject of a message it was
+ * sent, so nats-server's `allow_responses` could not express it: inboxes are open to publish.
+ */
+const INBOXES = '_INBOX.>';
+
+/** `flotilla.executor.<executorId>.slot.<lane>`, any executor, any lane. */
+const SLOT_SUBJECTS = SUBJECTS.slotExecute('*', 0).replace(/\.0$/, '.*');
+
+/** What every service does: ask (and hear answers), answer, and answer its own health probe. */
+function service(name: string, own: SubjectPermissions): SubjectPermissions {
+  return {
+    publish: [INBOXES, ...own.publish],
+    subscribe: [INBOXES, SUBJECTS.health(name), ...own.subscribe],
+  };
+}
+
+/** A fleet view (service-kit's FleetView + FleetController): hears announcements and departures, asks executors to announce. */
+const FLEET_VIEW: SubjectPermissions = { publish: [SUBJECTS.fleetResync], subscribe: [SUBJECTS.executorAnnounce, SUBJECTS.executorLeaving] };
+/** A copy of the repository's records (ModelRecords + RepositoryEventsController). */
+const MODEL_RECORDS: SubjectPermissions = { publish: [SUBJECTS.repositoryIndex], subscribe: [SUBJECTS.repositoryEvents] };
+
+function merge(...parts: SubjectPermissions[]): SubjectPermissions {
+  return { publish: [...new Set(parts.flatMap((p) => p.publish))], subscribe: [...new Set(parts.flatMap((p) => p.subscribe))] };
+}
+
+export const BUS_PERMISSIONS: Readonly<Record<BusIdentity, SubjectPermissions>> = {
+  gateway: service(
+    'gateway',
+    merge(FLEET_VIEW, MODEL_RECORDS, {
+      publish: [
+        SUBJECTS.infer,
+        SUBJECTS.repositoryLoad,
+        SUBJECTS.repositoryUnload,
+        SUBJECTS.schedulerStatus,
+        SUBJECTS.schedulerStatistics,
+        SUBJECTS.rateLimiterStatus,
+        SUBJECTS.traceSettings,
+        // GET /v2/flotilla/health gathers every service's answer.
+        SUBJECTS.health('*'),
+      ],
+      subscribe: [SUBJECTS.schedulerHeartbeat, SUBJECTS.schedulerLeaving, SUBJECTS.traceSettings],
+    }),
+  ),
+  'model-repository': service(
+    'model-repository',
+    merge(FLEET_VIEW, {
+      // SchedulerIdle asks the scheduler whether an unloading model is idle.
+      publish: [SUBJECTS.repositoryEvents, SUBJECTS.schedulerStatus],
+      subscribe: [SUBJECTS.repositoryIndex, SUBJECTS.repositoryLoad, SUBJECTS.repositoryUnload],
+    }),
+  ),
+  scheduler: service(
+    'scheduler',
+    merge(FLEET_VIEW, MODEL_RECORDS, {
+      publish: [
+        SLOT_SUBJECTS,
+        SUBJECTS.rateLimiterStage,
+        SUBJECTS.rateLimiterUnstage,
+        SUBJECTS.rateLimiterGiveBack,
+        SUBJECTS.rateLimiterHoldings,
+        SUBJECTS.schedulerHeartbeat,
+        SUBJECTS.schedulerLeaving,
+        SUBJECTS.statisticsFlush,
+      ],
+      subscribe: [
+        SUBJECTS.infer,
+        SUBJECTS.slotReleased,
+        SUBJECTS.slotReleasedGated,
+        SUBJECTS.rateLimiterGrant('*'),
+        // Its stages' reply subject: only NATS' no-responders status ever arrives there.
+        SUBJECTS.rateLimiterUnreachable('*'),
+        SUBJECTS.rateLimiterStarted,
+        SUBJECTS.executorHeartbeat,
+        SUBJECTS.schedulerStatus,
+        SUBJECTS.schedulerStatistics,
+      ],
+    }),
+  ),
+  'rate-limiter': service(
+    'rate-limiter',
+    merge(FLEET_VIEW, {
+      publish: [SUBJECTS.rateLimiterGrant('*'), SUBJECTS.rateLimiterStarted],
+      subscribe: [
+        SUBJECTS.rateLimiterStage,
+        SUBJECTS.rateLimiterUnstage,
+        SUBJECTS.rateLimiterGiveBack,
+        SUBJECTS.slotReleasedGated,
+        SUBJECTS.rateLimiterHoldings,
+        SUBJECTS.registrySnapshot,
+        SUBJECTS.rateLimiterStatus,
+        SUBJECTS.executorHeartbeat,
+      ],
+    }),
+  ),
+  executor: service(
+    'executor',
+    merge(MODEL_RECORDS, {
+      publish: [SUBJECTS.executorAnnounce, SUBJECTS.executorHeartbeat, SUBJECTS.executorLeaving, SUBJECTS.slotReleased, SUBJECTS.slotReleasedGated],
+      subscribe: [SLOT_SUBJECTS, SUBJECTS.fleetResync, SUBJECTS.statisticsFlush],
+    }),
+  ),
+  /** tools/health-probe: asks one service's health, hears the answers. */
+  probe: { publish: [SUBJECTS.health('*')], subscribe: [INBOXES] },
+  /** Everything: for an operator's own client (the `nats` CLI) and the tests that watch the bus. Never given to a service. */
+  admin: { publish: ['>'], subscribe: ['>'] },
+};
+
+/**
+ * Permissions a feature adds to identities, merged over `BUS_PERMISSIONS` where a deployment's
+ * server config is rendered. JetStream, for one, is reached through `$JS.API.>` requests (and its
+ * object store's chunks through `$O.<bucket>.>`), which the identities that use it need.
+ */
+export type ExtraPermissions = Partial<Record<BusIdentity, Partial<SubjectPermissions>>>;
+
+/** JetStream's API, for an identity that creates or reads streams, object stores or KV buckets. */
+export const JETSTREAM_API: SubjectPermissions = { publish: ['$JS.API.>'], subscribe: [] };
+
+export function permissionsWith(extra: ExtraPermissions = {}): Record<BusIdentity, SubjectPermissions> {
+  const table = {} as Record<BusIdentity, SubjectPermissions>;
+  for (const identity of BUS_IDENTITIES) {
+    const more = extra[identity];
+    table[identity] = more ? merge(BUS_PERMISSIONS[identity], { publish: more.publish ?? [], subscribe: more.subscribe ?? [] }) : BUS_PERMISSIONS[identity];
+  }
+  return table;
+}
+
+/** Whether NATS subject `pattern` (with `*` and `>` wildcards) covers `subject`. */
+export function subjectMatches(pattern: string, subject: string): boolean {
+  const p = pattern.split('.');
+  const s = subject.split('.');
+  for (let i = 0; i < p.length; i++) {
+    if (p[i] === '>') return s.length > i;
+    if (i >= s.length) return false;
+    if (p[i] !== '*' && p[i] !== s[i]) return false;
+  }
+  return p.length === s.length;
+}
+
+/** Whether `permissions` let an identity do `operation` on `subject` (as nats-server would judge a literal subject). */
+export function permits(permissions: SubjectPermissions, operation: 'publish' | 'subscribe', subject: string): boolean {
+  return permissions[operation].some((pattern) => subjectMatches(pattern, subject));
+}
