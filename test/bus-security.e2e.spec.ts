@@ -238,7 +238,7 @@ describe('a deployment started the default way', () => {
 });
 
 describe('two nats-servers joined by routes', () => {
-  let servers: ReturnType<typeof spawn>[] = [];
+  const servers: ReturnType<typeof spawn>[] = [];
   let deployment: BusDeployment;
 
   afterAll(async () => {
