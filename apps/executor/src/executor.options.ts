@@ -56,7 +56,7 @@ export function executorOptions(argv: readonly string[]): ExecutorOptions {
 
   return {
     bus: busOptionsFromFlags(flags, 'executor'),
-    executorId: flags.get('executor-id')?.at(-1) ?? `${deviceText.replace(':', '')}-${randomBytes(3).toString('hex')}`,
+    executorId: executorIdOf(flags.get('executor-id')?.at(-1), deviceText),
     device,
     deviceId: gpu ? Number(gpu[1]) : 0,
     backend,
@@ -66,4 +66,15 @@ export function executorOptions(argv: readonly string[]): ExecutorOptions {
     releaseBatch: flagInt(flags, 'release-batch', 1, 64),
     cores: flagInt(flags, 'cores', 1, 1024),
   };
+}
+
+/**
+ * The id is one token of its slots' subjects (`flotilla.executor.<id>.slot.<lane>`), which the
+ * bus' permissions match token by token: a dot or a wildcard in it would make subjects no
+ * scheduler may publish to.
+ */
+function executorIdOf(given: string | undefined, device: string): string {
+  if (given === undefined) return `${device.replace(':', '')}-${randomBytes(3).toString('hex')}`;
+  if (!/^[A-Za-z0-9_-]+$/.test(given)) throw new FlagError(`--executor-id '${given}' must be letters, digits, '-' and '_' only: it is one token of the executor's NATS subjects`);
+  return given;
 }

@@ -62,7 +62,7 @@ describe('accessRefusal', () => {
   const options = { servers: 'nats://127.0.0.1:4222', name: 'scheduler', credentials: { nkeySeed: SEED } };
 
   it('stops on a refusal, naming what to check', () => {
-    const auth = accessRefusal(new errors.AuthorizationError(), options);
+    const auth = accessRefusal(new errors.AuthorizationError('Authorization Violation'), options);
     expect(auth).toBeInstanceOf(BusAccessError);
     expect(auth?.message).toMatch(/^nats-server at nats:\/\/127\.0\.0\.1:4222 refused scheduler's credentials \(an nkey\)/);
     const certificate = Object.assign(new Error('unable to verify the first certificate'), { code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' });
