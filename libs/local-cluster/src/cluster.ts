@@ -245,10 +245,11 @@ export class FlotillaCluster {
     return this.launch(name, service.app, service.args);
   }
 
-  /** Kills every service and NATS at once (a second Ctrl-C), without waiting for anything. */
+  /** Kills every service and NATS at once (a second Ctrl-C), without waiting for anything; the deployment's keys go too. */
   killAll(): void {
     for (const service of this.services.values()) void service.kill('SIGKILL');
     this.nats.child.kill('SIGKILL');
+    if (this.security) removeBusDeployment(this.security.deployment);
   }
 
   private launch(name: string, app: AppName, args: readonly string[]): ServiceProcess {
