@@ -128,6 +128,18 @@ describe('a deployment started the default way', () => {
     }
   });
 
+  it("refuses an identity a subscription to another's answers", async () => {
+    const impostor = await MessageBus.connect({ servers: flotilla.cluster.natsUrl, name: 'impostor eavesdropper', credentials: flotilla.cluster.busCredentials('executor') });
+    const refusals: string[] = [];
+    impostor.watchRefusals((text) => refusals.push(text));
+    impostor.subscribe('_INBOX.gateway.>', () => undefined);
+    await impostor.flush();
+    const deadline = Date.now() + 5_000;
+    while (refusals.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await impostor.drain();
+    expect(refusals).toEqual([`nats-server refused to let this service subscribe to '_INBOX.gateway.>' (permissions violation): its bus identity does not allow it`]);
+  });
+
   it('refuses a plaintext connection: TLS is required before anything else', async () => {
     const socket = tcpConnect(flotilla.cluster.natsServer.port, '127.0.0.1');
     let received = '';

@@ -29,7 +29,7 @@ let nats: NatsConnection;
 beforeAll(async () => {
   flotilla = await startFlotilla({ name: 'health', modelRepository: testRepository() });
   // As the health probe is: the deployment's `probe` identity may ask every service's health.
-  nats = await connect({ servers: flotilla.cluster.natsUrl, ...natsCredentialOptions(flotilla.cluster.busCredentials('probe')) });
+  nats = await connect({ servers: flotilla.cluster.natsUrl, inboxPrefix: '_INBOX.probe', ...natsCredentialOptions(flotilla.cluster.busCredentials('probe')) });
 });
 
 afterAll(async () => {

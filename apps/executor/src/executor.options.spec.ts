@@ -12,7 +12,7 @@ describe('executorOptions', () => {
   });
 
   it('reads the bus credentials with the other flags (none: an open bus)', () => {
-    expect(executorOptions([]).bus).toEqual({ servers: 'nats://127.0.0.1:4222', name: 'executor' });
+    expect(executorOptions([]).bus).toEqual({ servers: 'nats://127.0.0.1:4222', name: 'executor', inboxPrefix: '_INBOX.executor' });
     expect(() => executorOptions(['--nats-user', 'executor'])).toThrow(/--nats-user 'executor' needs --nats-password/);
   });
 });

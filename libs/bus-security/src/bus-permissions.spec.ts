@@ -55,6 +55,17 @@ describe('each service may say only its own part', () => {
     expect(who('subscribe', SUBJECTS.slotReleasedGated)).toEqual(['scheduler', 'rate-limiter']);
   });
 
+  it('every identity reads only answers to its own requests, and answers anyone', () => {
+    for (const identity of [...SERVICE_IDENTITIES, 'probe'] as const) {
+      const permissions = BUS_PERMISSIONS[identity];
+      expect(permits(permissions, 'subscribe', `_INBOX.${identity}.NUID123.coalescing.1`)).toBe(true);
+      expect(permits(permissions, 'subscribe', '_INBOX.NUID123')).toBe(false);
+      expect(permits(permissions, 'subscribe', '_INBOX.>')).toBe(false);
+      for (const other of SERVICE_IDENTITIES.filter((name) => name !== identity)) expect(permits(permissions, 'subscribe', `_INBOX.${other}.NUID123`)).toBe(false);
+    }
+    for (const identity of SERVICE_IDENTITIES) expect(permits(BUS_PERMISSIONS[identity], 'publish', '_INBOX.gateway.NUID123.coalescing.1')).toBe(true);
+  });
+
   it('every service answers its own health probe, and no other', () => {
     for (const identity of SERVICE_IDENTITIES) {
       expect(permits(BUS_PERMISSIONS[identity], 'subscribe', SUBJECTS.health(identity))).toBe(true);

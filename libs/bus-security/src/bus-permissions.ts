@@ -25,13 +25,15 @@ export interface SubjectPermissions {
 }
 
 /**
- * Replies. Every request's answer goes to the asker's inbox (`_INBOX.<nuid>…`: the raw client's,
- * Nest's ClientProxy's and `requestMany`'s alike), so whoever asks subscribes there and whoever
- * answers publishes there. An executor answers on the gateway's inbox carried in a frame the
- * scheduler forwarded (or inside a batch frame), not on the reply subject of a message it was
- * sent, so nats-server's `allow_responses` could not express it: inboxes are open to publish.
+ * Replies. Every request's answer goes to the asker's inbox, and each service asks under its own
+ * prefix, `_INBOX.<identity>.…` (service-kit's busOptionsFromFlags: the raw client's inbox, Nest's
+ * ClientProxy's and `requestMany`'s alike), so an identity may read only answers meant for it.
+ * Answering is open: an executor answers on the gateway's inbox carried in a frame the scheduler
+ * forwarded (or inside a batch frame), not on the reply subject of a message it was sent, so
+ * nats-server's `allow_responses` could not express it.
  */
 const INBOXES = '_INBOX.>';
+const inboxOf = (identity: string) => `_INBOX.${identity}.>`;
 
 /** `flotilla.executor.<executorId>.slot.<lane>`, any executor, any lane. */
 const SLOT_SUBJECTS = SUBJECTS.slotExecute('*', 0).replace(/\.0$/, '.*');
@@ -40,7 +42,7 @@ const SLOT_SUBJECTS = SUBJECTS.slotExecute('*', 0).replace(/\.0$/, '.*');
 function service(name: string, own: SubjectPermissions): SubjectPermissions {
   return {
     publish: [INBOXES, ...own.publish],
-    subscribe: [INBOXES, SUBJECTS.health(name), ...own.subscribe],
+    subscribe: [inboxOf(name), SUBJECTS.health(name), ...own.subscribe],
   };
 }
 
@@ -130,7 +132,7 @@ export const BUS_PERMISSIONS: Readonly<Record<BusIdentity, SubjectPermissions>> 
     }),
   ),
   /** tools/health-probe: asks one service's health, hears the answers. */
-  probe: { publish: [SUBJECTS.health('*')], subscribe: [INBOXES] },
+  probe: { publish: [SUBJECTS.health('*')], subscribe: [inboxOf('probe')] },
   /** Everything: for an operator's own client (the `nats` CLI) and the tests that watch the bus. Never given to a service. */
   admin: { publish: ['>'], subscribe: ['>'] },
 };

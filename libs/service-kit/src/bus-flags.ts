@@ -9,7 +9,8 @@ import { FlagError, flagString, type FlagValues } from './flags';
 export function busOptionsFromFlags(flags: FlagValues, name: string): BusOptions {
   const servers = flagString(flags, 'nats-url').split(',').map((url) => url.trim()).filter(Boolean);
   const credentials = busCredentialsFromFlags(flags);
-  return { servers: servers.length === 1 ? servers[0] : servers, name, ...(credentials ? { credentials } : {}) };
+  // Answers come to `_INBOX.<service>`, where only the service's identity may subscribe.
+  return { servers: servers.length === 1 ? servers[0] : servers, name, inboxPrefix: `_INBOX.${name}`, ...(credentials ? { credentials } : {}) };
 }
 
 export function busCredentialsFromFlags(flags: FlagValues): BusCredentials | undefined {

@@ -13,6 +13,12 @@ export interface BusOptions {
   readonly name: string;
   /** Who the service is on the bus and how it checks the server (none: an open bus without TLS). */
   readonly credentials?: BusCredentials;
+  /**
+   * Where answers to this process' requests come (`<prefix>.<nuid>…`; default `_INBOX`). A
+   * service's own, `_INBOX.<identity>`, lets the bus' permissions keep every other identity from
+   * reading its answers (libs/bus-security).
+   */
+  readonly inboxPrefix?: string;
 }
 
 export interface PublishOptions {
@@ -67,6 +73,7 @@ function connectionOptions(options: BusOptions) {
     servers: options.servers,
     name: options.name,
     ...natsCredentialOptions(options.credentials),
+    ...(options.inboxPrefix ? { inboxPrefix: options.inboxPrefix } : {}),
     maxReconnectAttempts: -1,
     reconnectTimeWait: NATS_RECONNECT.reconnectTimeWaitMs,
     reconnectJitter: NATS_RECONNECT.reconnectJitterMs,
@@ -88,19 +95,22 @@ export class MessageBus {
   /** Whether nats-server is reachable now; requests fail fast while it is not. */
   readonly link: BusLink;
 
-  private constructor(private readonly connection: NatsConnection) {
+  private constructor(
+    private readonly connection: NatsConnection,
+    inboxPrefix?: string,
+  ) {
     this.link = new BusLink(connection);
-    this.inbox = new ReplyInbox(connection, this.link);
+    this.inbox = new ReplyInbox(connection, this.link, inboxPrefix);
   }
 
   /** A bus with a connection of its own (a slot's serving thread). */
   static async connect(options: BusOptions): Promise<MessageBus> {
-    return new MessageBus(await connectNats(options));
+    return new MessageBus(await connectNats(options), options.inboxPrefix);
   }
 
-  /** A bus over a connection the service already holds, shared with its control plane. */
-  static over(connection: NatsConnection): MessageBus {
-    return new MessageBus(connection);
+  /** A bus over a connection the service already holds, shared with its control plane (and its inbox prefix). */
+  static over(connection: NatsConnection, inboxPrefix?: string): MessageBus {
+    return new MessageBus(connection, inboxPrefix);
   }
 
   /** Largest payload the server accepts, after which publishes fail: tensors beyond it are refused. */

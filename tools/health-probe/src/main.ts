@@ -28,7 +28,8 @@ async function main(): Promise<number> {
   }
   let nats;
   try {
-    nats = await connect({ servers: natsUrl, timeout, name: 'flotilla health probe', ...natsCredentialOptions(credentials) });
+    // Answers under the probe's own inbox prefix: on a secured bus its identity may read no other.
+    nats = await connect({ servers: natsUrl, timeout, name: 'flotilla health probe', inboxPrefix: '_INBOX.probe', ...natsCredentialOptions(credentials) });
   } catch (error) {
     console.log(`${service}: cannot reach NATS at ${natsUrl}: ${(error as Error).message}`);
     return 1;
