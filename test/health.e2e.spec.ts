@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { natsCredentialOptions } from '@flotilla/transport';
 import { http, startFlotilla, type TestFlotilla } from './support/flotilla';
 import { testRepository } from './support/repository';
 
@@ -27,7 +28,8 @@ let nats: NatsConnection;
 
 beforeAll(async () => {
   flotilla = await startFlotilla({ name: 'health', modelRepository: testRepository() });
-  nats = await connect({ servers: flotilla.cluster.natsUrl });
+  // As the health probe is: the deployment's `probe` identity may ask every service's health.
+  nats = await connect({ servers: flotilla.cluster.natsUrl, inboxPrefix: '_INBOX.probe', ...natsCredentialOptions(flotilla.cluster.busCredentials('probe')) });
 });
 
 afterAll(async () => {
@@ -38,7 +40,7 @@ afterAll(async () => {
 /** The command an orchestrator runs as an exec probe. */
 function probe(service: string, ...flags: string[]): { status: number | null; output: string } {
   const main = resolve(__dirname, '../dist/tools/health-probe/src/main.js');
-  const run = spawnSync(process.execPath, [main, '--service', service, '--nats-url', flotilla.cluster.natsUrl, ...flags], { encoding: 'utf8', timeout: 30_000 });
+  const run = spawnSync(process.execPath, [main, '--service', service, ...flotilla.cluster.busFlags('probe'), ...flags], { encoding: 'utf8', timeout: 30_000 });
   return { status: run.status, output: run.stdout + run.stderr };
 }
 

@@ -227,7 +227,7 @@ describe("Triton's trace extension", () => {
     const port = await freePort();
     const second = spawn(
       process.execPath,
-      [resolve(__dirname, '../dist/apps/gateway/src/main.js'), '--nats-url', flotilla.cluster.natsUrl, '--http-port', String(port), '--http-address', '127.0.0.1', '--allow-grpc', 'false', '--trace-config', 'level=TIMESTAMPS'],
+      [resolve(__dirname, '../dist/apps/gateway/src/main.js'), ...flotilla.cluster.busFlags('gateway'), '--http-port', String(port), '--http-address', '127.0.0.1', '--allow-grpc', 'false', '--trace-config', 'level=TIMESTAMPS'],
       { env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint }, stdio: 'ignore' },
     );
     try {

@@ -14,7 +14,7 @@ export class ExecutorModule {
     const options = executorOptions(argv);
     return {
       module: ExecutorModule,
-      imports: [ControlPlaneModule.forRoot({ servers: options.natsUrl, name: `executor ${options.executorId}` })],
+      imports: [ControlPlaneModule.forRoot({ ...options.bus, name: `executor ${options.executorId}` })],
       // Payloads never reach these: each slot's thread takes its own from NATS (slot-thread/).
       controllers: [ExecutorController, RepositoryEventsController],
       providers: [{ provide: EXECUTOR_OPTIONS, useValue: options }, ModelRecords, ModelFiles, SlotTable, Announcer, ModelsFeed, { provide: SERVICE_READINESS, useClass: ExecutorReadiness }],

@@ -3,14 +3,16 @@ import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { DeviceName } from '@flotilla/contracts';
 import { DEFAULT_MODEL_STORE_BUCKET, parseModelSource, type ModelSourceMode } from '@flotilla/model-store';
-import { COMMON_FLAGS, FlagError, flagBool, flagInt, flagString, parseFlags, type FlagSpec } from '@flotilla/service-kit';
+import { busOptionsFromFlags, COMMON_FLAGS, FlagError, flagBool, flagInt, flagString, parseFlags, type FlagSpec } from '@flotilla/service-kit';
+import type { BusOptions } from '@flotilla/transport';
 
 export const EXECUTOR_OPTIONS = Symbol('ExecutorOptions');
 
 export type ExecutionProvider = 'cpu' | 'cuda' | 'tensorrt';
 
 export interface ExecutorOptions {
-  readonly natsUrl: string;
+  /** The NATS server(s) and the executor's credentials there (its slot threads connect with them too). */
+  readonly bus: BusOptions;
   readonly executorId: string;
   readonly device: DeviceName;
   /** GPU index for `gpu:N`, 0 for the CPU (Triton gives CPU instances device id 0 too). */
@@ -84,8 +86,8 @@ export function executorOptions(argv: readonly string[]): ExecutorOptions {
   if (modelSource === 'files' && storeFlags.length > 0) throw new FlagError(`--${storeFlags[0]} is not used with --model-source=files`);
 
   return {
-    natsUrl: flagString(flags, 'nats-url'),
-    executorId: flags.get('executor-id')?.at(-1) ?? `${deviceText.replace(':', '')}-${randomBytes(3).toString('hex')}`,
+    bus: busOptionsFromFlags(flags, 'executor'),
+    executorId: executorIdOf(flags.get('executor-id')?.at(-1), deviceText),
     device,
     deviceId: gpu ? Number(gpu[1]) : 0,
     backend,
@@ -105,4 +107,15 @@ function hostNameOf(text: string): string {
   const name = text.trim();
   if (name === '') throw new FlagError('--host-name must not be empty');
   return name;
+}
+
+/**
+ * The id is one token of its slots' subjects (`flotilla.executor.<id>.slot.<lane>`), which the
+ * bus' permissions match token by token: a dot or a wildcard in it would make subjects no
+ * scheduler may publish to.
+ */
+function executorIdOf(given: string | undefined, device: string): string {
+  if (given === undefined) return `${device.replace(':', '')}-${randomBytes(3).toString('hex')}`;
+  if (!/^[A-Za-z0-9_-]+$/.test(given)) throw new FlagError(`--executor-id '${given}' must be letters, digits, '-' and '_' only: it is one token of the executor's NATS subjects`);
+  return given;
 }

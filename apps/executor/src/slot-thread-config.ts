@@ -31,7 +31,8 @@ export function servingConfigOf(entry: SlotEntry, options: ExecutorOptions, repo
   const { plan } = entry;
   const gated = needsResources(plan.rateLimiter.resources);
   return {
-    natsServers: options.natsUrl,
+    natsServers: options.bus.servers,
+    natsCredentials: options.bus.credentials,
     subject: entry.subject,
     executorId: options.executorId,
     device: options.device,

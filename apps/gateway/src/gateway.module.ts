@@ -22,7 +22,7 @@ export class GatewayModule {
     const options = gatewayOptions(argv);
     return {
       module: GatewayModule,
-      imports: [ControlPlaneModule.forRoot({ servers: options.natsUrl, name: 'gateway' })],
+      imports: [ControlPlaneModule.forRoot(options.bus)],
       // The gateway answers no control message of its own (beyond every service's health probe): it listens to the repository, the fleet, the schedulers and the other gateways' trace settings.
       controllers: [RepositoryEventsController, FleetController, SchedulerWatchController, TraceSettingsController],
       providers: [{ provide: GATEWAY_OPTIONS, useValue: options }, FleetView, SchedulerWatch, ModelRecords, ModelCatalog, KSERVE_OPERATIONS_PROVIDER, TRACE_SAMPLING_PROVIDER, TraceSettingsSync, TRACE_SETTING_OPERATIONS_PROVIDER, GatewayHealth, { provide: SERVICE_READINESS, useExisting: GatewayHealth }, SharedMemoryRoute, InferClient, InferPipeline, KserveRouter, HttpServer, GrpcInferenceService, GrpcHealthService, GrpcServer, MetricsServer],

@@ -1,12 +1,14 @@
 import { DEFAULT_MAX_BODY_BYTES, parseTraceConfigFlags, type TraceSettings } from '@flotilla/kserve';
 import { MetricsConfigError, parseMetricsConfig, type MetricsConfig } from '@flotilla/metrics';
 import { tracesExported } from '@flotilla/telemetry';
-import { COMMON_FLAGS, FlagError, flagBool, flagInt, flagString, parseFlags, type FlagSpec } from '@flotilla/service-kit';
+import { busOptionsFromFlags, COMMON_FLAGS, FlagError, flagBool, flagInt, flagString, parseFlags, type FlagSpec } from '@flotilla/service-kit';
+import type { BusOptions } from '@flotilla/transport';
 
 export const GATEWAY_OPTIONS = Symbol('GatewayOptions');
 
 export interface GatewayOptions {
-  readonly natsUrl: string;
+  /** The NATS server(s) and the gateway's credentials there. */
+  readonly bus: BusOptions;
   readonly httpPort: number;
   readonly httpAddress: string;
   /** Serve KServe v2 over gRPC at all (Triton's --allow-grpc). */
@@ -69,7 +71,7 @@ const FLAGS: readonly FlagSpec[] = [
 export function gatewayOptions(argv: readonly string[]): GatewayOptions {
   const flags = parseFlags(argv, FLAGS);
   return {
-    natsUrl: flagString(flags, 'nats-url'),
+    bus: busOptionsFromFlags(flags, 'gateway'),
     httpPort: flagInt(flags, 'http-port', 0, 65535),
     httpAddress: flagString(flags, 'http-address'),
     allowGrpc: flagBool(flags, 'allow-grpc'),

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { resolve } from 'node:path';
 import { parseRateLimitMode, parseRateLimitResources } from '@flotilla/rate-limiting';
-import { COMMON_FLAGS, ControlPlaneModule, FlagError, FleetController, FleetView, flagBool, flagInt, flagString, parseFlags, type FlagValues } from '@flotilla/service-kit';
+import { busOptionsFromFlags, COMMON_FLAGS, ControlPlaneModule, FlagError, FleetController, FleetView, flagBool, flagInt, flagString, parseFlags, type FlagValues } from '@flotilla/service-kit';
 import { DEFAULT_MODEL_STORE_BUCKET } from '@flotilla/model-store';
 import { parseModelControlMode, startupModels } from '@flotilla/repository';
 import { DeviceInventory } from './device-inventory';
@@ -45,7 +45,7 @@ export class ModelRepositoryModule {
     const publish = publishOptions(flags);
     return {
       module: ModelRepositoryModule,
-      imports: [ControlPlaneModule.forRoot({ servers: flagString(flags, 'nats-url'), name: 'model-repository' })],
+      imports: [ControlPlaneModule.forRoot(busOptionsFromFlags(flags, 'model-repository'))],
       controllers: [RepositoryController, FleetController],
       providers: [{ provide: REPOSITORY_OPTIONS, useValue: options }, { provide: PUBLISH_OPTIONS, useValue: publish }, FleetView, DeviceInventory, SlotWatch, SchedulerIdle, ModelPublisher, RepositoryService],
     };

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { parseRateLimitMode, parseRateLimitResources, rateLimiterFor, type ExplicitResources, type RateLimitMode } from '@flotilla/rate-limiting';
-import { COMMON_FLAGS, ControlPlaneModule, FLEET_LIVENESS, FlagError, FleetController, FleetLivenessController, FleetView, flagString, parseFlags } from '@flotilla/service-kit';
+import { busOptionsFromFlags, COMMON_FLAGS, ControlPlaneModule, FLEET_LIVENESS, FlagError, FleetController, FleetLivenessController, FleetView, flagString, parseFlags } from '@flotilla/service-kit';
 import { GrantLoop } from './grant-loop';
 import { InstanceRegistration, RATE_LIMITER } from './instance-registration';
 import { RATE_LIMIT_MODE, RateLimiterController } from './rate-limiter.controller';
@@ -25,7 +25,7 @@ export class RateLimiterModule {
     }
     return {
       module: RateLimiterModule,
-      imports: [ControlPlaneModule.forRoot({ servers: flagString(flags, 'nats-url'), name: 'rate-limiter' })],
+      imports: [ControlPlaneModule.forRoot(busOptionsFromFlags(flags, 'rate-limiter'))],
       // With rate limiting off it only observes: membership is enough, and no beat wakes it.
       controllers: [RateLimiterController, FleetController, ...(mode === 'off' ? [] : [FleetLivenessController])],
       providers: [

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { parseRateLimitMode } from '@flotilla/rate-limiting';
 import {
+  busOptionsFromFlags,
   COMMON_FLAGS,
   ControlPlaneModule,
   FLEET_LIVENESS,
@@ -51,7 +52,7 @@ export class SchedulerModule {
     const options: SchedulerServiceOptions = { slotDepth, rateLimited, schedulerId: randomBytes(4).toString('hex') };
     return {
       module: SchedulerModule,
-      imports: [ControlPlaneModule.forRoot({ servers: flagString(flags, 'nats-url'), name: 'scheduler' })],
+      imports: [ControlPlaneModule.forRoot(busOptionsFromFlags(flags, 'scheduler'))],
       controllers: [SchedulerController, FleetController, FleetLivenessController, RepositoryEventsController],
       providers: [
         { provide: SCHEDULER_OPTIONS, useValue: options },

@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startNatsServer, type NatsServerProcess } from './nats-server';
+import { clientCredentials, clientFlags, createBusDeployment, removeBusDeployment, type BusDeployment, type BusIdentity } from '@flotilla/bus-security';
+import type { BusCredentials } from '@flotilla/transport';
+import { startNatsServer, type NatsServerProcess, type NatsServerSecurity } from './nats-server';
 import { startupReport, type IndexRow, type StartupReport } from './startup-report';
 import { ServiceProcess, type AppName } from './service-process';
 
@@ -44,6 +46,12 @@ export interface ClusterOptions {
   readonly strictReadiness?: boolean;
   /** Model-repository flags: --model-control-mode, --load-model, --repository-poll-secs. */
   readonly repositoryFlags?: readonly string[];
+  /**
+   * Authentication and TLS on the bus (default on): fresh credentials and certificates for this
+   * deployment (`createBusDeployment`), each service connecting as its own identity with its own
+   * subject permissions. Off: an open bus without TLS, as before.
+   */
+  readonly busSecurity?: boolean;
   /** Extra environment for every service (OTEL_* for instance). */
   readonly env?: NodeJS.ProcessEnv;
   readonly log?: (service: string, line: string) => void;
@@ -64,17 +72,24 @@ export class FlotillaCluster {
     private nats: NatsServerProcess,
     /** JetStream's data (the model store), kept across NATS restarts and removed when the deployment stops. */
     private readonly jetStreamDir: string,
+    private readonly security: NatsServerSecurity | undefined,
   ) {}
 
   static async start(options: ClusterOptions): Promise<FlotillaCluster> {
     const log = options.log ?? (() => undefined);
-    options.progress?.(`nats-server on port ${options.natsPort}`);
+    // Made fresh on every start: a process left from another deployment holds keys this bus has never heard of.
+    const security = options.busSecurity === false ? undefined : { deployment: createBusDeployment() };
+    options.progress?.(`nats-server on port ${options.natsPort}${security ? ' (TLS, one identity per service)' : ''}`);
     const jetStreamDir = mkdtempSync(join(tmpdir(), 'flotilla-jetstream-'));
-    const nats = await startNatsServer(options.natsPort, (line) => log('nats', line), options.natsMonitorPort, jetStreamDir).catch((error: Error) => {
+    let nats: NatsServerProcess;
+    try {
+      nats = await startNatsServer(options.natsPort, (line) => log('nats', line), options.natsMonitorPort, jetStreamDir, security);
+    } catch (error) {
       rmSync(jetStreamDir, { recursive: true, force: true });
+      if (security) removeBusDeployment(security.deployment);
       throw error;
-    });
-    const cluster = new FlotillaCluster(options, nats, jetStreamDir);
+    }
+    const cluster = new FlotillaCluster(options, nats, jetStreamDir, security);
     try {
       for (const name of ['model-repository', 'rate-limiter'] as const) cluster.startService(name);
       for (let n = 1; n <= (options.schedulers ?? 1); n++) cluster.startScheduler(n);
@@ -110,6 +125,21 @@ export class FlotillaCluster {
     return this.nats.url;
   }
 
+  /** The deployment's bus credentials and certificates (undefined with `busSecurity: false`). */
+  get bus(): BusDeployment | undefined {
+    return this.security?.deployment;
+  }
+
+  /** Credentials to connect to this deployment's bus as `identity` from this process (a test's own client; `admin` may do anything). */
+  busCredentials(identity: BusIdentity): BusCredentials | undefined {
+    return this.security ? clientCredentials(this.security.deployment, identity) : undefined;
+  }
+
+  /** The flags a process connects with as `identity` (`--nats-url` and, when secured, its credentials). */
+  busFlags(identity: BusIdentity): string[] {
+    return ['--nats-url', this.nats.url, ...(this.security ? clientFlags(this.security.deployment, identity) : [])];
+  }
+
   /** The running process of a service: `gateway`, `scheduler`, … or `executor:<device>`. */
   service(name: string): ServiceProcess {
     const service = this.services.get(name);
@@ -132,7 +162,7 @@ export class FlotillaCluster {
   }
 
   startExecutor(spec: ExecutorSpec): ServiceProcess {
-    return this.launch(`executor:${spec.device}`, 'executor', executorFlags(spec, this.nats.url));
+    return this.launch(`executor:${spec.device}`, 'executor', [...executorFlags(spec, this.nats.url), ...this.credentialFlags('executor')]);
   }
 
   /** Polls `/v2/health/ready` until it answers 200. */
@@ -206,6 +236,7 @@ export class FlotillaCluster {
       await new Promise((resolve) => this.nats.child.once('exit', resolve));
     }
     rmSync(this.jetStreamDir, { recursive: true, force: true });
+    if (this.security) removeBusDeployment(this.security.deployment);
   }
 
   /** The deployment's nats-server process (tests stop it to see what services do without a bus). */
@@ -224,7 +255,7 @@ export class FlotillaCluster {
   /** Starts nats-server again on the same port (after killNats); services reconnect by themselves. */
   async restartNats(): Promise<void> {
     const log = this.options.log ?? (() => undefined);
-    this.nats = await startNatsServer(this.options.natsPort, (line) => log('nats', line), this.options.natsMonitorPort, this.jetStreamDir);
+    this.nats = await startNatsServer(this.options.natsPort, (line) => log('nats', line), this.options.natsMonitorPort, this.jetStreamDir, this.security);
   }
 
   /** Starts a service that stopped or died again, with the same flags; returns the new process. */
@@ -233,10 +264,11 @@ export class FlotillaCluster {
     return this.launch(name, service.app, service.args);
   }
 
-  /** Kills every service and NATS at once (a second Ctrl-C), without waiting for anything. */
+  /** Kills every service and NATS at once (a second Ctrl-C), without waiting for anything; the deployment's keys go too. */
   killAll(): void {
     for (const service of this.services.values()) void service.kill('SIGKILL');
     this.nats.child.kill('SIGKILL');
+    if (this.security) removeBusDeployment(this.security.deployment);
   }
 
   private launch(name: string, app: AppName, args: readonly string[]): ServiceProcess {
@@ -249,8 +281,13 @@ export class FlotillaCluster {
     return service;
   }
 
+  /** The identity's credential flags on this deployment's bus (none on an open bus). */
+  private credentialFlags(identity: BusIdentity): string[] {
+    return this.security ? clientFlags(this.security.deployment, identity) : [];
+  }
+
   private flagsFor(app: Exclude<AppName, 'executor'>): string[] {
-    return serviceFlags(app, this.options, this.nats.url);
+    return [...serviceFlags(app, this.options, this.nats.url), ...this.credentialFlags(app)];
   }
 }
 

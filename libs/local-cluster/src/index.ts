@@ -3,7 +3,6 @@
 export * from './cluster';
 export * from './command-wrapper';
 export * from './free-port';
-export * from './nats-config';
 export * from './nats-server';
 export * from './service-process';
 export * from './startup-report';

@@ -3,8 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { renderNatsServerConfig, serverUsers, type BusDeployment, type ExtraPermissions, type NatsServerConfig } from '@flotilla/bus-security';
 import { directly, type CommandWrapper } from './command-wrapper';
-import { renderNatsConfig, type NatsConfig } from './nats-config';
 
 /** Where Debian puts the binary; PATH may not include /usr/sbin for non-root shells. */
 const CANDIDATES = ['nats-server', '/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'];
@@ -25,21 +25,33 @@ export interface NatsServerProcess {
   readonly monitorUrl?: string;
 }
 
+/** A secured bus: TLS with the deployment's certificate, and only its identities, each with its permissions. */
+export interface NatsServerSecurity {
+  readonly deployment: BusDeployment;
+  /** Permissions a feature adds to identities (JetStream's API, say). */
+  readonly extraPermissions?: ExtraPermissions;
+}
+
 /**
- * Starts a private nats-server on `port` of 127.0.0.1 (`renderNatsConfig`: max_payload raised to
- * 8 MiB; tensors past the limit are refused with a clear error by the gateway and executors,
- * never dropped). JetStream is on, for the model store, keeping its data in `jetStreamDir`
- * (default: beside the config), so that a server restarted on the same folder finds the files
- * stored before.
+ * Starts a private nats-server on `port` of 127.0.0.1 (`renderNatsServerConfig`: max_payload
+ * raised to 8 MiB; tensors past the limit are refused with a clear error by the gateway and
+ * executors, never dropped). JetStream is on, for the model store, keeping its data in
+ * `jetStreamDir` (default: a folder of its own), so that a server restarted on the same folder
+ * finds the files stored before. With `security`, clients must speak TLS and be one of the
+ * deployment's identities, and each may use only its own subjects.
  */
-export async function startNatsServer(port: number, log: (line: string) => void, monitorPort?: number, jetStreamDir?: string): Promise<NatsServerProcess> {
+export async function startNatsServer(port: number, log: (line: string) => void, monitorPort?: number, jetStreamDir?: string, security?: NatsServerSecurity): Promise<NatsServerProcess> {
   requireNatsServer();
   // Checked first: a server already on the port would answer our readiness probe in place of ours.
   if (await canConnect(port)) throw new Error(`port ${port} is already in use: pick another with --nats-port`);
-  const config: NatsConfig = {
+  const deployment = security?.deployment;
+  const config: NatsServerConfig = {
     listen: `127.0.0.1:${port}`,
     jetStreamDir: jetStreamDir ?? mkdtempSync(join(tmpdir(), 'flotilla-jetstream-')),
     ...(monitorPort === undefined ? {} : { monitor: `127.0.0.1:${monitorPort}` }),
+    ...(deployment
+      ? { tls: { certFile: deployment.server.certFile, keyFile: deployment.server.keyFile, caFile: deployment.ca.certFile }, users: serverUsers(deployment, security?.extraPermissions) }
+      : {}),
   };
   const child = spawnNatsServer(config, directly, log);
   await waitForPort(port, 10_000, () => child.exitCode !== null);
@@ -47,7 +59,7 @@ export async function startNatsServer(port: number, log: (line: string) => void,
 }
 
 export interface NatsNodeOptions {
-  readonly config: NatsConfig;
+  readonly config: NatsServerConfig;
   /** The URL clients use to reach it (from where they run: another host's address, say). */
   readonly url: string;
   /** How to run it, e.g. inside a network namespace. */
@@ -91,10 +103,11 @@ function requireNatsServer(): string {
   return binary;
 }
 
-function spawnNatsServer(config: NatsConfig, wrap: CommandWrapper, log: (line: string) => void): ChildProcess {
+function spawnNatsServer(config: NatsServerConfig, wrap: CommandWrapper, log: (line: string) => void): ChildProcess {
   const dir = mkdtempSync(join(tmpdir(), 'flotilla-nats-'));
   const file = join(dir, 'nats.conf');
-  writeFileSync(file, renderNatsConfig(config));
+  // Only this user may read it: with a secured bus it names every identity's permissions.
+  writeFileSync(file, renderNatsServerConfig(config), { mode: 0o600 });
   // One Go scheduler thread unless the caller chose otherwise. At Flotilla's message rates one
   // thread is far from busy, and with more, each message hops between OS threads: measured at
   // matmul_chain c=4 on 2 cores, GOMAXPROCS=1 cut nats-server's wake-ups per request from ~18 to

@@ -108,7 +108,7 @@ export class HostDeployment {
         ...(this.options.maxPayload ? { maxPayload: this.options.maxPayload } : {}),
         // One host is no cluster: a clustered JetStream on a single node would wait for peers forever.
         ...(this.network.hosts.length > 1
-          ? { cluster: { name: 'flotilla', listen: `0.0.0.0:${HOST_PORTS.natsRoutes}`, routes: this.network.hosts.map((other) => `nats-route://${other.address}:${HOST_PORTS.natsRoutes}`) } }
+          ? { cluster: { name: 'flotilla', listen: `0.0.0.0:${HOST_PORTS.natsRoutes}`, routes: this.network.hosts.map((other) => `${other.address}:${HOST_PORTS.natsRoutes}`) } }
           : {}),
         // JetStream on every node (the model store), each named, as a clustered JetStream needs;
         // its folder outlives a node's restart, so the node finds what it stored.

@@ -77,6 +77,17 @@ export function usage(service: string, specs: readonly FlagSpec[]): string {
   return `usage: ${service} [flags]\n${lines.join('\n')}`;
 }
 
+/** How a service proves who it is on the bus and checks the server (docs/deployment.md, "Credentials and TLS"). */
+export const BUS_CREDENTIAL_FLAGS: readonly FlagSpec[] = [
+  { name: 'nats-nkey-seed-file', description: "file holding this service's nkey seed (SU…): its identity on the bus, whose permissions nats-server enforces" },
+  { name: 'nats-user', description: 'user name on the bus (with --nats-password or --nats-password-file), instead of an nkey' },
+  { name: 'nats-password', description: "password of --nats-user (prefer FLOTILLA_NATS_PASSWORD or --nats-password-file: a flag shows in 'ps')" },
+  { name: 'nats-password-file', description: 'file holding the password of --nats-user' },
+  { name: 'nats-tls-ca', description: "CA certificate (PEM file) that signed nats-server's certificate: the service connects only with TLS, to a server it verifies" },
+  { name: 'nats-tls-cert', description: 'client certificate (PEM file), for a nats-server that verifies clients (with --nats-tls-key)' },
+  { name: 'nats-tls-key', description: 'private key (PEM file) of --nats-tls-cert' },
+];
+
 /** Flags every service takes. */
 export const COMMON_FLAGS: readonly FlagSpec[] = [
   {
@@ -84,6 +95,7 @@ export const COMMON_FLAGS: readonly FlagSpec[] = [
     description: "NATS server URL, or a cluster's nodes comma-separated: the first (this host's node) is tried first, the others are where the service fails over to",
     default: 'nats://127.0.0.1:4222',
   },
+  ...BUS_CREDENTIAL_FLAGS,
   {
     name: 'exit-timeout-secs',
     description: "seconds the service may take to stop after SIGTERM/SIGINT (finishing what it holds) before it exits anyway, whatever the state of NATS (Triton's flag); a second signal stops it at once",

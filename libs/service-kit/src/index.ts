@@ -7,3 +7,4 @@ export * from './repository/repository-events.controller';
 export * from './run-service';
 export * from './service-logger';
 export * from './health/health.controller';
+export * from './bus-flags';

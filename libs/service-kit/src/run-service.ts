@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { AsyncMicroserviceOptions } from '@nestjs/microservices';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { TelemetryHandle } from '@flotilla/telemetry';
+import { closedByRefusal } from '@flotilla/transport';
 import { ControlPlaneListening } from './control-plane/control-plane-listening';
 import { ControlPlaneServer } from './control-plane/control-plane.server';
 import { NATS_CONNECTION } from './control-plane/control-plane.module';
@@ -54,11 +55,26 @@ export async function runService(definition: ServiceDefinition, argv = process.a
     // Runs every module's init and bootstrap hooks, then subscribes the controllers' patterns.
     await app.listen();
     logger.log(`ready (pid ${process.pid})`);
+    exitWhenRefused(app.get<NatsConnection>(NATS_CONNECTION), logger, definition.name);
   } catch (error) {
     // e.g. the HTTP port is taken: say so in one line and stop, rather than print a stack trace.
     logger.error(`failed to start: ${error instanceof Error ? error.message : String(error)}`, definition.name);
     process.exit(1);
   }
+}
+
+/**
+ * A bus that refuses the service's credentials on a reconnect (its nats-server was replaced by
+ * another deployment's, or the credentials were revoked) closes the connection for good: nothing
+ * the service does can reach anyone any more, so it says why and exits 1 rather than linger as a
+ * process that looks alive. (The same refusal at start fails the start: connectNats.)
+ */
+function exitWhenRefused(connection: NatsConnection, logger: ServiceLogger, context: string): void {
+  void closedByRefusal(connection).then((refusal) => {
+    if (!refusal) return;
+    logger.error(`nats-server refused this service's credentials after a reconnect (${refusal.message}): the server belongs to another deployment now, or the credentials changed; exiting`, context);
+    process.exit(1);
+  });
 }
 
 const SIGNAL_NUMBERS: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 2, SIGTERM: 15 };

@@ -6,3 +6,5 @@ export { DeadlineTimer } from './deadline-timer';
 export { NoRespondersError, RequestTimeoutError } from './reply-inbox';
 export { BusDownError, BusLink, type LinkState } from './bus-link';
 export { ModelObjectStore, MODEL_STORE_CHUNK_BYTES } from './model-object-store';
+export * from './bus-credentials';
+export * from './bus-credential-files';

@@ -1,4 +1,5 @@
 import { connect, headers as natsHeaders, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { accessRefusal, describeBusStatus, natsCredentialOptions, type BusCredentials } from './bus-credentials';
 import { context, type Context } from '@opentelemetry/api';
 import { injectTraceHeaders } from '@flotilla/telemetry';
 import { BusLink } from './bus-link';
@@ -13,6 +14,14 @@ export interface BusOptions {
   readonly servers: string | string[];
   /** Connection name, shown by `nats-server` monitoring: use the service name. */
   readonly name: string;
+  /** Who the service is on the bus and how it checks the server (none: an open bus without TLS). */
+  readonly credentials?: BusCredentials;
+  /**
+   * Where answers to this process' requests come (`<prefix>.<nuid>…`; default `_INBOX`). A
+   * service's own, `_INBOX.<identity>`, lets the bus' permissions keep every other identity from
+   * reading its answers (libs/bus-security).
+   */
+  readonly inboxPrefix?: string;
 }
 
 export interface PublishOptions {
@@ -51,23 +60,43 @@ export function natsServerList(servers: string | readonly string[]): string[] {
 }
 
 /**
- * Opens a service's NATS connection with NATS_RECONNECT's timing. With several servers (one node
- * per host in a cluster) the first is tried first — a service's own host's node, so traffic stays
- * on the host while it is up — and the others, with the nodes the cluster gossips, are where it
- * fails over to (`noRandomize`: the client would otherwise shuffle them).
+ * Opens a service's NATS connection with NATS_RECONNECT's timing and the service's credentials.
+ * Until the server is first reached it keeps trying (services may start before it) — but a server
+ * that answers and refuses the service stops that at once: the promise rejects with a
+ * `BusAccessError` naming the problem (credentials refused, a certificate that does not verify,
+ * TLS on one side only), so a service with the wrong keys exits instead of retrying forever.
+ * (The client's own `waitOnFirstConnect` would retry those forever too.) Two refusals in a row
+ * after a reconnect close the connection: `closed()` resolves with the error, and runService
+ * stops the service, saying why. With several servers (one node per host in a cluster) the first
+ * is tried first — a service's own host's node, so traffic stays on the host while it is up — and
+ * the others, with the nodes the cluster gossips, are where it fails over to (`noRandomize`: the
+ * client would otherwise shuffle them).
  */
-export function connectNats(options: BusOptions): Promise<NatsConnection> {
-  return connect({
+export async function connectNats(options: BusOptions): Promise<NatsConnection> {
+  for (;;) {
+    try {
+      return await connect(connectionOptions(options));
+    } catch (error) {
+      const refusal = accessRefusal(error, options);
+      if (refusal) throw refusal;
+      await new Promise((resolve) => setTimeout(resolve, NATS_RECONNECT.reconnectTimeWaitMs + Math.random() * NATS_RECONNECT.reconnectJitterMs));
+    }
+  }
+}
+
+function connectionOptions(options: BusOptions) {
+  return {
     servers: natsServerList(options.servers),
     noRandomize: true,
     name: options.name,
-    waitOnFirstConnect: true,
+    ...natsCredentialOptions(options.credentials),
+    ...(options.inboxPrefix ? { inboxPrefix: options.inboxPrefix } : {}),
     maxReconnectAttempts: -1,
     reconnectTimeWait: NATS_RECONNECT.reconnectTimeWaitMs,
     reconnectJitter: NATS_RECONNECT.reconnectJitterMs,
     pingInterval: NATS_RECONNECT.pingIntervalMs,
     maxPingOut: NATS_RECONNECT.maxPingOut,
-  });
+  };
 }
 
 /**
@@ -83,19 +112,22 @@ export class MessageBus {
   /** Whether nats-server is reachable now; requests fail fast while it is not. */
   readonly link: BusLink;
 
-  private constructor(private readonly connection: NatsConnection) {
+  private constructor(
+    private readonly connection: NatsConnection,
+    inboxPrefix?: string,
+  ) {
     this.link = new BusLink(connection);
-    this.inbox = new ReplyInbox(connection, this.link);
+    this.inbox = new ReplyInbox(connection, this.link, inboxPrefix);
   }
 
   /** A bus with a connection of its own (a slot's serving thread). */
   static async connect(options: BusOptions): Promise<MessageBus> {
-    return new MessageBus(await connectNats(options));
+    return new MessageBus(await connectNats(options), options.inboxPrefix);
   }
 
-  /** A bus over a connection the service already holds, shared with its control plane. */
-  static over(connection: NatsConnection): MessageBus {
-    return new MessageBus(connection);
+  /** A bus over a connection the service already holds, shared with its control plane (and its inbox prefix). */
+  static over(connection: NatsConnection, inboxPrefix?: string): MessageBus {
+    return new MessageBus(connection, inboxPrefix);
   }
 
   /** Largest payload the server accepts, after which publishes fail: tensors beyond it are refused. */
@@ -153,6 +185,20 @@ export class MessageBus {
         handler(incoming(msg));
       },
     });
+  }
+
+  /**
+   * Calls `report` with a sentence for each refusal nats-server sends on this connection while it
+   * runs: a publish or subscription its permissions do not allow (naming the subject), or its
+   * credentials refused on a reconnect. Nothing else from the connection's status reaches it.
+   */
+  watchRefusals(report: (text: string) => void): void {
+    void (async () => {
+      for await (const status of this.connection.status()) {
+        const refusal = describeBusStatus(status);
+        if (refusal) report(refusal.text);
+      }
+    })();
   }
 
   /** Waits until the server has seen everything published so far (used before announcing readiness). */

@@ -36,7 +36,7 @@ export class RequestTimeoutError extends Error {
  */
 export class ReplyInbox {
   /** Marked as taking coalesced replies: a slot may answer several of its requests in one message. */
-  private readonly prefix = `${createInbox()}.${COALESCING_INBOX_MARK}`;
+  private readonly prefix: string;
   private readonly waiting = new Map<string, Waiter>();
   private subscription?: Subscription;
   private readonly deadlines = new DeadlineTimer((now) => this.expire(now));
@@ -45,7 +45,9 @@ export class ReplyInbox {
   constructor(
     private readonly connection: NatsConnection,
     private readonly link: BusLink,
+    inboxPrefix?: string,
   ) {
+    this.prefix = `${createInbox(inboxPrefix)}.${COALESCING_INBOX_MARK}`;
     // No reply can come over a link that is down (and one published before the drop may never
     // arrive): every request waiting fails at once rather than at its deadline.
     link.onChange((state) => {

@@ -19,10 +19,15 @@ describe('probeVerdict', () => {
 
 describe('probeOptions', () => {
   it('reads the service, --ready, the NATS URL (or its environment twin) and the timeout', () => {
-    expect(probeOptions(['--service', 'executor', '--ready', '--nats-url=nats://n:4222'], {})).toEqual({ service: 'executor', ready: true, natsUrl: 'nats://n:4222', timeoutMs: 2000 });
-    expect(probeOptions(['--service=scheduler', '--timeout-ms', '500'], { FLOTILLA_NATS_URL: 'nats://e:1' })).toEqual({ service: 'scheduler', ready: false, natsUrl: 'nats://e:1', timeoutMs: 500 });
+    expect(probeOptions(['--service', 'executor', '--ready', '--nats-url=nats://n:4222'], {})).toEqual({ service: 'executor', ready: true, natsUrl: 'nats://n:4222', timeoutMs: 2000, credentials: {} });
+    expect(probeOptions(['--service=scheduler', '--timeout-ms', '500'], { FLOTILLA_NATS_URL: 'nats://e:1' })).toEqual({ service: 'scheduler', ready: false, natsUrl: 'nats://e:1', timeoutMs: 500, credentials: {} });
     expect(probeOptions(['--service', 'sheduler'], {})).toMatch(/--service must name a Flotilla service, got 'sheduler'/);
     expect(probeOptions(['--service', 'gateway', '--verbose'], {})).toMatch(/unknown argument '--verbose'/);
     expect(probeOptions(['--service', 'gateway', '--timeout-ms', '0'], {})).toMatch(/--timeout-ms/);
+  });
+
+  it('takes the services\' bus credential flags, each with its FLOTILLA_* twin; a flag wins over the environment', () => {
+    const options = probeOptions(['--service', 'gateway', '--nats-nkey-seed-file', 'probe.nk'], { FLOTILLA_NATS_TLS_CA: 'ca.pem', FLOTILLA_NATS_NKEY_SEED_FILE: 'other.nk' });
+    expect(options).toMatchObject({ credentials: { nkeySeedFile: 'probe.nk', tlsCa: 'ca.pem' } });
   });
 });

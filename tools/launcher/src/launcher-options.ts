@@ -13,6 +13,8 @@ export interface LauncherOptions {
   /** Prometheus /metrics; undefined with --allow-metrics false. */
   readonly metricsPort?: number;
   readonly natsPort: number;
+  /** Fresh credentials and TLS for the bus on every start (ClusterOptions.busSecurity). */
+  readonly busSecurity: boolean;
   readonly rateLimit: string;
   /** Triton's `--rate-limit-resource=<name>:<count>[:<device>]`, as given. */
   readonly rateLimitResources: string[];
@@ -43,6 +45,11 @@ export const LAUNCHER_FLAGS: readonly FlagSpec[] = [
   { name: 'metrics-address', description: 'address /metrics binds to', default: '0.0.0.0' },
   { name: 'metrics-config', description: '<setting>=<value>, repeatable: counter_latencies=true|false (summaries and histograms are refused)', repeatable: true },
   { name: 'nats-port', description: 'port of the private nats-server', default: '4222' },
+  {
+    name: 'bus-security',
+    description: "TLS and one identity per service on the bus, with fresh keys and certificates on every start (a process of another deployment cannot join); false: an open bus, for debugging with a plain 'nats' client",
+    default: 'true',
+  },
   { name: 'rate-limit', description: 'off | execution_count', default: 'off' },
   { name: 'rate-limit-resource', description: '<name>:<count>[:<device>], repeatable: how many of a resource a device (or every device) offers', repeatable: true },
   { name: 'infer-timeout-ms', description: 'deadline of one inference, end to end', default: '60000' },
@@ -71,6 +78,7 @@ export function launcherOptions(argv: readonly string[]): LauncherOptions | 'hel
     ...(flagBool(flags, 'allow-grpc') ? { grpcPort: flagInt(flags, 'grpc-port', 1, 65535) } : {}),
     ...(flagBool(flags, 'allow-metrics') ? { metricsPort: flagInt(flags, 'metrics-port', 1, 65535) } : {}),
     natsPort: flagInt(flags, 'nats-port', 1, 65535),
+    busSecurity: flagBool(flags, 'bus-security'),
     rateLimit: flagString(flags, 'rate-limit'),
     rateLimitResources: flags.get('rate-limit-resource') ?? [],
     inferTimeoutMs: flagInt(flags, 'infer-timeout-ms', 1),

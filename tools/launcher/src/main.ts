@@ -122,7 +122,8 @@ async function main(): Promise<void> {
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const models = report.ready.length > 0 ? report.ready.join(', ') : 'none loaded; load one with POST /v2/repository/models/<m>/load';
   const readiness = failures.length > 0 && options.strictReadiness ? '; /v2/health/ready answers 400 while a model is unavailable (--strict-readiness=true)' : '';
-  console.log(`\nFlotilla is ready in ${seconds} s: http://localhost:${options.httpPort}${options.grpcPort ? `, gRPC localhost:${options.grpcPort}` : ''}${options.metricsPort ? `, metrics http://localhost:${options.metricsPort}/metrics` : ''}  (models: ${models}${readiness})  — Ctrl-C to stop\n`);
+  const bus = cluster.bus ? `  Bus: TLS, one identity per service; this deployment's keys and CA are in ${cluster.bus.dir} (admin.nk for your own client), removed at stop.\n` : '';
+  console.log(`\nFlotilla is ready in ${seconds} s: http://localhost:${options.httpPort}${options.grpcPort ? `, gRPC localhost:${options.grpcPort}` : ''}${options.metricsPort ? `, metrics http://localhost:${options.metricsPort}/metrics` : ''}  (models: ${models}${readiness})  — Ctrl-C to stop\n${bus}`);
 }
 
 main().catch((error) => {

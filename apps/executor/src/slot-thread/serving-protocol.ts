@@ -3,10 +3,13 @@
 import type { ThreadMessage } from '@flotilla/backends';
 import type { DeviceName } from '@flotilla/contracts';
 import type { ModelSignature } from '@flotilla/execution';
+import type { BusCredentials } from '@flotilla/transport';
 
 /** SlotWorkerOptions.data of a serving thread: where to listen and what to say about itself. */
 export interface ServingConfig {
   readonly natsServers: string | string[];
+  /** The executor's credentials on the bus (plain data: nkey seed, CA text); each thread connects with them. */
+  readonly natsCredentials?: BusCredentials;
   /** The slot's own subject (`SUBJECTS.slotExecute`); the scheduler sends its payloads there. */
   readonly subject: string;
   readonly executorId: string;

@@ -38,7 +38,8 @@ async function serve(): Promise<void> {
 }
 
 async function serveWith(runner: ModelRunner): Promise<void> {
-  const bus = await MessageBus.connect({ servers: config.natsServers, name: `executor ${config.executorId} slot ${config.slotId}` });
+  const bus = await MessageBus.connect({ servers: config.natsServers, name: `executor ${config.executorId} slot ${config.slotId}`, credentials: config.natsCredentials });
+  bus.watchRefusals((text) => console.error(`executor ${config.executorId} slot ${config.slotId}: ${text}`));
   // The client resubscribes by itself after an outage; the flush makes sure the server has the
   // subscription before the main thread tells the fleet this slot takes payloads again.
   bus.link.onChange((state) => {

@@ -18,8 +18,9 @@ export class ControlPlaneClient extends ClientNats {
   constructor(
     private readonly connection: NatsConnection,
     private readonly link: BusLink,
+    inboxPrefix?: string,
   ) {
-    super({ serializer: new ControlRequestSerializer(), deserializer: new ControlReplyDeserializer() });
+    super({ serializer: new ControlRequestSerializer(), deserializer: new ControlReplyDeserializer(), ...(inboxPrefix ? { inboxPrefix } : {}) });
   }
 
   override async createClient(): Promise<NatsConnection> {

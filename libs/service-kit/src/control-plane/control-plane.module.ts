@@ -30,11 +30,11 @@ export class ControlPlaneModule implements OnApplicationShutdown {
       module: ControlPlaneModule,
       providers: [
         { provide: NATS_CONNECTION, useFactory: () => connectNats(options) },
-        { provide: BUS, inject: [NATS_CONNECTION], useFactory: (connection: NatsConnection) => MessageBus.over(connection) },
+        { provide: BUS, inject: [NATS_CONNECTION], useFactory: (connection: NatsConnection) => MessageBus.over(connection, options.inboxPrefix) },
         {
           provide: ControlPlaneClient,
           inject: [NATS_CONNECTION, BUS],
-          useFactory: (connection: NatsConnection, bus: MessageBus) => new ControlPlaneClient(connection, bus.link),
+          useFactory: (connection: NatsConnection, bus: MessageBus) => new ControlPlaneClient(connection, bus.link, options.inboxPrefix),
         },
         ControlPlaneListening,
         { provide: APP_FILTER, useClass: ControlErrorFilter },

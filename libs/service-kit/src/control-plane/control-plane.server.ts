@@ -2,6 +2,7 @@ import { ServerNats } from '@nestjs/microservices';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { context } from '@opentelemetry/api';
 import { extractTraceContext } from '@flotilla/telemetry';
+import { describeBusStatus } from '@flotilla/transport';
 import { ControlReplySerializer, ControlRequestDeserializer } from './control-codecs';
 import type { ControlPlaneListening } from './control-plane-listening';
 
@@ -11,8 +12,8 @@ interface HeaderCarrier {
 }
 
 /**
- * Nest's NATS transport over the service's one connection. It changes three things and nothing
- * else: it subscribes on the connection the service already holds (the hot path shares it, so a
+ * Nest's NATS transport over the service's one connection. It changes three things (and logs
+ * the server's refusals — permissions, credentials — as errors naming the subject): it subscribes on the connection the service already holds (the hot path shares it, so a
  * process has one NATS connection); closing the server unsubscribes the control handlers but
  * leaves the connection to its owner (ControlPlaneModule drains it last); and every handler runs
  * inside the sender's trace context (`traceparent` in the message headers). A handler's queue
@@ -45,7 +46,10 @@ export class ControlPlaneServer extends ServerNats {
    */
   override async handleStatusUpdates(connection: NatsConnection): Promise<void> {
     for await (const status of connection.status()) {
-      if (status.type === 'disconnect' || status.type === 'reconnect' || status.type === 'error') this.logger.debug?.(`NATS connection: ${status.type}`);
+      // A refusal is the deployment's permissions or credentials saying no: never a debug line.
+      const refusal = describeBusStatus(status);
+      if (refusal) this.logger.error(refusal.text);
+      else if (status.type === 'disconnect' || status.type === 'reconnect' || status.type === 'error') this.logger.debug?.(`NATS connection: ${status.type}`);
     }
   }
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 // The launcher is an application, not a library, so the module-boundaries rule refuses a path
 // import; the end-to-end tests import it the same way. Moving cluster.ts into a lib would lift this.
 import { FlotillaCluster, freePort, type ClusterOptions } from '@flotilla/local-cluster';
+import type { BenchBusIdentity } from './nats-round-trip';
 
 export interface RunningFlotilla {
   readonly url: string;
@@ -13,6 +14,8 @@ export interface RunningFlotilla {
   readonly grpcAddress: string;
   /** Its nats-server, for measurements of the bus itself. */
   readonly natsUrl: string;
+  /** The deployment's admin identity on a secured bus (the default), to measure the bus with. */
+  readonly natsAdmin?: BenchBusIdentity;
   /** nats-server's monitoring endpoint (`/varz`), for messages per request. */
   readonly natsMonitorUrl: string;
   readonly logFile: string;
@@ -27,7 +30,7 @@ export interface RunningFlotilla {
 export async function startFlotilla(
   modelRepository: string,
   env: NodeJS.ProcessEnv = {},
-  cluster: Pick<ClusterOptions, 'rateLimit' | 'rateLimitResources' | 'gatewayFlags'> & { readonly metrics?: boolean } = {},
+  cluster: Pick<ClusterOptions, 'rateLimit' | 'rateLimitResources' | 'gatewayFlags' | 'busSecurity'> & { readonly metrics?: boolean } = {},
 ): Promise<RunningFlotilla> {
   const { metrics, ...clusterOptions } = cluster;
   const logFile = join(tmpdir(), `flotilla-bench-${process.pid}-${Date.now()}.log`);
@@ -50,5 +53,7 @@ export async function startFlotilla(
     throw new Error(`${(error as Error).message}; service logs: ${logFile}`);
   }
   const pids = new Map(deployment.serviceNames().map((name) => [name, deployment.service(name).child.pid ?? -1] as const));
-  return { url: deployment.url, grpcAddress: deployment.grpcAddress!, natsUrl: deployment.natsUrl, natsMonitorUrl: deployment.natsMonitorUrl!, ...(deployment.metricsUrl ? { metricsUrl: deployment.metricsUrl } : {}), logFile, pids, stop: () => deployment.stop() };
+  const bus = deployment.bus;
+  const natsAdmin = bus ? { natsAdmin: { seedFile: bus.identities.admin.seedFile, caFile: bus.ca.certFile } } : {};
+  return { url: deployment.url, grpcAddress: deployment.grpcAddress!, natsUrl: deployment.natsUrl, ...natsAdmin, natsMonitorUrl: deployment.natsMonitorUrl!, ...(deployment.metricsUrl ? { metricsUrl: deployment.metricsUrl } : {}), logFile, pids, stop: () => deployment.stop() };
 }

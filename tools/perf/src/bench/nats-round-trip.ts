@@ -6,13 +6,22 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
+import { natsCredentialOptions, readBusCredentials } from '@flotilla/transport';
 
 const SUBJECT = 'flotilla.bench.echo';
 
-/** Median of `count` sequential round trips (after `warmup` unmeasured ones), in milliseconds. */
-export async function measureNatsRoundTrip(natsUrl: string, count = 2000, warmup = 200): Promise<{ p50Ms: number; p90Ms: number }> {
-  const echo = spawn(process.execPath, [join(__dirname, 'nats-echo.js'), natsUrl, SUBJECT], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const connection = await connect({ servers: natsUrl, name: 'bench-round-trip' });
+/** Files of an identity that may use any subject (a secured deployment's `admin`). */
+export interface BenchBusIdentity {
+  readonly seedFile: string;
+  readonly caFile: string;
+}
+
+/** Median of `count` sequential round trips (after `warmup` unmeasured ones), in milliseconds; over TLS with `identity`. */
+export async function measureNatsRoundTrip(natsUrl: string, identity?: BenchBusIdentity, count = 2000, warmup = 200): Promise<{ p50Ms: number; p90Ms: number }> {
+  const env = identity ? { ...process.env, FLOTILLA_NATS_NKEY_SEED_FILE: identity.seedFile, FLOTILLA_NATS_TLS_CA: identity.caFile } : process.env;
+  const echo = spawn(process.execPath, [join(__dirname, 'nats-echo.js'), natsUrl, SUBJECT], { stdio: ['ignore', 'pipe', 'inherit'], env });
+  const credentials = identity ? readBusCredentials({ nkeySeedFile: identity.seedFile, tlsCa: identity.caFile }) : undefined;
+  const connection = await connect({ servers: natsUrl, name: 'bench-round-trip', ...natsCredentialOptions(credentials) });
   try {
     const [chunk] = (await once(echo.stdout!, 'data')) as [Buffer];
     if (!chunk.toString().startsWith('ready')) throw new Error(`nats-echo did not start: ${chunk.toString()}`);

@@ -39,7 +39,7 @@ export async function measureRateLimitingCosts(settings: MeasureSettings, progre
       startFlotilla(repository.dir),
       startFlotilla(repository.dir, {}, { rateLimit: 'execution_count', rateLimitResources: ['EXCLUSIVE:1'] }),
     ]);
-    const roundTrip = await measureNatsRoundTrip(on.natsUrl);
+    const roundTrip = await measureNatsRoundTrip(on.natsUrl, on.natsAdmin);
     log(`  one NATS round trip between two processes: p50 ${roundTrip.p50Ms.toFixed(3)} ms, p90 ${roundTrip.p90Ms.toFixed(3)} ms`);
     const p50 = async (deployment: RunningFlotilla, model: string, label: string) =>
       (await measurePoint({ name: label, url: deployment.url }, { model, protocol: 'binary', concurrency: 1 }, settings, label, progress)).figures.latency.p50Ms;
