@@ -13,6 +13,7 @@ import { Objm } from '@nats-io/obj';
 import { FlotillaCluster, freePort } from '@flotilla/local-cluster';
 import { http, matmulRequest, postJson, range, simpleRequest } from './support/flotilla';
 import { testRepository } from './support/repository';
+import { natsCredentialOptions } from '@flotilla/transport';
 
 const MODELS = ['identity_bytes', 'identity_fp32', 'matmul_chain', 'simple'];
 const BUCKET = 'flotilla-models';
@@ -68,7 +69,7 @@ beforeAll(async () => {
     repositoryFlags: ['--model-control-mode', 'explicit', '--load-model', '*'],
     log: (service, line) => appendFileSync(logFile, `${service.padEnd(16)} ${line}\n`),
   });
-  nats = await connect({ servers: cluster.natsUrl });
+  nats = await connect({ servers: cluster.natsUrl, ...natsCredentialOptions(cluster.busCredentials('admin')) });
 });
 
 afterAll(async () => {

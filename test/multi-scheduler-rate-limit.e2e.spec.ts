@@ -9,6 +9,7 @@ import { ownerOf } from '@flotilla/fleet';
 import { http, postJson, range, startFlotilla, type TestFlotilla } from './support/flotilla';
 import { sleepModel, testRepository } from './support/repository';
 import { maxConcurrent, type Run } from './support/runs';
+import { natsCredentialOptions } from '@flotilla/transport';
 
 // Twelve, so that two random scheduler ids split them (all on one: 2 in 4096).
 const MODELS = range(12).map((i) => `shared_${i}`);
@@ -26,7 +27,7 @@ beforeAll(async () => {
     rateLimit: 'execution_count',
     rateLimitResources: ['R:1'],
   });
-  nats = await connect({ servers: flotilla.cluster.natsUrl });
+  nats = await connect({ servers: flotilla.cluster.natsUrl, ...natsCredentialOptions(flotilla.cluster.busCredentials('admin')) });
   nats.subscribe('flotilla.scheduler.heartbeat', { callback: (_error, msg) => void beating.add((msg.json() as { schedulerId: string }).schedulerId) });
   const deadline = Date.now() + 10_000;
   while (beating.size < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));

@@ -10,6 +10,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { ownerOf } from '@flotilla/fleet';
 import { http, range, startFlotilla, type TestFlotilla } from './support/flotilla';
 import { sleepModel, testRepository } from './support/repository';
+import { natsCredentialOptions } from '@flotilla/transport';
 
 const MODELS = range(6).map((i) => `m${i}`);
 /** Far beyond any fault window here: a request still unanswered after CLIENT_GIVES_UP_MS hangs. */
@@ -31,7 +32,7 @@ beforeAll(async () => {
     ...MODELS.map((model) => sleepModel(model, '{ count: 2, kind: KIND_CPU }', 15)),
   );
   flotilla = await startFlotilla({ name: 'multi-scheduler', modelRepository: testRepository(files), inferTimeoutMs: INFER_TIMEOUT_MS, schedulers: 3 });
-  nats = await connect({ servers: flotilla.cluster.natsUrl });
+  nats = await connect({ servers: flotilla.cluster.natsUrl, ...natsCredentialOptions(flotilla.cluster.busCredentials('admin')) });
   nats.subscribe('flotilla.scheduler.heartbeat', { callback: (_error, msg) => void beating.add((msg.json() as { schedulerId: string }).schedulerId) });
   nats.subscribe('flotilla.slot.released.>', {
     callback: (_error, msg) => void releases.push({ schedulerId: msg.subject.split('.').pop()!, slotId: (msg.json() as { slotId: string }).slotId }),
