@@ -4,11 +4,17 @@
 //
 //   front    gateway, model repository, rate limiter
 //   sched-b  scheduler
-//   sched-c  (a NATS node; a second scheduler's place once schedulers can share work)
+//   sched-c  scheduler (each model is owned by one of the two)
 //   gpus-d   executor gpu:0 (a stand-in GPU)
-//   gpus-e   executor gpu:1 (a stand-in GPU)
+//   gpus-e   executor gpu:1 (a stand-in GPU), a host without the repository's disk: it fetches
+//            every model file from the model store (`--model-source bus`)
 //
-// Requests run on both executor hosts; the slots say which host they are on; a NATS node that a
+// The bus is secured as npm start secures it: TLS between clients and nodes and between nodes,
+// each service its own identity with its own permissions; a process with another deployment's
+// credentials is refused and exits saying why.
+//
+// Requests run on both executor hosts; the slots say which host they are on; one scheduler is
+// killed under load (its models move to the other); a NATS node that a
 // gateway or an executor is connected to is killed under load (every request ends answered or
 // with a 503, none hangs, clients fail over); an executor host is cut off and plugged back in, and
 // another killed and started again; a frame over the bus' max_payload is refused with a 413 naming
@@ -18,10 +24,12 @@
 // against the same processes on one host) are printed for the issue's note, never asserted.
 //
 // It needs root and iproute2 to build namespaces: where it cannot, it fails saying so.
-import { appendFileSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HostDeployment, type HostPlan } from '@flotilla/netns-hosts';
+import { clientFlags, createBusDeployment, removeBusDeployment } from '@flotilla/bus-security';
+import { serviceFlags } from '@flotilla/local-cluster';
+import { HostDeployment, HOST_PORTS, type HostPlan } from '@flotilla/netns-hosts';
 import { http, postJson, range, simpleRequest } from './support/flotilla';
 import { countByStatus, inFlightAt, loadLoop, median, servingAgainAfter, type Outcome } from './support/load-loop';
 import { testRepository } from './support/repository';
@@ -67,9 +75,9 @@ instance_group [ { count: 1, kind: KIND_GPU } ]
 const SPREAD: HostPlan[] = [
   { name: 'front', services: ['gateway', 'model-repository', 'rate-limiter'] },
   { name: 'sched-b', services: ['scheduler'] },
-  { name: 'sched-c' },
+  { name: 'sched-c', services: ['scheduler'] },
   { name: 'gpus-d', executors: [{ device: 'gpu:0', simulate: true }] },
-  { name: 'gpus-e', executors: [{ device: 'gpu:1', simulate: true }] },
+  { name: 'gpus-e', executors: [{ device: 'gpu:1', simulate: true, extraFlags: ['--model-source', 'bus', '--model-cache-dir', mkdtempSync(join(tmpdir(), 'flotilla-gpus-e-cache-'))] }] },
 ];
 
 /** The same processes on one host, for the figures' comparison. */
@@ -197,6 +205,47 @@ describe('five hosts, one deployment', () => {
     expect(Object.keys(served).sort()).toEqual(['gpus-d', 'gpus-e']);
     expect(JSON.parse(outcomes[0].body).outputs[0].data).toEqual(a.map((x, i) => x + b[i]));
   });
+});
+
+describe('a host without the model repository', () => {
+  it("loads every model from the model store: gpus-e fetched each file over the bus and serves from its cache", () => {
+    const lines = readFileSync(logFile, 'utf8').split('\n').filter((line) => line.startsWith('gpus-e/executor'));
+    expect(lines.filter((line) => line.includes('model store fetch #')).length).toBeGreaterThanOrEqual(2); // simple's and doubler's files
+    expect(lines.some((line) => line.includes('ready on gpu:1') && line.includes('from the model cache'))).toBe(true);
+  });
+});
+
+describe('a scheduler killed under load', () => {
+  it('every request ends answered or with a 503, and the other scheduler serves its models', async () => {
+    const loop = loadLoop(`${deployment.url}/v2/models/simple/infer`, SIMPLE_BODY, 8, HANG_AFTER_MS);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const killedAt = loop.now();
+    await deployment.service('sched-b/scheduler').kill('SIGKILL');
+    await waitFor('requests succeed again with one scheduler', async () => {
+      const recent = loop.outcomes.filter((o) => o.startMs > loop.now() - 500 && o.startMs > killedAt);
+      return recent.length >= 8 && recent.every((o) => o.status === 200);
+    });
+    const outcomes = await loop.stop();
+    describeOutcomes('scheduler on sched-b killed (sched-c left)', outcomes, killedAt);
+    expectAnsweredOr503(outcomes);
+    deployment.restart('sched-b/scheduler');
+  }, 60_000);
+});
+
+describe('credentials', () => {
+  it("refuses a process with another deployment's credentials: it exits at once saying why", async () => {
+    const other = createBusDeployment();
+    try {
+      const flags = [...serviceFlags('scheduler', { modelRepository: repository, httpPort: HOST_PORTS.http }, deployment.natsUrlFor('sched-c')), ...clientFlags(other, 'scheduler')];
+      const stranger = deployment.launchExtra('stranger-scheduler', 'scheduler', flags, 'sched-c');
+      expect(await stranger.exited).not.toBe(0);
+      const said = readFileSync(logFile, 'utf8').split('\n').filter((line) => line.startsWith('sched-c/stranger-scheduler'));
+      expect(said.join('\n')).toMatch(/certificate|credentials|authori[sz]ation/i);
+      figure(`another deployment's scheduler: exit code ${await stranger.exited}; it said: ${said.find((line) => /ERROR/.test(line))?.slice(0, 200) ?? said.at(-1)}`);
+    } finally {
+      removeBusDeployment(other);
+    }
+  }, 60_000);
 });
 
 describe('losing the NATS node a service is connected to', () => {

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { clientFlags, createBusDeployment, serverUsers, type BusDeployment, type BusIdentity } from '@flotilla/bus-security';
 import {
   executorFlags,
   serviceFlags,
@@ -28,6 +29,12 @@ export interface HostDeploymentOptions extends Omit<ClusterOptions, 'natsPort' |
   readonly prefix?: string;
   /** nats-server's max_payload on every node (default 8MB). */
   readonly maxPayload?: string;
+  /**
+   * Default true: TLS between clients and nodes and between nodes (one certificate for every
+   * host's address), each service its own identity with its permissions, routes authenticated —
+   * credentials made for this deployment alone (libs/bus-security).
+   */
+  readonly busSecurity?: boolean;
 }
 
 /** Ports inside each host: every namespace has its own, so they are the same on every host. */
@@ -43,11 +50,15 @@ export class HostDeployment {
   private readonly nats = new Map<string, NatsServerProcess>();
   private readonly services = new Map<string, ServiceProcess>();
   private forward?: PortForward;
+  /** The deployment's credentials and TLS material; absent on an open bus. */
+  readonly bus: BusDeployment | undefined;
 
   private constructor(
     private readonly options: HostDeploymentOptions,
     readonly network: HostNetwork,
-  ) {}
+  ) {
+    this.bus = options.busSecurity === false ? undefined : createBusDeployment({ dir: join(network.workDir, 'bus'), hosts: network.hosts.map((host) => host.address) });
+  }
 
   static async start(options: HostDeploymentOptions): Promise<HostDeployment> {
     const gateways = options.hosts.filter((plan) => plan.services?.includes('gateway'));
@@ -108,8 +119,16 @@ export class HostDeployment {
         ...(this.options.maxPayload ? { maxPayload: this.options.maxPayload } : {}),
         // One host is no cluster: a clustered JetStream on a single node would wait for peers forever.
         ...(this.network.hosts.length > 1
-          ? { cluster: { name: 'flotilla', listen: `0.0.0.0:${HOST_PORTS.natsRoutes}`, routes: this.network.hosts.map((other) => `${other.address}:${HOST_PORTS.natsRoutes}`) } }
+          ? {
+              cluster: {
+                name: 'flotilla',
+                listen: `0.0.0.0:${HOST_PORTS.natsRoutes}`,
+                routes: this.network.hosts.map((other) => `${other.address}:${HOST_PORTS.natsRoutes}`),
+                ...(this.bus ? { routeUser: this.bus.routeUser, tls: this.tls(this.bus) } : {}),
+              },
+            }
           : {}),
+        ...(this.bus ? this.nodeSecurity(this.bus) : {}),
         // JetStream on every node (the model store), each named, as a clustered JetStream needs;
         // its folder outlives a node's restart, so the node finds what it stored.
         serverName: hostName,
@@ -135,10 +154,12 @@ export class HostDeployment {
   /** Starts what the host's plan runs (services, then executors); a running one is an error. */
   startHostServices(hostName: string): ServiceProcess[] {
     const plan = this.plan(hostName);
-    const started = (plan.services ?? []).map((app) => this.launch(`${hostName}/${app}`, app, serviceFlags(app, this.clusterOptions(), this.natsUrlFor(hostName)), hostName));
+    const started = (plan.services ?? []).map((app) =>
+      this.launch(`${hostName}/${app}`, app, [...serviceFlags(app, this.clusterOptions(), this.natsUrlFor(hostName)), ...this.credentialFlags(app)], hostName),
+    );
     for (const spec of plan.executors ?? []) {
       // Namespaces share the machine's host name: each executor is told its host's.
-      const flags = [...executorFlags(spec, this.natsUrlFor(hostName)), '--host-name', hostName];
+      const flags = [...executorFlags(spec, this.natsUrlFor(hostName)), '--host-name', hostName, ...this.credentialFlags('executor')];
       started.push(this.launch(`${hostName}/executor:${spec.device}`, 'executor', flags, hostName));
     }
     return started;
@@ -194,6 +215,24 @@ export class HostDeployment {
     const service = new ServiceProcess(name, app, args, env, this.options.log ?? (() => undefined), this.network.host(hostName).wrap);
     this.services.set(name, service);
     return service;
+  }
+
+  /** The identity's credential flags on this deployment's bus (none on an open bus). */
+  credentialFlags(identity: BusIdentity): string[] {
+    return this.bus ? clientFlags(this.bus, identity) : [];
+  }
+
+  /** Starts one more service on a host, outside its plan (e.g. one given wrong credentials). */
+  launchExtra(name: string, app: AppName, args: readonly string[], hostName: string): ServiceProcess {
+    return this.launch(`${hostName}/${name}`, app, args, hostName);
+  }
+
+  private tls(bus: BusDeployment) {
+    return { certFile: bus.server.certFile, keyFile: bus.server.keyFile, caFile: bus.ca.certFile };
+  }
+
+  private nodeSecurity(bus: BusDeployment) {
+    return { tls: this.tls(bus), users: serverUsers(bus) };
   }
 
   private plan(hostName: string): HostPlan {
