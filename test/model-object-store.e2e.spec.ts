@@ -1,4 +1,4 @@
-// The model store's adapter against a real nats-server with JetStream (Debian's 2.9.10 here).
+// The model store's adapter (libs/transport's ModelObjectStore) against a real nats-server with JetStream (Debian's 2.9.10 here). An e2e file, not a spec in libs/transport: it starts nats-server through libs/local-cluster, which depends on libs/transport.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Objm } from '@nats-io/obj';
 import { freePort, startNatsServer, type NatsServerProcess } from '@flotilla/local-cluster';
-import { MODEL_STORE_CHUNK_BYTES, ModelObjectStore } from './model-object-store';
+import { MODEL_STORE_CHUNK_BYTES, ModelObjectStore } from '@flotilla/transport';
 
 let nats: NatsServerProcess;
 let connection: NatsConnection;
