@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clientCredentials, clientFlags, createBusDeployment, removeBusDeployment, type BusDeployment, type BusIdentity } from '@flotilla/bus-security';
 import type { BusCredentials } from '@flotilla/transport';
+import { waitUntilReady } from './wait-ready';
 import { startNatsServer, type NatsServerProcess, type NatsServerSecurity } from './nats-server';
 import { startupReport, type IndexRow, type StartupReport } from './startup-report';
 import { ServiceProcess, type AppName } from './service-process';
@@ -166,23 +167,8 @@ export class FlotillaCluster {
   }
 
   /** Polls `/v2/health/ready` until it answers 200. */
-  async waitReady(timeoutMs = 60_000, path = '/v2/health/ready'): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    let last = '';
-    while (Date.now() < deadline) {
-      for (const [name, service] of this.services) {
-        if (!service.running) throw new Error(`${name} exited with code ${service.child.exitCode} while starting`);
-      }
-      try {
-        const response = await fetch(`${this.url}${path}`);
-        if (response.status === 200) return;
-        last = `HTTP ${response.status}`;
-      } catch (error) {
-        last = (error as Error).message;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`Flotilla was not ready after ${timeoutMs} ms (${path}: ${last})`);
+  waitReady(timeoutMs = 60_000, path = '/v2/health/ready'): Promise<void> {
+    return waitUntilReady(`${this.url}${path}`, this.services, { timeoutMs, pollMs: 100, what: `Flotilla (${path})` });
   }
 
   /**

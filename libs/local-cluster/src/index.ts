@@ -6,3 +6,4 @@ export * from './free-port';
 export * from './nats-server';
 export * from './service-process';
 export * from './startup-report';
+export * from './wait-ready';

@@ -5,6 +5,7 @@ import {
   serviceFlags,
   ServiceProcess,
   startNatsNode,
+  waitUntilReady,
   type AppName,
   type ClusterOptions,
   type ExecutorSpec,
@@ -179,23 +180,13 @@ export class HostDeployment {
   }
 
   /** Polls the gateway's `/v2/health/ready` until it answers 200. */
-  async waitReady(timeoutMs = 90_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    let last = '';
-    while (Date.now() < deadline) {
-      for (const [name, service] of this.services) {
-        if (!service.running) throw new Error(`${name} exited with code ${service.child.exitCode} while starting`);
-      }
-      try {
-        const response = await fetch(`${this.url}/v2/health/ready`);
-        if (response.status === 200) return;
-        last = `HTTP ${response.status} ${response.headers.get('flotilla-not-ready') ?? ''}`;
-      } catch (error) {
-        last = (error as Error).message;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    throw new Error(`the multi-host deployment was not ready after ${timeoutMs} ms (${last})`);
+  waitReady(timeoutMs = 90_000): Promise<void> {
+    return waitUntilReady(`${this.url}/v2/health/ready`, this.services, {
+      timeoutMs,
+      pollMs: 200,
+      what: 'the multi-host deployment',
+      describe: (response) => response.headers.get('flotilla-not-ready') ?? '',
+    });
   }
 
   /** Stops the gateway, then every other service, then every NATS node, then removes the hosts. */
