@@ -7,6 +7,8 @@ import { InstanceRegistration, RATE_LIMITER } from './instance-registration';
 
 /** How long a starting rate limiter collects what schedulers hold before it grants anything. */
 const SETTLE_MS = 1000;
+/** Unparked grant messages remembered for a no-responders answer (which comes within a round trip). */
+const SENT_GRANTS_KEPT = 1024;
 
 /**
  * The rate limiter on the request path (with `--rate-limit=execution_count`; with `off` it never
@@ -52,6 +54,9 @@ export class GrantLoop implements OnApplicationBootstrap {
   private readonly parkedAt = new Map<string, ParkedStage>();
   /** Granted for a parked payload: its token, until the slot releases (or gives the payload up). */
   private readonly grantedParked = new Map<string, string>();
+  /** Unparked grants sent lately, by their message's number: given back if NATS says nobody heard them. */
+  private readonly sentGrants = new Map<number, { schedulerId: string; slots: string[] }>();
+  private grantMessages = 0;
   /** Reported executing before registered: adopted when it registers. */
   private readonly pendingAdoption = new Set<string>();
   private settling = true;
@@ -87,6 +92,10 @@ export class GrantLoop implements OnApplicationBootstrap {
         else this.settle(limiter, slotId, 'release');
       });
     }
+    // A grant message that reached no scheduler (it died, or left, with slots staged): only NATS'
+    // no-responders status arrives here. The resources go back instead of staying allocated
+    // until this process restarts. Parked grants reached their slots too, which release them.
+    this.bus.subscribe(SUBJECTS.rateLimiterUndelivered('*'), (message) => this.undelivered(limiter, Number(message.subject.slice(message.subject.lastIndexOf('.') + 1))));
     // Its fleet view forgets every instance when the link to NATS drops (they register again as
     // executors announce after the outage), and what this loop kept about them goes too: back on
     // the bus it knows as little as a rate limiter just started, and starts the same way.
@@ -220,7 +229,23 @@ export class GrantLoop implements OnApplicationBootstrap {
       grants.parked.push({ slotId, token: parked.token });
     }
     for (const [schedulerId, { slots, parked }] of bySchedulers) {
-      this.bus.publish(SUBJECTS.rateLimiterGrant(schedulerId), encodeJson({ slots, ...(parked.length ? { parked } : {}) } satisfies Grants));
+      const seq = ++this.grantMessages;
+      if (slots.length) this.sentGrants.set(seq, { schedulerId, slots });
+      // No-responders comes back within a round trip; older entries were heard.
+      if (this.sentGrants.size > SENT_GRANTS_KEPT) this.sentGrants.delete(this.sentGrants.keys().next().value!);
+      this.bus.publish(SUBJECTS.rateLimiterGrant(schedulerId), encodeJson({ slots, ...(parked.length ? { parked } : {}) } satisfies Grants), {
+        reply: SUBJECTS.rateLimiterUndelivered(seq),
+      });
     }
+  }
+
+  /** Nobody heard grant message `seq`: what it granted (and is still allocated to that scheduler's stage) goes back. */
+  private undelivered(limiter: RateLimiter, seq: number): void {
+    const sent = this.sentGrants.get(seq);
+    if (!sent) return;
+    this.sentGrants.delete(seq);
+    const back = sent.slots.filter((slotId) => this.stagedBy.get(slotId) === sent.schedulerId && limiter.has(slotId) && limiter.state(slotId) === 'allocated');
+    if (back.length) this.logger.warn(`scheduler ${sent.schedulerId} is gone: ${back.length} grant(s) it never heard go back`);
+    for (const slotId of back) this.settle(limiter, slotId, 'give back');
   }
 }

@@ -139,6 +139,8 @@ export const BUS_PERMISSIONS: Readonly<Record<BusIdentity, SubjectPermissions>> 
         SUBJECTS.rateLimiterGiveBack,
         SUBJECTS.slotReleasedGated,
         SUBJECTS.slotReleasedGatedAny,
+        // Its grants' reply subject: only NATS' no-responders status ever arrives there.
+        SUBJECTS.rateLimiterUndelivered('*'),
         SUBJECTS.rateLimiterHoldings,
         SUBJECTS.registrySnapshot,
         SUBJECTS.rateLimiterStatus,

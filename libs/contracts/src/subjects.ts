@@ -65,6 +65,12 @@ export const SUBJECTS = {
    * with an empty no-responders status, when nothing listens for stages: the rate limiter is away.
    */
   rateLimiterUnreachable: (schedulerId: string) => `flotilla.rate-limiter.unreachable.${schedulerId}`,
+  /**
+   * The reply subject a grant message carries (`seq` numbers it). The scheduler never answers
+   * there; NATS does, with an empty no-responders status, when nothing listens for that
+   * scheduler's grants: it is gone, and the grants go back.
+   */
+  rateLimiterUndelivered: (seq: number | '*') => `flotilla.rate-limiter.undelivered.${seq}`,
   /** event, executor → everyone: its full state (ExecutorAnnouncement), on every slot change and when asked (`fleetResync`). */
   executorAnnounce: 'flotilla.executor.announce',
   /** event, executor → everyone, every `heartbeatMs`: alive, at which revision, and statistics that changed (ExecutorBeat). */

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
-const HOT_PATH_SUBJECTS = new Set(['infer', 'inferAt', 'slotReleased', 'slotReleasedGated', 'slotReleasedGatedAny', 'releasedTo', 'slotExecute', 'rateLimiterStage', 'rateLimiterUnstage', 'rateLimiterGiveBack', 'rateLimiterGrant', 'rateLimiterUnreachable']);
+const HOT_PATH_SUBJECTS = new Set(['infer', 'inferAt', 'slotReleased', 'slotReleasedGated', 'slotReleasedGatedAny', 'releasedTo', 'slotExecute', 'rateLimiterStage', 'rateLimiterUnstage', 'rateLimiterGiveBack', 'rateLimiterGrant', 'rateLimiterUnreachable', 'rateLimiterUndelivered']);
 const RAW_CALL = /\b(?:bus|this\.bus)\.(subscribe|publish|request)\(\s*([^,]+),/g;
 
 function* sources(dir: string): Generator<string> {
