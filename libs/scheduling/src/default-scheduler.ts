@@ -69,12 +69,6 @@ export interface ParkedSlot {
   readonly token: string;
 }
 
-/** A payload waiting at its slot for the grant its parking token names. */
-interface Parked<C> {
-  readonly token: string;
-  readonly batch: Batch<C>;
-}
-
 interface VersionQueue<C> {
   readonly model: string;
   readonly version: number;
@@ -95,9 +89,10 @@ interface VersionQueue<C> {
   readonly granted: Set<string>;
   /**
    * With a gate: slots holding a payload parked ahead of its grant (staged for it, and not in
-   * `staged`, which holds stages whose work still waits here). The payload is the slot's last in flight.
+   * `staged`, which holds stages whose work still waits here), its token in `parkTokens`. The
+   * payload is the slot's last in flight.
    */
-  readonly parked: Map<string, Parked<C>>;
+  readonly parked: Map<string, Batch<C>>;
   /**
    * With a gate: how many of its slots need grants (`needsResources` not false). At 0 the version
    * is scheduled exactly as without a gate, prefetch included.
@@ -166,7 +161,7 @@ export class DefaultScheduler<C> {
   /** Makes parking tokens unique across schedulers (random) and within this one (the count). */
   private readonly parkPrefix = Math.random().toString(36).slice(2, 8);
   private parkings = 0;
-  /** Every parked batch's token, granted or not, until it leaves its slot. */
+  /** Every parked batch's token, granted or not, until it leaves its slot (and is forgotten with it). */
   private readonly parkTokens = new WeakMap<Batch<C>, string>();
   /** The rate limiter cannot be reached (only news is reported; gated work waits meanwhile). */
   private rateLimiterAway = false;
@@ -359,9 +354,9 @@ export class DefaultScheduler<C> {
 
   private grantParked(queue: VersionQueue<C> | undefined, slot: InstanceSlot<Batch<C>> | undefined, token: string): void {
     const parked = slot && queue?.parked.get(slot.ref.slotId);
-    if (!queue || !slot || parked?.token !== token) return; // gone, or given up: settled already
+    if (!queue || !slot || !parked || this.parkTokens.get(parked) !== token) return; // gone, or given up: settled already
     queue.parked.delete(slot.ref.slotId);
-    this.effects.granted?.(parked.batch, slot.ref, this.clock());
+    this.effects.granted?.(parked, slot.ref, this.clock());
     this.stageFor(queue); // it may take the next payload parked behind this one
   }
 
@@ -372,7 +367,7 @@ export class DefaultScheduler<C> {
   private unpark(queue: VersionQueue<C>, slot: InstanceSlot<Batch<C>>, token: string): void {
     const batch = slot.inFlight.find((held) => this.parkTokens.get(held) === token);
     if (!batch) return; // a parking from before an outage: nothing of it is left here
-    if (queue.parked.get(slot.ref.slotId)?.batch === batch) queue.parked.delete(slot.ref.slotId);
+    if (queue.parked.get(slot.ref.slotId) === batch) queue.parked.delete(slot.ref.slotId);
     slot.withdraw(batch);
     markIdle(queue, slot);
     this.pump(queue);
@@ -421,7 +416,7 @@ export class DefaultScheduler<C> {
       for (const slot of queue.slots.values()) if (this.executesOnGrant(queue, slot)) executing.push(slot.ref.slotId);
       this.stageFor(queue, false);
       staged.push(...queue.staged);
-      for (const [slotId, { token }] of queue.parked) parked.push({ slot: queue.slots.get(slotId)!.ref, token });
+      for (const [slotId, batch] of queue.parked) parked.push({ slot: queue.slots.get(slotId)!.ref, token: this.parkTokens.get(batch)! });
     }
     return { executing, staged, parked };
   }
@@ -509,10 +504,9 @@ export class DefaultScheduler<C> {
       while (slot.occupancy === 'busy' && lostAt(slot.inFlight[0]) <= now) {
         const batch = slot.release();
         released = true;
-        const parked = queue.parked.get(slot.ref.slotId);
-        if (parked?.batch === batch) {
+        if (queue.parked.get(slot.ref.slotId) === batch) {
           queue.parked.delete(slot.ref.slotId);
-          this.gate!.abandonPark(slot.ref.slotId, parked.token);
+          this.gate!.abandonPark(slot.ref.slotId, this.parkTokens.get(batch)!);
         } else if (this.isGated(slot.ref)) this.gate!.giveBack(slot.ref.slotId);
       }
       if (slot.occupancy === 'busy') next = Math.min(next ?? Infinity, lostAt(slot.inFlight[0]));
@@ -599,7 +593,7 @@ export class DefaultScheduler<C> {
     const token = `${this.parkPrefix}.${(this.parkings++).toString(36)}`;
     removeFrom(queue.idle, slot.ref.slotId);
     slot.assign(batch);
-    queue.parked.set(slot.ref.slotId, { token, batch });
+    queue.parked.set(slot.ref.slotId, batch);
     this.parkTokens.set(batch, token);
     batch[0].stagedAt ??= now;
     this.effects.dispatch(batch, slot.ref, now, { token, until: batch[0].deadline });
