@@ -13,7 +13,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { connect, errors, type NatsConnection } from '@nats-io/transport-node';
-import { clientCredentials, clientFlags, createBusDeployment, removeBusDeployment, renderNatsServerConfig, serverUsers, type BusDeployment } from '@flotilla/bus-security';
+import { clientCredentials, clientFlags, createBusDeployment, removeBusDeployment, renderNatsServerConfig, serverTls, serverUsers, type BusDeployment } from '@flotilla/bus-security';
 import { freePort, startNatsServer, waitForPort } from '@flotilla/local-cluster';
 import { MessageBus, natsCredentialOptions, type BusCredentials } from '@flotilla/transport';
 import { postJson, range, simpleRequest, startFlotilla, type TestFlotilla } from './support/flotilla';
@@ -267,7 +267,7 @@ describe('two nats-servers joined by routes', () => {
     deployment = createBusDeployment();
     const [clientA, clientB, routeA, routeB] = [await freePort(), await freePort(), await freePort(), await freePort()];
     const routes = [`127.0.0.1:${routeA}`, `127.0.0.1:${routeB}`];
-    const tls = { certFile: deployment.server.certFile, keyFile: deployment.server.keyFile, caFile: deployment.ca.certFile };
+    const tls = serverTls(deployment);
     const start = (name: string, client: number, route: number, routeTls = tls) => {
       const file = join(deployment.dir, `${name}.conf`);
       writeFileSync(
@@ -317,7 +317,7 @@ describe('two nats-servers joined by routes', () => {
     const stranger = anotherDeployment();
     const clientC = await freePort();
     const routeC = await freePort();
-    const nodeC = start('c', clientC, routeC, { certFile: stranger.server.certFile, keyFile: stranger.server.keyFile, caFile: stranger.ca.certFile });
+    const nodeC = start('c', clientC, routeC, serverTls(stranger));
     await waitForPort(clientC, 10_000);
     const refusedDeadline = Date.now() + 15_000;
     const refused = () => /TLS route handshake error|certificate|tls: /i.test([...nodeA.lines, ...nodeB.lines, ...nodeC.lines].join('\n'));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { nkeys } from '@nats-io/transport-node';
 import type { BusCredentials } from '@flotilla/transport';
 import { BUS_IDENTITIES, permissionsWith, type BusIdentity, type ExtraPermissions } from './bus-permissions';
-import type { ServerUser } from './nats-server-config';
+import type { NatsServerConfig, ServerTls, ServerUser } from './nats-server-config';
 import { createCertificateAuthority, issueServerCertificate, type CertificateAuthority, type IssuedCertificate } from './tls-material';
 
 /** One identity's credentials: its nkey seed (the secret, in a 0600 file) and the public key nats-server is told. */
@@ -67,6 +67,16 @@ function freshFolder(dir: string): void {
 export function serverUsers(deployment: BusDeployment, extra?: ExtraPermissions): ServerUser[] {
   const table = permissionsWith(extra);
   return BUS_IDENTITIES.map((identity) => ({ nkey: deployment.identities[identity].publicKey, permissions: table[identity] }));
+}
+
+/** The deployment's server certificate and CA, as nats-server presents them to clients and, in a cluster, to other nodes. */
+export function serverTls(deployment: BusDeployment): ServerTls {
+  return { certFile: deployment.server.certFile, keyFile: deployment.server.keyFile, caFile: deployment.ca.certFile };
+}
+
+/** What a node's config needs to enforce the deployment: TLS for clients, and only its identities with their permissions. */
+export function serverSecurity(deployment: BusDeployment, extra?: ExtraPermissions): Pick<NatsServerConfig, 'tls' | 'users'> {
+  return { tls: serverTls(deployment), users: serverUsers(deployment, extra) };
 }
 
 /** The flags a service connects with as `identity` (every service takes them: service-kit's COMMON_FLAGS). */

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { renderNatsServerConfig, serverUsers, type BusDeployment, type ExtraPermissions, type NatsServerConfig } from '@flotilla/bus-security';
+import { renderNatsServerConfig, serverSecurity, type BusDeployment, type ExtraPermissions, type NatsServerConfig } from '@flotilla/bus-security';
 import { directly, type CommandWrapper } from './command-wrapper';
 
 /** Where Debian puts the binary; PATH may not include /usr/sbin for non-root shells. */
@@ -44,14 +44,11 @@ export async function startNatsServer(port: number, log: (line: string) => void,
   requireNatsServer();
   // Checked first: a server already on the port would answer our readiness probe in place of ours.
   if (await canConnect(port)) throw new Error(`port ${port} is already in use: pick another with --nats-port`);
-  const deployment = security?.deployment;
   const config: NatsServerConfig = {
     listen: `127.0.0.1:${port}`,
     jetStreamDir: jetStreamDir ?? mkdtempSync(join(tmpdir(), 'flotilla-jetstream-')),
     ...(monitorPort === undefined ? {} : { monitor: `127.0.0.1:${monitorPort}` }),
-    ...(deployment
-      ? { tls: { certFile: deployment.server.certFile, keyFile: deployment.server.keyFile, caFile: deployment.ca.certFile }, users: serverUsers(deployment, security?.extraPermissions) }
-      : {}),
+    ...(security ? serverSecurity(security.deployment, security.extraPermissions) : {}),
   };
   const child = spawnNatsServer(config, directly, log);
   await waitForPort(port, 10_000, () => child.exitCode !== null);

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { clientFlags, createBusDeployment, serverUsers, type BusDeployment, type BusIdentity } from '@flotilla/bus-security';
+import { clientFlags, createBusDeployment, serverSecurity, serverTls, type BusDeployment, type BusIdentity } from '@flotilla/bus-security';
 import {
   executorFlags,
   serviceFlags,
@@ -125,11 +125,11 @@ export class HostDeployment {
                 name: 'flotilla',
                 listen: `0.0.0.0:${HOST_PORTS.natsRoutes}`,
                 routes: this.network.hosts.map((other) => `${other.address}:${HOST_PORTS.natsRoutes}`),
-                ...(this.bus ? { routeUser: this.bus.routeUser, tls: this.tls(this.bus) } : {}),
+                ...(this.bus ? { routeUser: this.bus.routeUser, tls: serverTls(this.bus) } : {}),
               },
             }
           : {}),
-        ...(this.bus ? this.nodeSecurity(this.bus) : {}),
+        ...(this.bus ? serverSecurity(this.bus) : {}),
         // JetStream on every node (the model store), each named, as a clustered JetStream needs;
         // its folder outlives a node's restart, so the node finds what it stored.
         serverName: hostName,
@@ -216,14 +216,6 @@ export class HostDeployment {
   /** Starts one more service on a host, outside its plan (e.g. one given wrong credentials). */
   launchExtra(name: string, app: AppName, args: readonly string[], hostName: string): ServiceProcess {
     return this.launch(`${hostName}/${name}`, app, args, hostName);
-  }
-
-  private tls(bus: BusDeployment) {
-    return { certFile: bus.server.certFile, keyFile: bus.server.keyFile, caFile: bus.ca.certFile };
-  }
-
-  private nodeSecurity(bus: BusDeployment) {
-    return { tls: this.tls(bus), users: serverUsers(bus) };
   }
 
   private plan(hostName: string): HostPlan {
