@@ -93,6 +93,15 @@ function natsServerInstalled() {
   );
 }
 
+/** Installs a Debian package as root; refreshes the package lists only when the install fails without it. */
+function aptInstall(name) {
+  const aptEnv = { env: { DEBIAN_FRONTEND: 'noninteractive' } };
+  if (run('apt-get', ['install', '-y', '-q', name], aptEnv) !== 0) {
+    must('apt-get', ['update', '-q'], aptEnv);
+    must('apt-get', ['install', '-y', '-q', name], aptEnv);
+  }
+}
+
 function ensureNatsServer() {
   if (natsServerInstalled()) return;
   if (process.getuid?.() !== 0) {
@@ -100,11 +109,7 @@ function ensureNatsServer() {
     process.exit(1);
   }
   step("installing Debian's nats-server…");
-  const aptEnv = { env: { DEBIAN_FRONTEND: 'noninteractive' } };
-  if (run('apt-get', ['install', '-y', '-q', 'nats-server'], aptEnv) !== 0) {
-    must('apt-get', ['update', '-q'], aptEnv);
-    must('apt-get', ['install', '-y', '-q', 'nats-server'], aptEnv);
-  }
+  aptInstall('nats-server');
 }
 
 /**
@@ -120,11 +125,7 @@ function ensurePrometheus() {
     return;
   }
   step("installing Debian's prometheus (for the metrics end-to-end test)…");
-  const aptEnv = { env: { DEBIAN_FRONTEND: 'noninteractive' } };
-  if (run('apt-get', ['install', '-y', '-q', 'prometheus'], aptEnv) !== 0) {
-    must('apt-get', ['update', '-q'], aptEnv);
-    must('apt-get', ['install', '-y', '-q', 'prometheus'], aptEnv);
-  }
+  aptInstall('prometheus');
 }
 
 /**
@@ -139,11 +140,7 @@ function ensureIproute2() {
     return;
   }
   step("installing Debian's iproute2 (for the multi-host end-to-end test)…");
-  const aptEnv = { env: { DEBIAN_FRONTEND: 'noninteractive' } };
-  if (run('apt-get', ['install', '-y', '-q', 'iproute2'], aptEnv) !== 0) {
-    must('apt-get', ['update', '-q'], aptEnv);
-    must('apt-get', ['install', '-y', '-q', 'iproute2'], aptEnv);
-  }
+  aptInstall('iproute2');
 }
 
 function buildAndGenerateModels() {
