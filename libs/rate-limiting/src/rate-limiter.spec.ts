@@ -448,3 +448,136 @@ describe('RateLimiter.needsResources', () => {
     expect([limiter.needsResources('free_0'), limiter.needsResources('zero_0'), limiter.needsResources('busy_0')]).toEqual([false, false, true]);
   });
 });
+
+describe('RateLimiter.successorOf (the in-process hand-over)', () => {
+  const anyone = () => true;
+
+  function exclusivePair(): RateLimiter {
+    const limiter = new RateLimiter({ explicitResources: parseRateLimitResources(['R:1']) });
+    limiter.register([instance('a_0', [R('R')]), instance('a_1', [R('R')])]);
+    return limiter;
+  }
+
+  it('predicts the head of the staged order when the holder holds everything it needs', () => {
+    const limiter = exclusivePair();
+    limiter.stage('a_0');
+    limiter.stage('a_1');
+    expect(limiter.grants()).toEqual(['a_0']);
+    expect(limiter.successorOf('a_0', false, anyone)).toBe('a_1');
+  });
+
+  it('predicts the holder itself when it is staged again and its next turn sorts first', () => {
+    const limiter = new RateLimiter({ explicitResources: parseRateLimitResources(['R:1']) });
+    limiter.register([instance('often_0', [R('R')], 1)]);
+    limiter.register([instance('rarely_0', [R('R')], 2)]);
+    limiter.stage('often_0');
+    expect(limiter.grants()).toEqual(['often_0']);
+    limiter.release('often_0'); // often: 1 × 1; rarely: 0 × 2
+    limiter.stage('often_0');
+    limiter.stage('rarely_0');
+    expect(limiter.grants()).toEqual(['rarely_0']);
+    limiter.release('rarely_0'); // rarely: 1 × 2 = 2
+    limiter.stage('rarely_0');
+    expect(limiter.grants()).toEqual(['often_0']);
+    // often would be at 2 × 1 after this execution, rarely waits at 2: a tie, often registered first.
+    expect(limiter.successorOf('often_0', true, anyone)).toBe('often_0');
+    expect(limiter.successorOf('often_0', false, anyone)).toBe('rarely_0');
+  });
+
+  it('predicts nothing when the head needs more than the holder holds, or another pool', () => {
+    const limiter = new RateLimiter({ explicitResources: parseRateLimitResources(['R:2', 'S:1']) });
+    limiter.register([instance('small_0', [R('R', 1)]), instance('big_0', [R('R', 2)]), instance('other_0', [R('S', 1)]), instance('both_0', [R('R', 1), R('S', 1)])]);
+    limiter.stage('small_0');
+    limiter.stage('big_0');
+    expect(limiter.grants()).toEqual(['small_0']);
+    expect(limiter.successorOf('small_0', false, anyone)).toBeUndefined(); // big needs 2 of R, small holds 1
+    limiter.unstage('big_0');
+    limiter.stage('both_0');
+    expect(limiter.grants()).toEqual(['both_0']);
+    limiter.stage('other_0');
+    expect(limiter.successorOf('small_0', false, anyone)).toBeUndefined(); // other needs S, small holds none
+    expect(limiter.successorOf('both_0', false, anyone)).toBe('other_0');
+  });
+
+  it('predicts nothing when the caller cannot hand over to the instance the limiter would pick', () => {
+    const limiter = exclusivePair();
+    limiter.stage('a_0');
+    limiter.stage('a_1');
+    limiter.grants();
+    expect(limiter.successorOf('a_0', false, (id) => id !== 'a_1')).toBeUndefined();
+    expect(limiter.successorOf('a_0', false, anyone)).toBe('a_1');
+  });
+
+  it('predicts nothing with nobody staged, and refuses a holder that holds nothing', () => {
+    const limiter = exclusivePair();
+    limiter.stage('a_0');
+    limiter.grants();
+    expect(limiter.successorOf('a_0', false, anyone)).toBeUndefined();
+    expect(() => limiter.successorOf('a_1', false, anyone)).toThrow('instance a_1 cannot have a successor while idle');
+  });
+
+  it('keeps priorities: handing over every time it can, priority 1 runs twice as often as priority 2', () => {
+    const limiter = new RateLimiter({ explicitResources: parseRateLimitResources(['R:1']) });
+    limiter.register([instance('p1_0', [R('R')], 1)]);
+    limiter.register([instance('p2_0', [R('R')], 2)]);
+    limiter.stage('p1_0');
+    limiter.stage('p2_0');
+    let running = limiter.grants()[0];
+    const counts = new Map([['p1_0', 0], ['p2_0', 0]]);
+    let handedOver = 0;
+    for (let i = 0; i < 3000; i++) {
+      // Saturated: the holder is staged again behind its execution; the prediction is made then.
+      const next = limiter.successorOf(running, true, anyone);
+      limiter.release(running);
+      counts.set(running, counts.get(running)! + 1);
+      if (next !== undefined) {
+        handedOver++;
+        limiter.adopt(next);
+        if (next !== running) limiter.stage(running);
+        running = next;
+      } else {
+        limiter.stage(running);
+        running = limiter.grants()[0];
+      }
+    }
+    expect(handedOver).toBe(3000);
+    expect(counts.get('p1_0')! / counts.get('p2_0')!).toBeCloseTo(2, 2);
+  });
+
+  it('predicts exactly the first grant the holder’s release would make (property)', () => {
+    const ids = ['a_0', 'a_1', 'b_0', 'b_1', 'c_0'];
+    const specs: Record<string, RateLimitedInstance> = {
+      a_0: instance('a_0', [R('R', 1)], 1, 'cpu'),
+      a_1: instance('a_1', [R('R', 1)], 1, 'gpu:0'),
+      b_0: instance('b_0', [R('R', 2), R('G', 1, true)], 2, 'gpu:0'),
+      b_1: instance('b_1', [R('G', 1, true)], 3, 'gpu:1'),
+      c_0: instance('c_0', [R('R', 1), R('G', 1, true)], 1, 'gpu:0'),
+    };
+    const step = fc.tuple(fc.constantFrom('stage', 'unstage', 'release', 'predict'), fc.constantFrom(...ids), fc.boolean());
+    let predicted = 0;
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 10, maxLength: 200 }), fc.constantFrom(['R:2', 'G:1'], ['R:2', 'G:2'], ['R:3', 'G:1']), (steps, explicit) => {
+        const limiter = new RateLimiter({ explicitResources: parseRateLimitResources(explicit) });
+        limiter.register(ids.map((id) => specs[id]));
+        for (const [op, id, restage] of steps) {
+          const state = limiter.state(id);
+          if (op === 'stage' && state === 'idle') limiter.stage(id);
+          else if (op === 'unstage' && state === 'staged') limiter.unstage(id);
+          else if (op === 'release' && state === 'allocated') limiter.release(id);
+          else if (op === 'predict' && state === 'allocated') {
+            const next = limiter.successorOf(id, restage, anyone);
+            if (next === undefined) continue;
+            predicted++;
+            limiter.release(id);
+            if (restage) limiter.stage(id);
+            expect(limiter.grants()[0]).toBe(next);
+            continue;
+          }
+          limiter.grants();
+        }
+      }),
+      { numRuns: 500 },
+    );
+    expect(predicted).toBeGreaterThan(100);
+  });
+});

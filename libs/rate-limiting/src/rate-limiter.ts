@@ -58,7 +58,10 @@ export type RateLimiterSnapshot = Omit<RateLimiterStatus, 'rateLimit'>;
  *   no resources never waits, so the scheduler does not ask for it: see `needsResources`);
  * - after any of those, `grants()`: the ids that may execute now, in grant order. The caller
  *   dispatches one payload to each; they are `allocated` until released. It is never called
- *   implicitly, so a caller can batch several stages and releases before deciding.
+ *   implicitly, so a caller can batch several stages and releases before deciding;
+ * - while an instance executes, `successorOf(id, …)`: the instance its release would be granted
+ *   to first, when the caller can hand the resources over directly (the executor does, in process,
+ *   and the caller applies it as `release(id)` + `adopt(successor)`).
  *
  * Order: staged instances are tried by `executions × priority`, lowest first; ties go to the
  * instance registered first (Triton leaves ties to its heap). `grants()` loops until nothing more
@@ -237,6 +240,28 @@ export class RateLimiter {
     }
     staged.length = kept;
     return granted;
+  }
+
+  /**
+   * Who should get `holderId`'s resources the moment its execution ends, without asking again: the
+   * instance `grants()` would grant first if the holder released now — the head of the staged
+   * order, or the holder itself when `restaged` (staged again behind its own execution) and its
+   * next key, one execution later, sorts first. Only when that instance's needs are within what
+   * the holder holds (so the hand-over never allocates more than is allocated now, whatever else
+   * happens meanwhile) and `eligible` accepts it (the caller can hand it over directly); otherwise
+   * undefined, and the holder's release goes the usual way. A pure prediction: nothing is reserved,
+   * so a caller must recognise a hand-over that arrives after the successor was granted otherwise.
+   * The holder must be allocated.
+   */
+  successorOf(holderId: string, restaged: boolean, eligible: (id: string) => boolean): string | undefined {
+    const holder = this.contextOf(holderId);
+    if (holder.state !== 'allocated') throw new Error(`rate limiter: instance ${holderId} cannot have a successor while ${holder.state}`);
+    const head = this.staged[0];
+    const holderKey = (holder.executions + 1) * holder.priority;
+    const holderFirst = restaged && (head === undefined || holderKey < head.scaledPriority || (holderKey === head.scaledPriority && holder.sequence < head.sequence));
+    if (holderFirst) return eligible(holderId) ? holderId : undefined;
+    if (head === undefined || !eligible(head.id)) return undefined;
+    return this.pools.covers(this.owners.get(holder)!, this.owners.get(head)!) ? head.id : undefined;
   }
 
   /** Whether an instance is registered (an instance that failed to register never was). */

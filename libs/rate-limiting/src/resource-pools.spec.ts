@@ -209,3 +209,22 @@ describe('ResourcePools', () => {
     expect(pools.overlap('a', 'c')).toBe(false);
   });
 });
+
+describe('ResourcePools.covers', () => {
+  it('holds when every (pool, name) the candidate needs is held in at least that count by the holder', () => {
+    const pools = new ResourcePools();
+    pools.add([
+      { id: 'holder', needs: [{ pool: 0, name: 'R', count: 2 }, { pool: 'global', name: 'G', count: 1 }] },
+      { id: 'same', needs: [{ pool: 0, name: 'R', count: 2 }] },
+      { id: 'more', needs: [{ pool: 0, name: 'R', count: 3 }] },
+      { id: 'elsewhere', needs: [{ pool: 1, name: 'R', count: 1 }] },
+      { id: 'zero', needs: [{ pool: 1, name: 'R', count: 0 }, { pool: 'global', name: 'G', count: 1 }] },
+    ]);
+    const owner = (id: string) => pools.owner(id);
+    expect(pools.covers(owner('holder'), owner('same'))).toBe(true);
+    expect(pools.covers(owner('holder'), owner('more'))).toBe(false);
+    expect(pools.covers(owner('holder'), owner('elsewhere'))).toBe(false);
+    expect(pools.covers(owner('holder'), owner('zero'))).toBe(true);
+    expect(pools.covers(owner('same'), owner('holder'))).toBe(false);
+  });
+});

@@ -156,6 +156,27 @@ export class ResourcePools {
     return false;
   }
 
+  /**
+   * Whether everything `candidate` needs is within what `holder` needs, (pool, name) by (pool,
+   * name): handing the holder's allocation to the candidate can then never take more than was
+   * already allocated (the rate limiter's in-process hand-over relies on it).
+   */
+  covers(holder: PoolOwner, candidate: PoolOwner): boolean {
+    const held = holder.slots;
+    const heldCounts = holder.counts;
+    const { slots, counts } = candidate;
+    outer: for (let i = 0; i < slots.length; i++) {
+      for (let j = 0; j < held.length; j++) {
+        if (held[j] === slots[i]) {
+          if (counts[i] > heldCounts[j]) return false;
+          continue outer;
+        }
+      }
+      if (counts[i] > 0) return false;
+    }
+    return true;
+  }
+
   /** Every (pool, name) some owner needs or someone holds, global first, then devices, names sorted. */
   snapshot(): PoolSnapshot[] {
     const used = new Set<number>();
