@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { SUBJECTS, type GiveBackGrant, type Grants, type ParkedStage, type RateLimiterHoldings, type SlotGo, type SlotReleased, type StageSlots, type UnstageSlots } from '@flotilla/contracts';
+import { SUBJECTS, type GiveBackGrant, type Grants, type ParkedStage, type RateLimiterHoldings, type SlotGo, type SlotHandOver, type SlotReleased, type SlotSuccessor, type StageSlots, type UnstageSlots } from '@flotilla/contracts';
 import type { RateLimiter } from '@flotilla/rate-limiting';
 import { ControlPlaneClient, ControlPlaneListening, InjectBus } from '@flotilla/service-kit';
 import { decodeJson, encodeJson, type MessageBus } from '@flotilla/transport';
@@ -40,6 +40,14 @@ const SENT_GRANTS_KEPT = 1024;
  * one execution to the next is then the release here and the grant there, two hops instead of
  * three. A slot that gives its parked payload up unrun (deadline first) says so in its release
  * (`unparked`): its stage ends, or, if the grant crossed that release, the grant goes back.
+ *
+ * Hand-over: a slot executing on a parked grant is told its successor — the grant its release
+ * would make first, when that slot's payload is parked in the same executor and needs no more than
+ * the executing slot holds (`RateLimiter.successorOf`) — with its grant (`SlotGo.next`) and again
+ * whenever the prediction changes (`SlotSuccessor`). Its executor then hands the resources over in
+ * process when the execution ends, and the release says so (`handedTo`): the successor holds them
+ * from here, and its scheduler hears of it as of a grant. A hand-over to a payload granted otherwise
+ * meanwhile, or given up, only returns the finished slot's resources (docs/ARCHITECTURE.md).
  */
 @Injectable()
 export class GrantLoop implements OnApplicationBootstrap {
@@ -52,8 +60,12 @@ export class GrantLoop implements OnApplicationBootstrap {
   private readonly restage = new Set<string>();
   /** Staged for a parked payload: where and with which token its grant goes to the slot. */
   private readonly parkedAt = new Map<string, ParkedStage>();
-  /** Granted for a parked payload: its token, until the slot releases (or gives the payload up). */
-  private readonly grantedParked = new Map<string, string>();
+  /** Granted for a parked payload: that parking, until the slot releases (or gives the payload up). */
+  private readonly grantedParked = new Map<string, ParkedStage>();
+  /** The successor each of those slots was last told of (absent: none). */
+  private readonly toldSuccessor = new Map<string, SlotHandOver>();
+  /** The last parked payload each slot gave up unrun: a hand-over to it that crossed the give-up is void. */
+  private readonly givenUp = new Map<string, string>();
   /** Unparked grants sent lately, by their message's number: given back if NATS says nobody heard them. */
   private readonly sentGrants = new Map<number, { schedulerId: string; slots: string[] }>();
   private grantMessages = 0;
@@ -87,9 +99,9 @@ export class GrantLoop implements OnApplicationBootstrap {
     // Every scheduler's gated releases (`flotilla.slot.released.gated.<schedulerId>`; bare when a payload named no scheduler).
     for (const subject of [SUBJECTS.slotReleasedGated, SUBJECTS.slotReleasedGatedAny]) {
       this.bus.subscribe(subject, (message) => {
-        const { slotId, unparked } = decodeJson<SlotReleased>(message.data);
+        const { slotId, unparked, handedTo } = decodeJson<SlotReleased>(message.data);
         if (unparked !== undefined) this.unpark(limiter, slotId, unparked);
-        else this.settle(limiter, slotId, 'release');
+        else this.settle(limiter, slotId, 'release', handedTo);
       });
     }
     // A grant message that reached no scheduler (it died, or left, with slots staged): only NATS'
@@ -139,6 +151,8 @@ export class GrantLoop implements OnApplicationBootstrap {
     this.pendingAdoption.clear();
     this.parkedAt.clear();
     this.grantedParked.clear();
+    this.toldSuccessor.clear();
+    this.givenUp.clear();
   }
 
   /** What a scheduler reports holding after this rate limiter started (see the class comment). */
@@ -176,16 +190,46 @@ export class GrantLoop implements OnApplicationBootstrap {
       this.restage.delete(slotId);
       if (limiter.has(slotId) && limiter.state(slotId) === 'staged') limiter.unstage(slotId);
     }
+    this.grant(limiter); // the head may have changed: so may predicted successors
   }
 
-  /** A grant's execution finished (release) or was never used (give back): its resources return. */
-  private settle(limiter: RateLimiter, slotId: string, how: 'release' | 'give back'): void {
-    if (!limiter.has(slotId) || limiter.state(slotId) !== 'allocated') return;
-    this.grantedParked.delete(slotId);
-    if (how === 'release') limiter.release(slotId);
-    else limiter.giveBack(slotId);
-    if (this.restage.delete(slotId) && how === 'release') limiter.stage(slotId);
+  /**
+   * A grant's execution finished (release) or was never used (give back): its resources return —
+   * or, `handedTo`, went straight to that slot's parked payload.
+   */
+  private settle(limiter: RateLimiter, slotId: string, how: 'release' | 'give back', handedTo?: SlotHandOver): void {
+    const held = limiter.has(slotId) && limiter.state(slotId) === 'allocated';
+    if (!held && handedTo === undefined) return;
+    if (held) {
+      this.endGrant(slotId);
+      if (how === 'release') limiter.release(slotId);
+      else limiter.giveBack(slotId);
+      if (this.restage.delete(slotId) && how === 'release') limiter.stage(slotId);
+    }
+    if (handedTo) this.handedOver(limiter, handedTo);
     this.grant(limiter);
+  }
+
+  /**
+   * An execution's resources went straight to `slotId`'s payload parked with `token`, which runs
+   * already: it holds them from now (`adopt`: that they fit is why it was named), and the scheduler
+   * that parked it hears of it as of a grant. A payload that was granted otherwise meanwhile, or
+   * given up, or that this process does not know (parked before an outage or a restart), takes
+   * nothing: the resources stay returned.
+   */
+  private handedOver(limiter: RateLimiter, { slotId, token }: SlotHandOver): void {
+    const parked = this.parkedAt.get(slotId);
+    if (parked?.token !== token || this.givenUp.get(slotId) === token || !limiter.has(slotId) || limiter.state(slotId) === 'allocated') return;
+    limiter.adopt(slotId);
+    this.parkedAt.delete(slotId);
+    this.grantedParked.set(slotId, parked);
+    const schedulerId = this.stagedBy.get(slotId);
+    if (schedulerId !== undefined) this.tellScheduler(schedulerId, [], [{ slotId, token }]);
+  }
+
+  private endGrant(slotId: string): void {
+    this.grantedParked.delete(slotId);
+    this.toldSuccessor.delete(slotId);
   }
 
   /**
@@ -194,24 +238,32 @@ export class GrantLoop implements OnApplicationBootstrap {
    * parking (before an outage or a restart) and changes nothing.
    */
   private unpark(limiter: RateLimiter, slotId: string, token: string): void {
-    if (this.grantedParked.get(slotId) === token) {
+    if (this.grantedParked.get(slotId)?.token === token) {
       // The grant crossed the slot's news: it goes back, and a payload parked behind keeps its stage.
-      this.grantedParked.delete(slotId);
+      this.endGrant(slotId);
+      this.givenUp.set(slotId, token);
       if (!limiter.has(slotId) || limiter.state(slotId) !== 'allocated') return;
       limiter.giveBack(slotId);
       if (this.restage.delete(slotId)) limiter.stage(slotId);
       return this.grant(limiter);
     }
     if (this.parkedAt.get(slotId)?.token !== token) return;
+    this.givenUp.set(slotId, token);
     this.parkedAt.delete(slotId);
     this.pending.delete(slotId);
     this.restage.delete(slotId);
     if (limiter.has(slotId) && limiter.state(slotId) === 'staged') limiter.unstage(slotId);
+    this.grant(limiter);
   }
 
+  /**
+   * Makes every grant that fits now, then tells each slot executing on a parked grant whose
+   * successor changed. Called after every event that can change either.
+   */
   private grant(limiter: RateLimiter): void {
     if (this.settling) return;
-    const bySchedulers = new Map<string, { slots: string[]; parked: { slotId: string; token: string }[] }>();
+    const bySchedulers = new Map<string, { slots: string[]; parked: SlotHandOver[] }>();
+    const wentParked: ParkedStage[] = [];
     for (const slotId of limiter.grants()) {
       const schedulerId = this.stagedBy.get(slotId);
       if (schedulerId === undefined) continue;
@@ -222,20 +274,58 @@ export class GrantLoop implements OnApplicationBootstrap {
         grants.slots.push(slotId);
         continue;
       }
-      // The slot first: it is the one that waits to run.
       this.parkedAt.delete(slotId);
-      this.grantedParked.set(slotId, parked.token);
-      this.bus.publish(parked.go, encodeJson({ token: parked.token } satisfies SlotGo));
+      this.grantedParked.set(slotId, parked);
+      wentParked.push(parked);
       grants.parked.push({ slotId, token: parked.token });
     }
-    for (const [schedulerId, { slots, parked }] of bySchedulers) {
-      const seq = ++this.grantMessages;
-      if (slots.length) this.sentGrants.set(seq, { schedulerId, slots });
-      // No-responders comes back within a round trip; older entries were heard.
-      if (this.sentGrants.size > SENT_GRANTS_KEPT) this.sentGrants.delete(this.sentGrants.keys().next().value!);
-      this.bus.publish(SUBJECTS.rateLimiterGrant(schedulerId), encodeJson({ slots, ...(parked.length ? { parked } : {}) } satisfies Grants), {
-        reply: SUBJECTS.rateLimiterUndelivered(seq),
-      });
+    // The slots first: they are the ones that wait to run. Each hears its successor with its grant,
+    // predicted once every grant of this pass is made.
+    for (const parked of wentParked) {
+      const next = this.successorOf(limiter, parked.slotId);
+      if (next) this.toldSuccessor.set(parked.slotId, next);
+      this.bus.publish(parked.go, encodeJson({ token: parked.token, ...(next ? { next } : {}) } satisfies SlotGo));
+    }
+    this.retellSuccessors(limiter);
+    for (const [schedulerId, { slots, parked }] of bySchedulers) this.tellScheduler(schedulerId, slots, parked);
+  }
+
+  /** Grants to one scheduler; unparked ones are remembered for a no-responders answer. */
+  private tellScheduler(schedulerId: string, slots: string[], parked: SlotHandOver[]): void {
+    const seq = ++this.grantMessages;
+    if (slots.length) this.sentGrants.set(seq, { schedulerId, slots });
+    // No-responders comes back within a round trip; older entries were heard.
+    if (this.sentGrants.size > SENT_GRANTS_KEPT) this.sentGrants.delete(this.sentGrants.keys().next().value!);
+    this.bus.publish(SUBJECTS.rateLimiterGrant(schedulerId), encodeJson({ slots, ...(parked.length ? { parked } : {}) } satisfies Grants), {
+      reply: SUBJECTS.rateLimiterUndelivered(seq),
+    });
+  }
+
+  /**
+   * The slot to hand `holder`'s resources to when its execution ends: `RateLimiter.successorOf`,
+   * among slots whose payload is parked (they can run at once) in the holder's own executor (the
+   * hand-over stays in that process) — or the holder itself, for the payload parked behind it.
+   */
+  private successorOf(limiter: RateLimiter, holder: string): SlotHandOver | undefined {
+    const executor = this.registration.executorOf(holder);
+    const next = limiter.successorOf(holder, this.restage.has(holder), (id) => this.parkedAt.has(id) && (id === holder || this.registration.executorOf(id) === executor));
+    return next === undefined ? undefined : { slotId: next, token: this.parkedAt.get(next)!.token };
+  }
+
+  /** Tells each slot executing on a parked grant whose successor is no longer the one it was told of. */
+  private retellSuccessors(limiter: RateLimiter): void {
+    for (const [holder, parked] of this.grantedParked) {
+      // A slot removed while executing (its executor gone) gave its resources back with it.
+      if (!limiter.has(holder) || limiter.state(holder) !== 'allocated') {
+        this.endGrant(holder);
+        continue;
+      }
+      const next = this.successorOf(limiter, holder);
+      const told = this.toldSuccessor.get(holder);
+      if (next?.slotId === told?.slotId && next?.token === told?.token) continue;
+      if (next) this.toldSuccessor.set(holder, next);
+      else this.toldSuccessor.delete(holder);
+      this.bus.publish(parked.go, encodeJson({ after: parked.token, next: next ?? null } satisfies SlotSuccessor));
     }
   }
 

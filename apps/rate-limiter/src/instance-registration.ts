@@ -16,6 +16,8 @@ export const RATE_LIMITER = Symbol('RateLimiter');
 export class InstanceRegistration implements OnApplicationBootstrap {
   private readonly logger = new Logger('rate-limiter');
   private readonly registered: ((slotIds: readonly string[]) => void)[] = [];
+  /** Which executor (process) each registered slot lives in: a hand-over never leaves one. */
+  private readonly executors = new Map<string, string>();
 
   constructor(
     private readonly fleet: FleetView,
@@ -30,6 +32,11 @@ export class InstanceRegistration implements OnApplicationBootstrap {
     this.registered.push(listener);
   }
 
+  /** The executor a registered slot lives in (undefined for a slot not registered). */
+  executorOf(slotId: string): string | undefined {
+    return this.executors.get(slotId);
+  }
+
   onApplicationBootstrap(): void {
     const limiter = this.limiter;
     if (!limiter) return;
@@ -37,12 +44,16 @@ export class InstanceRegistration implements OnApplicationBootstrap {
   }
 
   private apply(limiter: RateLimiter, { executor, changes }: FleetChange): void {
-    for (const slot of changes.gone) if (limiter.has(slot.slotId)) limiter.remove(slot.slotId);
+    for (const slot of changes.gone) {
+      this.executors.delete(slot.slotId);
+      if (limiter.has(slot.slotId)) limiter.remove(slot.slotId);
+    }
     const registered: string[] = [];
     for (const slots of executor ? byVersion(changes.ready) : []) {
       try {
         limiter.register(slots.map((slot) => instanceOf(slot, executor!.device)));
         registered.push(...slots.map((slot) => slot.slotId));
+        for (const slot of slots) this.executors.set(slot.slotId, executor!.executorId);
       } catch (error) {
         // The model repository refuses such models at load; this is a fleet out of step with it.
         this.logger.error(`instances of ${slots[0].model} v${slots[0].version} on ${executor!.device} not registered: ${(error as Error).message}`);

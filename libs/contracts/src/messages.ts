@@ -255,6 +255,12 @@ export interface SlotReleased {
    * timeout). The slot's stage for it ends, or, if a grant crossed this, its resources return.
    */
   readonly unparked?: string;
+  /**
+   * The execution's resources went straight to this slot's parked payload, which runs already
+   * (the successor the rate limiter named in `SlotGo.next` or `SlotSuccessor`): the rate limiter
+   * counts them held by that slot from here, and tells its scheduler as for a grant.
+   */
+  readonly handedTo?: SlotHandOver;
 }
 
 // ---- Rate limiting (with --rate-limit=execution_count; small JSON on the raw client) ------------
@@ -276,9 +282,31 @@ export interface ParkedStage {
   readonly go: string;
 }
 
+/** A payload parked at a slot, named for a hand-over: that slot runs the payload parked with `token`. */
+export interface SlotHandOver {
+  readonly slotId: string;
+  readonly token: string;
+}
+
 /** rate limiter → slot, on `SUBJECTS.slotGo`: run the payload parked with this token (its resources are allocated). */
 export interface SlotGo {
   readonly token: string;
+  /**
+   * When that execution ends, hand its resources to this slot of the same executor, in process,
+   * instead of waiting for the rate limiter to grant them again: the grant it would make then
+   * (`RateLimiter.successorOf`). Absent or null: no successor is known yet.
+   */
+  readonly next?: SlotHandOver | null;
+}
+
+/**
+ * rate limiter → slot, on `SUBJECTS.slotGo`: the successor of the execution of the payload parked
+ * with `after` changed while it executes (the staged order moved); `null`: there is none now. One
+ * that arrives after that execution ended is ignored.
+ */
+export interface SlotSuccessor {
+  readonly after: string;
+  readonly next: SlotHandOver | null;
 }
 
 export interface UnstageSlots {

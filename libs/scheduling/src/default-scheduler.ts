@@ -243,6 +243,14 @@ export class DefaultScheduler<C> {
     if (!queue || !slot) return; // late release after removal: nothing to do
     if (unparked !== undefined) return this.unpark(queue, slot, unparked);
     for (let i = 0; i < count && slot.occupancy === 'busy'; i++) slot.release();
+    // A parked payload can finish before its grant's news arrives here: its slot was handed the
+    // resources in process and ran it at once (a short model), while the rate limiter's word on it
+    // is still on its way. It ran: its parking ends as on that news, which then finds nothing.
+    const parked = queue.parked.get(slotId);
+    if (parked && !slot.inFlight.includes(parked)) {
+      queue.parked.delete(slotId);
+      this.effects.granted?.(parked, slot.ref, this.clock());
+    }
     if (queue.granted.delete(slotId)) return this.useGrant(queue, slot);
     markIdle(queue, slot);
     this.pump(queue);

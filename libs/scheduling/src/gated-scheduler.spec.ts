@@ -244,6 +244,19 @@ describe('DefaultScheduler with a grant gate, parking lone requests at their slo
     expect(dispatched.at(-1)).toEqual(['r3', 'm_0', 'parked']);
   });
 
+  it('takes the release of a parked payload that ran before its grant’s news came (a hand-over) as that grant, and parks the next', () => {
+    const { scheduler, dispatched, granted, payload, token } = harness({ parking: true });
+    scheduler.addSlot('m', 1, ref('m_0'));
+    for (const id of ['r1', 'r2']) scheduler.submit(payload(id));
+    const first = token('e/m_0');
+    scheduler.release('e/m_0'); // r1 ran on resources handed over in the executor, and finished
+    expect(granted).toEqual(['r1 on m_0']); // its queue span ends
+    expect(dispatched.at(-1)).toEqual(['r2', 'm_0', 'parked']); // the slot is free: the next is parked
+    scheduler.grant('e/m_0', first); // the rate limiter's word on r1, late: nothing left to do
+    expect(granted).toEqual(['r1 on m_0']);
+    expect(dispatched).toHaveLength(2);
+  });
+
   it('frees a slot that gave its parked payload up, and ignores the grant that crossed that news', () => {
     const { scheduler, dispatched, asked, granted, payload, token } = harness({ parking: true });
     scheduler.addSlot('m', 1, ref('m_0'));

@@ -14,11 +14,15 @@
 //
 // A slot whose group needs rate-limiter resources may also get payloads *parked* ahead of their
 // grant (Flotilla-Park header): they wait in its ParkingLot until the rate limiter's grant reaches
-// the slot on its go subject, then join the run queue like any other.
+// the slot on its go subject, then join the run queue like any other. When such a payload's
+// execution ends and the rate limiter named a successor for it (a payload parked at this slot or
+// another of this executor, which its release would be granted to anyway), the thread hands the
+// resources over at once — to itself, or through the main thread — before it answers and releases
+// (`handedTo`): no process is woken between two executions on a contended resource.
 //
 // Lifecycle messages are SlotWorker's (ready / load-failed / close, through SlotThreadContext);
 // see serving-protocol.ts for the rest.
-import { coalesceReplies, HEADERS, SUBJECTS, type SlotGo, type SlotReleased } from '@flotilla/contracts';
+import { coalesceReplies, HEADERS, SUBJECTS, type SlotGo, type SlotHandOver, type SlotReleased, type SlotSuccessor } from '@flotilla/contracts';
 import { SlotThreadContext, type ModelRunner, type ThreadMessage } from '@flotilla/backends';
 import { isSampledTraceparent } from '@flotilla/telemetry';
 import { decodeJson, encodeJson, MessageBus, type IncomingMessage } from '@flotilla/transport';
@@ -26,7 +30,8 @@ import type { BatchOutcome } from './batch-execution';
 import { ParkingLot } from './parking-lot';
 import { PayloadExecutor } from './payload-executor';
 import { ReleaseBatcher, type Release } from './release-batcher';
-import type { FromServingThread, RenameInstance, ServingConfig } from './serving-protocol';
+import type { FromServingThread, HandOverGo, RenameInstance, ServingConfig } from './serving-protocol';
+import { Successors } from './successors';
 
 const thread = new SlotThreadContext<ServingConfig>();
 const config = thread.data;
@@ -48,11 +53,12 @@ async function serveWith(runner: ModelRunner): Promise<void> {
   });
   const executor = new PayloadExecutor(runner, config, bus.maxPayload);
   const releases = new ReleaseBatcher(config.releaseBatch);
-  // `unparked`: the release of a parked payload given up unrun (a gated slot's releases are never
-  // held back, so it travels alone).
-  const publishReleases = (releases: readonly Release[], unparked?: string) => {
+  // `unparked`: the release of a parked payload given up unrun; `handedTo`: where its resources
+  // went (a gated slot's releases are never held back, so either travels alone).
+  const publishReleases = (releases: readonly Release[], unparked?: string, handedTo?: SlotHandOver) => {
     for (const { subject, count } of releases) {
-      bus.publish(subject, encodeJson({ slotId: config.slotId, executorId: config.executorId, count, ...(unparked !== undefined ? { unparked } : {}) } satisfies SlotReleased));
+      const release: SlotReleased = { slotId: config.slotId, executorId: config.executorId, count, ...(unparked !== undefined ? { unparked } : {}), ...(handedTo ? { handedTo } : {}) };
+      bus.publish(subject, encodeJson(release));
     }
   };
   // To the scheduler that dispatched the payload (its Flotilla-Scheduler header): with several
@@ -68,13 +74,19 @@ async function serveWith(runner: ModelRunner): Promise<void> {
     // publish, and the next payload must still run.
     tail = tail.then(execute).catch((error: unknown) => console.error(`slot ${config.slotId}: could not answer a payload: ${String(error)}`));
   };
-  /** `parkedMs`: how long it waited here for its grant, which counts as queue time. `unparked`: given up unrun. */
-  const run = async (message: IncomingMessage, parkedMs = 0, unparked?: string) => {
+  /**
+   * `parkedMs`: how long it waited here for its grant, which counts as queue time. `parked`: its
+   * parking token; `unparked`: it was given up unrun (its deadline came before its grant).
+   */
+  const run = async (message: IncomingMessage, parkedMs = 0, parked?: string, unparked = false) => {
     const queueMicros = Number(message.header(HEADERS.queueMicros) ?? 0) + Math.round(parkedMs * 1000);
-    const outcome = await executor.execute(message.data, queueMicros, unparked !== undefined);
-    // Answer first, then release: the next payload the scheduler sends never overtakes this answer.
+    const outcome = await executor.execute(message.data, queueMicros, unparked);
+    // Its resources to the next execution first (they are what everyone waits for), then the
+    // answer, then the release: the next payload the scheduler sends never overtakes this answer.
+    const handedTo = parked === undefined ? undefined : successors.finish(parked);
+    if (handedTo && !unparked) handOver(handedTo);
     if (message.reply) bus.publish(message.reply, outcome.reply);
-    publishReleases(releases.finished(releaseSubjectOf(message)), unparked);
+    publishReleases(releases.finished(releaseSubjectOf(message)), unparked ? parked : undefined, unparked ? undefined : handedTo);
     // Only a traced request's span: the gateway decided, and its traceparent's sampled flag says so.
     const traceparent = config.reportSpans ? message.header('traceparent') : undefined;
     if (isSampledTraceparent(traceparent)) {
@@ -118,16 +130,31 @@ async function serveWith(runner: ModelRunner): Promise<void> {
       if (spans.length > 0) send({ kind: 'batch-spans', spans });
     }
   };
-  const parking = new ParkingLot<{ message: IncomingMessage; at: number }>(
-    ({ message, at }) => enqueue(() => run(message, performance.now() - at)),
-    ({ message, at }, token) => enqueue(() => run(message, performance.now() - at, token)),
+  const parking = new ParkingLot<{ message: IncomingMessage; at: number; token: string }>(
+    ({ message, at, token }) => enqueue(() => run(message, performance.now() - at, token)),
+    ({ message, at, token }) => enqueue(() => run(message, performance.now() - at, token, true)),
   );
+  const successors = new Successors();
+  /** This slot's resources go to the payload parked with `token` at `slotId`: here, or through the main thread. */
+  const handOver = ({ slotId, token }: SlotHandOver) => {
+    if (slotId !== config.slotId) return send({ kind: 'hand-over', slotId, token });
+    successors.granted(token);
+    parking.go(token);
+  };
   const subscription = bus.subscribe(config.subject, (message) => {
     const token = message.header(HEADERS.park);
-    if (token !== undefined) return parking.park(token, Number(message.header(HEADERS.parkUntil)), { message, at: performance.now() });
+    if (token !== undefined) return parking.park(token, Number(message.header(HEADERS.parkUntil)), { message, at: performance.now(), token });
     enqueue(() => (message.header(HEADERS.batch) === undefined ? run(message) : runBatch(message)));
   });
-  const grants = config.goSubject ? bus.subscribe(config.goSubject, (message) => parking.go(decodeJson<SlotGo>(message.data).token)) : undefined;
+  // The rate limiter's grants for parked payloads, and its word on their successors.
+  const grants = config.goSubject
+    ? bus.subscribe(config.goSubject, (message) => {
+        const word = decodeJson<SlotGo | SlotSuccessor>(message.data);
+        if ('after' in word) return successors.update(word.after, word.next);
+        successors.granted(word.token, word.next ?? null);
+        parking.go(word.token);
+      })
+    : undefined;
   // The server must know the subscription before the slot is announced ready, or the scheduler's
   // first payloads could go to a subject nobody listens on yet.
   await bus.flush();
@@ -135,6 +162,12 @@ async function serveWith(runner: ModelRunner): Promise<void> {
 
   thread.port.on('message', (message: ThreadMessage) => {
     if (message.kind === 'rename') executor.instance = (message as RenameInstance).instance;
+    if (message.kind === 'go') {
+      // Another slot of this executor handed its resources to a payload parked here.
+      const { token } = message as HandOverGo;
+      successors.granted(token);
+      parking.go(token);
+    }
     if (message.kind === 'close') void close();
   });
 
