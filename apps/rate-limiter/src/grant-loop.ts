@@ -64,6 +64,13 @@ export class GrantLoop implements OnApplicationBootstrap {
   private readonly grantedParked = new Map<string, ParkedStage>();
   /** The successor each of those slots was last told of (absent: none). */
   private readonly toldSuccessor = new Map<string, SlotHandOver>();
+  /**
+   * Told in advance to a slot still waiting, whose parked payload (`after`) an executing slot is
+   * predicted to hand its resources to: that payload's own successor (`successorAfterHandOver`),
+   * so that it knows before it starts — an executing slot's thread hears nothing until its model
+   * returns.
+   */
+  private readonly preTold = new Map<string, { readonly after: string; readonly next?: SlotHandOver }>();
   /** The last parked payload each slot gave up unrun: a hand-over to it that crossed the give-up is void. */
   private readonly givenUp = new Map<string, string>();
   /** Unparked grants sent lately, by their message's number: given back if NATS says nobody heard them. */
@@ -152,6 +159,7 @@ export class GrantLoop implements OnApplicationBootstrap {
     this.parkedAt.clear();
     this.grantedParked.clear();
     this.toldSuccessor.clear();
+    this.preTold.clear();
     this.givenUp.clear();
   }
 
@@ -223,6 +231,10 @@ export class GrantLoop implements OnApplicationBootstrap {
     limiter.adopt(slotId);
     this.parkedAt.delete(slotId);
     this.grantedParked.set(slotId, parked);
+    // Its thread knows what it was told in advance; retelling corrects it if that changed.
+    const pre = this.preTold.get(slotId);
+    this.preTold.delete(slotId);
+    if (pre?.after === token && pre.next) this.toldSuccessor.set(slotId, pre.next);
     const schedulerId = this.stagedBy.get(slotId);
     if (schedulerId !== undefined) this.tellScheduler(schedulerId, [], [{ slotId, token }]);
   }
@@ -250,6 +262,7 @@ export class GrantLoop implements OnApplicationBootstrap {
     if (this.parkedAt.get(slotId)?.token !== token) return;
     this.givenUp.set(slotId, token);
     this.parkedAt.delete(slotId);
+    this.preTold.delete(slotId);
     this.pending.delete(slotId);
     this.restage.delete(slotId);
     if (limiter.has(slotId) && limiter.state(slotId) === 'staged') limiter.unstage(slotId);
@@ -275,6 +288,7 @@ export class GrantLoop implements OnApplicationBootstrap {
         continue;
       }
       this.parkedAt.delete(slotId);
+      this.preTold.delete(slotId); // its grant says what holds now
       this.grantedParked.set(slotId, parked);
       wentParked.push(parked);
       grants.parked.push({ slotId, token: parked.token });
@@ -307,9 +321,21 @@ export class GrantLoop implements OnApplicationBootstrap {
    * hand-over stays in that process) — or the holder itself, for the payload parked behind it.
    */
   private successorOf(limiter: RateLimiter, holder: string): SlotHandOver | undefined {
-    const executor = this.registration.executorOf(holder);
-    const next = limiter.successorOf(holder, this.restage.has(holder), (id) => this.parkedAt.has(id) && (id === holder || this.registration.executorOf(id) === executor));
+    const next = limiter.successorOf(holder, this.restage.has(holder), this.handableFrom(holder));
     return next === undefined ? undefined : { slotId: next, token: this.parkedAt.get(next)!.token };
+  }
+
+  /** The successor of `next` once `holder` handed it its resources: told to `next` in advance. */
+  private successorAfterHandOver(limiter: RateLimiter, holder: string, next: string): SlotHandOver | undefined {
+    if (!limiter.has(next) || limiter.state(next) !== 'staged') return undefined;
+    const after = limiter.successorAfterHandOver(holder, next, this.restage.has(holder), this.handableFrom(next));
+    return after === undefined ? undefined : { slotId: after, token: this.parkedAt.get(after)!.token };
+  }
+
+  /** Which slots `from` could hand its resources to: its own or its executor's, with a payload parked. */
+  private handableFrom(from: string): (id: string) => boolean {
+    const executor = this.registration.executorOf(from);
+    return (id) => this.parkedAt.has(id) && (id === from || this.registration.executorOf(id) === executor);
   }
 
   /** Tells each slot executing on a parked grant whose successor is no longer the one it was told of. */
@@ -322,11 +348,23 @@ export class GrantLoop implements OnApplicationBootstrap {
       }
       const next = this.successorOf(limiter, holder);
       const told = this.toldSuccessor.get(holder);
-      if (next?.slotId === told?.slotId && next?.token === told?.token) continue;
-      if (next) this.toldSuccessor.set(holder, next);
-      else this.toldSuccessor.delete(holder);
-      this.bus.publish(parked.go, encodeJson({ after: parked.token, next: next ?? null } satisfies SlotSuccessor));
+      if (!sameHandOver(next, told)) {
+        if (next) this.toldSuccessor.set(holder, next);
+        else this.toldSuccessor.delete(holder);
+        this.bus.publish(parked.go, encodeJson({ after: parked.token, next: next ?? null } satisfies SlotSuccessor));
+      }
+      if (next && next.slotId !== holder) this.pretell(limiter, holder, next);
     }
+  }
+
+  /** Tells the waiting `next` its own successor, when that changed since it was last told. */
+  private pretell(limiter: RateLimiter, holder: string, next: SlotHandOver): void {
+    const waiting = this.parkedAt.get(next.slotId)!;
+    const after = this.successorAfterHandOver(limiter, holder, next.slotId);
+    const told = this.preTold.get(next.slotId);
+    if (told?.after === next.token && sameHandOver(after, told.next)) return;
+    this.preTold.set(next.slotId, { after: next.token, ...(after ? { next: after } : {}) });
+    if (after || told?.after === next.token) this.bus.publish(waiting.go, encodeJson({ after: next.token, next: after ?? null } satisfies SlotSuccessor));
   }
 
   /** Nobody heard grant message `seq`: what it granted (and is still allocated to that scheduler's stage) goes back. */
@@ -338,4 +376,8 @@ export class GrantLoop implements OnApplicationBootstrap {
     if (back.length) this.logger.warn(`scheduler ${sent.schedulerId} is gone: ${back.length} grant(s) it never heard go back`);
     for (const slotId of back) this.settle(limiter, slotId, 'give back');
   }
+}
+
+function sameHandOver(a: SlotHandOver | undefined, b: SlotHandOver | undefined): boolean {
+  return a?.slotId === b?.slotId && a?.token === b?.token;
 }

@@ -481,7 +481,14 @@ describe('RateLimiter.successorOf (the in-process hand-over)', () => {
     expect(limiter.grants()).toEqual(['often_0']);
     // often would be at 2 × 1 after this execution, rarely waits at 2: a tie, often registered first.
     expect(limiter.successorOf('often_0', true, anyone)).toBe('often_0');
+    // Not staged again yet, but it may be before it finishes, and would then go first: no prediction.
+    expect(limiter.successorOf('often_0', false, anyone)).toBeUndefined();
+    limiter.release('often_0'); // often: 2 × 1 = 2 ≤ rarely: 2, and often wins the tie
+    limiter.stage('often_0');
+    expect(limiter.grants()).toEqual(['often_0']);
+    // often would be at 3 now, rarely still 2: rarely goes next whether or not often is staged again.
     expect(limiter.successorOf('often_0', false, anyone)).toBe('rarely_0');
+    expect(limiter.successorOf('often_0', true, anyone)).toBe('rarely_0');
   });
 
   it('predicts nothing when the head needs more than the holder holds, or another pool', () => {
@@ -514,6 +521,19 @@ describe('RateLimiter.successorOf (the in-process hand-over)', () => {
     limiter.grants();
     expect(limiter.successorOf('a_0', false, anyone)).toBeUndefined();
     expect(() => limiter.successorOf('a_1', false, anyone)).toThrow('instance a_1 cannot have a successor while idle');
+  });
+
+  it('predicts the successor’s own successor, for it to know before it starts', () => {
+    const limiter = exclusivePair();
+    limiter.stage('a_0');
+    limiter.stage('a_1');
+    expect(limiter.grants()).toEqual(['a_0']);
+    expect(limiter.successorAfterHandOver('a_0', 'a_1', false, anyone)).toBeUndefined(); // nobody else waits
+    // a_0 staged again: after it hands over, a_0 (1 execution) waits, a_1 (0, then 1) executes; a_0 registered first.
+    expect(limiter.successorAfterHandOver('a_0', 'a_1', true, anyone)).toBe('a_0');
+    expect(limiter.successorAfterHandOver('a_0', 'a_1', true, (id) => id !== 'a_0')).toBeUndefined();
+    expect(() => limiter.successorAfterHandOver('a_1', 'a_0', true, anyone)).toThrow('instance a_1 cannot hand over while staged');
+    expect(() => limiter.successorAfterHandOver('a_0', 'a_0', true, anyone)).toThrow('instance a_0 cannot be handed over to while allocated');
   });
 
   it('keeps priorities: handing over every time it can, priority 1 runs twice as often as priority 2', () => {
@@ -553,13 +573,13 @@ describe('RateLimiter.successorOf (the in-process hand-over)', () => {
       b_1: instance('b_1', [R('G', 1, true)], 3, 'gpu:1'),
       c_0: instance('c_0', [R('R', 1), R('G', 1, true)], 1, 'gpu:0'),
     };
-    const step = fc.tuple(fc.constantFrom('stage', 'unstage', 'release', 'predict'), fc.constantFrom(...ids), fc.boolean());
+    const step = fc.tuple(fc.constantFrom('stage', 'unstage', 'release', 'predict', 'predict two'), fc.constantFrom(...ids), fc.boolean(), fc.boolean());
     let predicted = 0;
     fc.assert(
       fc.property(fc.array(step, { minLength: 10, maxLength: 200 }), fc.constantFrom(['R:2', 'G:1'], ['R:2', 'G:2'], ['R:3', 'G:1']), (steps, explicit) => {
         const limiter = new RateLimiter({ explicitResources: parseRateLimitResources(explicit) });
         limiter.register(ids.map((id) => specs[id]));
-        for (const [op, id, restage] of steps) {
+        for (const [op, id, restage, restageLater] of steps) {
           const state = limiter.state(id);
           if (op === 'stage' && state === 'idle') limiter.stage(id);
           else if (op === 'unstage' && state === 'staged') limiter.unstage(id);
@@ -569,8 +589,21 @@ describe('RateLimiter.successorOf (the in-process hand-over)', () => {
             if (next === undefined) continue;
             predicted++;
             limiter.release(id);
-            if (restage) limiter.stage(id);
+            // A holder predicted as not staged again may still be, before it releases: no matter.
+            if (restage || restageLater) limiter.stage(id);
             expect(limiter.grants()[0]).toBe(next);
+            continue;
+          } else if (op === 'predict two' && state === 'allocated') {
+            const next = limiter.successorOf(id, restage, anyone);
+            if (next === undefined || next === id) continue;
+            const after = limiter.successorAfterHandOver(id, next, restage, anyone);
+            if (after === undefined) continue;
+            limiter.release(id);
+            if (restage) limiter.stage(id);
+            limiter.adopt(next); // the hand-over
+            limiter.release(next);
+            if (restageLater) limiter.stage(next); // staged again while it executed, or not
+            expect(limiter.grants()[0]).toBe(after);
             continue;
           }
           limiter.grants();
@@ -579,5 +612,43 @@ describe('RateLimiter.successorOf (the in-process hand-over)', () => {
       { numRuns: 500 },
     );
     expect(predicted).toBeGreaterThan(100);
+  });
+
+  it('predicts two steps ahead exactly, on one contended resource with mixed priorities (property)', () => {
+    let predictedTwo = 0;
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 2, maxLength: 4 }), fc.array(fc.tuple(fc.boolean(), fc.boolean(), fc.nat(3)), { minLength: 5, maxLength: 60 }), (priorities, steps) => {
+        const limiter = new RateLimiter({ explicitResources: parseRateLimitResources(['R:1']) });
+        const ids = priorities.map((_, i) => `m${i}_0`);
+        limiter.register(priorities.map((priority, i) => instance(ids[i], [R('R')], priority)));
+        for (const id of ids) limiter.stage(id);
+        let holder = limiter.grants()[0];
+        for (const [restage, restageLater, unstage] of steps) {
+          // Between executions, waiters come and go; the predictions are made after that.
+          for (const id of ids) if (limiter.state(id) === 'idle') limiter.stage(id);
+          const staged = ids.filter((id) => limiter.state(id) === 'staged');
+          if (staged.length > 1 && unstage < staged.length) limiter.unstage(staged[unstage]);
+          const next = limiter.successorOf(holder, restage, anyone);
+          const after = next !== undefined && next !== holder ? limiter.successorAfterHandOver(holder, next, restage, anyone) : undefined;
+          limiter.release(holder);
+          if (restage) limiter.stage(holder);
+          const granted = limiter.grants();
+          if (next !== undefined) expect(granted[0]).toBe(next);
+          if (granted.length === 0) return;
+          const running = granted[0];
+          limiter.release(running);
+          if (restageLater) limiter.stage(running);
+          const second = limiter.grants();
+          if (after !== undefined) {
+            predictedTwo++;
+            expect(second[0]).toBe(after);
+          }
+          if (second.length === 0) return;
+          holder = second[0];
+        }
+      }),
+      { numRuns: 300 },
+    );
+    expect(predictedTwo).toBeGreaterThan(100);
   });
 });

@@ -244,24 +244,40 @@ export class RateLimiter {
 
   /**
    * Who should get `holderId`'s resources the moment its execution ends, without asking again: the
-   * instance `grants()` would grant first if the holder released now — the head of the staged
-   * order, or the holder itself when `restaged` (staged again behind its own execution) and its
-   * next key, one execution later, sorts first. Only when that instance's needs are within what
-   * the holder holds (so the hand-over never allocates more than is allocated now, whatever else
-   * happens meanwhile) and `eligible` accepts it (the caller can hand it over directly); otherwise
-   * undefined, and the holder's release goes the usual way. A pure prediction: nothing is reserved,
-   * so a caller must recognise a hand-over that arrives after the successor was granted otherwise.
-   * The holder must be allocated.
+   * instance `grants()` would grant first if the holder released now. That is the head of the
+   * staged order — or the holder itself, when it is `restaged` (staged again behind its own
+   * execution) and its next key, one execution later, sorts first. A holder that is not restaged
+   * but would sort first if it were gets no prediction: it may still be staged before it finishes,
+   * so the prediction holds whether or not that happens. The predicted instance's needs must be
+   * within what the holder holds (so the hand-over never allocates more than is allocated now,
+   * whatever else happens meanwhile), and `eligible` must accept it (the caller can hand it over
+   * directly); otherwise undefined, and the holder's release goes the usual way. A pure prediction:
+   * nothing is reserved, so a caller must recognise a hand-over that arrives after the successor
+   * was granted otherwise. The holder must be allocated.
    */
   successorOf(holderId: string, restaged: boolean, eligible: (id: string) => boolean): string | undefined {
-    const holder = this.contextOf(holderId);
-    if (holder.state !== 'allocated') throw new Error(`rate limiter: instance ${holderId} cannot have a successor while ${holder.state}`);
+    const holder = this.contextIn(holderId, 'allocated', 'have a successor');
     const head = this.staged[0];
-    const holderKey = (holder.executions + 1) * holder.priority;
-    const holderFirst = restaged && (head === undefined || holderKey < head.scaledPriority || (holderKey === head.scaledPriority && holder.sequence < head.sequence));
-    if (holderFirst) return eligible(holderId) ? holderId : undefined;
-    if (head === undefined || !eligible(head.id)) return undefined;
-    return this.pools.covers(this.owners.get(holder)!, this.owners.get(head)!) ? head.id : undefined;
+    if (sortsBefore(holder.scaledPriority + holder.priority, holder, head)) return restaged && eligible(holderId) ? holderId : undefined;
+    return this.handOverTo(holder, head, eligible);
+  }
+
+  /**
+   * The same prediction one step ahead, for a staged `successorId` that `holderId` is predicted to
+   * hand over to (`successorOf`): who `successorId` hands over to in turn, once the holder released
+   * (one more execution, staged again if `holderRestaged`) and it adopted the resources. Made while
+   * the successor still waits, so that its executor knows it before the successor starts (an
+   * executing slot's thread hears nothing until its model returns).
+   */
+  successorAfterHandOver(holderId: string, successorId: string, holderRestaged: boolean, eligible: (id: string) => boolean): string | undefined {
+    const holder = this.contextIn(holderId, 'allocated', 'hand over');
+    const successor = this.contextIn(successorId, 'staged', 'be handed over to');
+    const head = this.staged[0] === successor ? this.staged[1] : this.staged[0];
+    const holderKey = holder.scaledPriority + holder.priority;
+    const holderFirst = holderRestaged && sortsBefore(holderKey, holder, head);
+    const next = holderFirst ? holder : head;
+    if (next === undefined || sortsBefore(successor.scaledPriority + successor.priority, successor, next, holderFirst ? holderKey : undefined)) return undefined;
+    return this.handOverTo(successor, next, eligible);
   }
 
   /** Whether an instance is registered (an instance that failed to register never was). */
@@ -291,9 +307,30 @@ export class RateLimiter {
     };
   }
 
+  /** `candidate`, when `holder`'s resources cover its needs and the caller can hand them over. */
+  private handOverTo(holder: InstanceContext, candidate: InstanceContext | undefined, eligible: (id: string) => boolean): string | undefined {
+    if (candidate === undefined || !eligible(candidate.id)) return undefined;
+    return this.pools.covers(this.owners.get(holder)!, this.owners.get(candidate)!) ? candidate.id : undefined;
+  }
+
+  private contextIn(id: string, state: InstanceState, action: string): InstanceContext {
+    const context = this.contextOf(id);
+    if (context.state !== state) throw new Error(`rate limiter: instance ${id} cannot ${action} while ${context.state}`);
+    return context;
+  }
+
   private contextOf(id: string): InstanceContext {
     const context = this.contexts.get(id);
     if (context === undefined) throw new Error(`rate limiter: unknown instance ${id}`);
     return context;
   }
+}
+
+/**
+ * Whether an instance staged at `key` (its `sequence` breaking ties) would be tried before `other`
+ * (at `otherKey`, default its current key): the staged order's comparison. Before nobody: true.
+ */
+function sortsBefore(key: number, { sequence }: InstanceContext, other: InstanceContext | undefined, otherKey = other?.scaledPriority): boolean {
+  if (other === undefined) return true;
+  return key < otherKey! || (key === otherKey && sequence < other.sequence);
 }

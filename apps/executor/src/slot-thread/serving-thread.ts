@@ -83,6 +83,9 @@ async function serveWith(runner: ModelRunner): Promise<void> {
     const outcome = await executor.execute(message.data, queueMicros, unparked);
     // Its resources to the next execution first (they are what everyone waits for), then the
     // answer, then the release: the next payload the scheduler sends never overtakes this answer.
+    // A successor named only while the model ran is still on the socket (the model holds the
+    // thread): without one known, read what waits there first — one turn of the event loop.
+    if (parked !== undefined && !unparked && successors.of(parked) === undefined) await new Promise((resolve) => setImmediate(resolve));
     const handedTo = parked === undefined ? undefined : successors.finish(parked);
     if (handedTo && !unparked) handOver(handedTo);
     if (message.reply) bus.publish(message.reply, outcome.reply);
@@ -150,7 +153,7 @@ async function serveWith(runner: ModelRunner): Promise<void> {
   const grants = config.goSubject
     ? bus.subscribe(config.goSubject, (message) => {
         const word = decodeJson<SlotGo | SlotSuccessor>(message.data);
-        if ('after' in word) return successors.update(word.after, word.next);
+        if ('after' in word) return successors.name(word.after, word.next);
         successors.granted(word.token, word.next ?? null);
         parking.go(word.token);
       })

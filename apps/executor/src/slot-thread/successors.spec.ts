@@ -7,6 +7,7 @@ describe('Successors', () => {
   it('gives the successor named with the grant, once', () => {
     const successors = new Successors();
     successors.granted('a1', b);
+    expect(successors.of('a1')).toEqual(b);
     expect(successors.finish('a1')).toEqual(b);
     expect(successors.finish('a1')).toBeUndefined();
   });
@@ -14,28 +15,35 @@ describe('Successors', () => {
   it('takes the latest word: a changed successor, or none', () => {
     const successors = new Successors();
     successors.granted('a1', b);
-    successors.update('a1', c);
+    successors.name('a1', c);
     expect(successors.finish('a1')).toEqual(c);
     successors.granted('a2', b);
-    successors.update('a2', null);
+    successors.name('a2', null);
     expect(successors.finish('a2')).toBeUndefined();
   });
 
-  it('ignores a word about a payload that is not executing here: finished, or never granted', () => {
+  it('keeps a successor named in advance when another slot hands the payload its grant, but not when the rate limiter grants it', () => {
     const successors = new Successors();
-    successors.granted('a1');
-    expect(successors.finish('a1')).toBeUndefined();
-    successors.update('a1', b);
-    successors.update('never', b);
-    expect(successors.finish('a1')).toBeUndefined();
-    expect(successors.finish('never')).toBeUndefined();
+    successors.name('a1', b); // while a1 waits parked
+    successors.granted('a1'); // handed over in process
+    expect(successors.finish('a1')).toEqual(b);
+    successors.name('a2', b);
+    successors.granted('a2', null); // granted by the rate limiter, which predicts nothing now
+    expect(successors.finish('a2')).toBeUndefined();
   });
 
-  it('keeps only the newest grants, so grants whose payload never ran here are forgotten', () => {
+  it('knows no successor for a payload granted without one', () => {
+    const successors = new Successors();
+    successors.granted('a1');
+    expect(successors.of('a1')).toBeUndefined();
+    expect(successors.finish('a1')).toBeUndefined();
+  });
+
+  it('keeps only the newest words, so those about payloads that never ran here are forgotten', () => {
     const successors = new Successors(2);
     successors.granted('t1', b);
     successors.granted('t2', b);
-    successors.granted('t3', c);
+    successors.name('t3', c);
     expect(successors.finish('t1')).toBeUndefined();
     expect(successors.finish('t2')).toEqual(b);
     expect(successors.finish('t3')).toEqual(c);
