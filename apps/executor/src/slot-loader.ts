@@ -18,17 +18,13 @@ export class SlotLoader {
   /** Read once: only when traces are exported do threads report their compute spans. */
   private readonly reportSpans = tracesExported();
 
-  /**
-   * @param changed called whenever a slot changes state, so that the change is announced at once
-   * @param handOver passes a slot's rate-limiter resources on to another slot's parked payload (HandOverReport)
-   */
+  /** @param changed called whenever a slot changes state, so that the change is announced at once */
   constructor(
     private readonly options: ExecutorOptions,
     private readonly files: ModelFiles,
     private readonly budget: ThreadBudget,
     private readonly logger: Logger,
     private readonly changed: () => void,
-    private readonly handOver: (slotId: string, token: string) => void = () => undefined,
   ) {}
 
   /** @param activeSlots how many slots the model runs on this device, sharing its cores */
@@ -42,7 +38,7 @@ export class SlotLoader {
       const worker = await SlotWorker.start(slotSpecOf(entry, this.options, intraOpThreads, model.path), {
         threadScript: SERVING_THREAD,
         data: servingConfigOf(entry, this.options, this.reportSpans),
-        onMessage: (message) => onThreadReport(entry, message, { relinked: this.changed, handOver: this.handOver }),
+        onMessage: (message) => onThreadReport(entry, message, this.changed),
       });
       if (entry.state === 'closed') return void worker.close(); // removed while loading
       worker.on('exit', (exit) => {

@@ -27,10 +27,6 @@ export class SlotRetirement {
     return this.retiring.has(slotId);
   }
 
-  get(slotId: string): SlotEntry | undefined {
-    return this.retiring.get(slotId);
-  }
-
   entries(): IterableIterator<SlotEntry> {
     return this.retiring.values();
   }

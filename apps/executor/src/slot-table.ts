@@ -7,7 +7,6 @@ import { ModelFiles } from './model-files';
 import { SlotEntry } from './slot-entry';
 import { SlotLoader } from './slot-loader';
 import { SlotRetirement } from './slot-retirement';
-import type { HandOverGo } from './slot-thread/serving-protocol';
 import { activeSlotsOf, ThreadBudget } from './thread-budget';
 
 /**
@@ -38,7 +37,7 @@ export class SlotTable implements BeforeApplicationShutdown, OnApplicationShutdo
   ) {
     const changed = () => this.changed();
     this.budget = new ThreadBudget(options.cores, this.logger);
-    this.loader = new SlotLoader(options, files, this.budget, this.logger, changed, (slotId, token) => this.handOver(slotId, token));
+    this.loader = new SlotLoader(options, files, this.budget, this.logger, changed);
     this.retirement = new SlotRetirement(changed, (entry) => this.retired.fold(entry.plan.model, entry.plan.version, entry.stats));
   }
 
@@ -127,18 +126,6 @@ export class SlotTable implements BeforeApplicationShutdown, OnApplicationShutdo
   async onApplicationShutdown(): Promise<void> {
     // Nothing is left after beforeApplicationShutdown; this covers a shutdown that skipped it.
     await Promise.all([...this.slots.values(), ...this.superseded.values(), ...this.retirement.entries()].map((entry) => entry.worker?.close()));
-  }
-
-  /**
-   * A slot's thread handed its rate-limiter resources to the payload parked with `token` at
-   * `slotId` (serving or draining: a draining slot still runs what is parked there): that slot's
-   * thread runs it. A slot gone meanwhile cannot; its payload was failed with it, and the rate
-   * limiter takes back what it counted as handed over when the slot is announced gone.
-   */
-  private handOver(slotId: string, token: string): void {
-    const entry = this.slots.get(slotId) ?? this.superseded.get(slotId) ?? this.retirement.get(slotId);
-    if (entry?.worker) entry.worker.postToThread({ kind: 'go', token } satisfies HandOverGo);
-    else this.logger.warn(`slot ${slotId} was handed rate-limiter resources but is gone`);
   }
 
   /** A reused slot keeps its id after a rename, so a new instance may want an id already taken. */

@@ -5,7 +5,7 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { SlotEntry } from './slot-entry';
 import { onThreadReport } from './slot-thread-reports';
-import type { BatchSpansReport, HandOverReport, LinkReport, SpanReport } from './slot-thread/serving-protocol';
+import type { BatchSpansReport, LinkReport, SpanReport } from './slot-thread/serving-protocol';
 import { plannedSlot } from './testing/planned-slot';
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -58,23 +58,14 @@ describe('onThreadReport (link to NATS)', () => {
   it('counts each drop of the thread’s link and asks for an announcement once it is back', () => {
     const entry = new SlotEntry(plannedSlot(), 'flotilla.executor.cpu-1.slot.1', { name: 'double', max_batch_size: 4, input: [{ name: 'X', datatype: 'FP32', dims: [2] }], output: [{ name: 'Y' }] });
     const relinked = vi.fn();
-    onThreadReport(entry, { kind: 'link', up: false } as LinkReport, { relinked });
+    onThreadReport(entry, { kind: 'link', up: false } as LinkReport, relinked);
     expect(entry.threadLinked).toBe(false);
     expect(relinked).not.toHaveBeenCalled();
-    onThreadReport(entry, { kind: 'link', up: true } as LinkReport, { relinked });
+    onThreadReport(entry, { kind: 'link', up: true } as LinkReport, relinked);
     expect(relinked).toHaveBeenCalledTimes(1);
     expect(entry.relinks).toBe(1);
     // A repeated "up" is no new gap.
-    onThreadReport(entry, { kind: 'link', up: true } as LinkReport, { relinked });
+    onThreadReport(entry, { kind: 'link', up: true } as LinkReport, relinked);
     expect(relinked).toHaveBeenCalledTimes(1);
-  });
-});
-
-describe('onThreadReport (hand-over of rate-limiter resources)', () => {
-  it('passes the hand-over on to the main thread’s hook with the slot and token it names', () => {
-    const entry = new SlotEntry(plannedSlot(), 'flotilla.executor.cpu-1.slot.1', { name: 'double', max_batch_size: 0, input: [], output: [] });
-    const handOver = vi.fn();
-    onThreadReport(entry, { kind: 'hand-over', slotId: 'cpu-1/double/1/double_1', token: 't7' } as HandOverReport, { handOver });
-    expect(handOver).toHaveBeenCalledWith('cpu-1/double/1/double_1', 't7');
   });
 });

@@ -6,7 +6,10 @@
 // execution's end to the next one's start — the release reaching the rate limiter, its grant
 // reaching the other slot (with parking; before it, through the scheduler and a dispatch), and
 // the slot's own work around the model. The throughput ratio in `npm run bench:rate-limit` is
-// what these gaps cost; this says where it goes. Prints figures; asserts nothing.
+// what these gaps cost; this says where it goes. The same figures for one unlimited instance
+// (`matmul_chain_count1`, its next payload prefetched) come second, measured in the same
+// deployment right after: the gap between its executions, and how long its executions take when
+// nothing separates them. Prints figures; asserts nothing.
 //   node dist/tools/perf/src/bench-handover.js [--seconds 6] [--bus-security false]
 import { createBenchRepository, MATMUL_COUNT1, MATMUL_EXCLUSIVE } from './bench/bench-repository';
 import { startFlotilla } from './bench/flotilla-under-test';
@@ -27,28 +30,39 @@ async function main(): Promise<void> {
   const repository = createBenchRepository(['matmul_chain', MATMUL_COUNT1, MATMUL_EXCLUSIVE]);
   const flotilla = await startFlotilla(repository.dir, {}, { rateLimit: 'execution_count', rateLimitResources: ['EXCLUSIVE:1'], busSecurity });
   try {
-    const input = Array.from({ length: 1024 }, (_, i) => (i % 7) / 7);
-    const body = JSON.stringify({ parameters: { flotilla_execution_info: true }, inputs: [{ name: 'INPUT0', shape: [1, 1024], datatype: 'FP32', data: input }] });
-    let runs: ExecutionInfo[] = [];
-    let running = true;
-    const client = async () => {
-      while (running) {
-        const response = await fetch(`${flotilla.url}/v2/models/${MATMUL_EXCLUSIVE}/infer`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
-        const answer = (await response.json()) as { parameters?: ExecutionInfo };
-        if (answer.parameters) runs.push(answer.parameters);
-      }
-    };
-    const clients = Array.from({ length: CLIENTS }, client);
-    await sleep(WARM_UP_MS);
-    runs = [];
-    await sleep(seconds * 1000);
-    running = false;
-    await Promise.all(clients);
-    report(runs, seconds);
+    for (const [model, label] of [
+      [MATMUL_EXCLUSIVE, 'two instances taking turns on EXCLUSIVE'],
+      [MATMUL_COUNT1, 'one unlimited instance'],
+    ] as const) {
+      console.log(`${label} (${model}):`);
+      report(await executionsOf(flotilla.url, model, seconds), seconds);
+    }
   } finally {
     await flotilla.stop();
     repository.remove();
   }
+}
+
+/** Every execution of `model` in `seconds` under CLIENTS clients, after a warm-up, as the slots stamped them. */
+async function executionsOf(url: string, model: string, seconds: number): Promise<ExecutionInfo[]> {
+  const input = Array.from({ length: 1024 }, (_, i) => (i % 7) / 7);
+  const body = JSON.stringify({ parameters: { flotilla_execution_info: true }, inputs: [{ name: 'INPUT0', shape: [1, 1024], datatype: 'FP32', data: input }] });
+  let runs: ExecutionInfo[] = [];
+  let running = true;
+  const client = async () => {
+    while (running) {
+      const response = await fetch(`${url}/v2/models/${model}/infer`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+      const answer = (await response.json()) as { parameters?: ExecutionInfo };
+      if (answer.parameters) runs.push(answer.parameters);
+    }
+  };
+  const clients = Array.from({ length: CLIENTS }, client);
+  await sleep(WARM_UP_MS);
+  runs = [];
+  await sleep(seconds * 1000);
+  running = false;
+  await Promise.all(clients);
+  return runs;
 }
 
 function report(runs: ExecutionInfo[], seconds: number): void {
@@ -59,8 +73,8 @@ function report(runs: ExecutionInfo[], seconds: number): void {
   const sameInstance = runs.slice(1).filter((run, i) => run.flotilla_instance === runs[i].flotilla_instance).length;
   console.log(`  ${runs.length} executions in ${seconds} s (${(runs.length / seconds).toFixed(1)}/s), ${CLIENTS} clients`);
   console.log(`  execution: median ${quantile(executions, 0.5).toFixed(2)} ms`);
-  console.log(`  hand-over gap: median ${quantile(gaps, 0.5).toFixed(2)} ms, p90 ${quantile(gaps, 0.9).toFixed(2)} ms, p99 ${quantile(gaps, 0.99).toFixed(2)} ms`);
-  console.log(`  overlapping executions: ${overlaps} (must be 0: the resource is exclusive); same instance twice in a row: ${sameInstance}`);
+  console.log(`  gap between executions: median ${quantile(gaps, 0.5).toFixed(2)} ms, p90 ${quantile(gaps, 0.9).toFixed(2)} ms, p99 ${quantile(gaps, 0.99).toFixed(2)} ms`);
+  console.log(`  overlapping executions: ${overlaps} (0 where the resource is exclusive); same instance twice in a row: ${sameInstance}`);
 }
 
 function quantile(values: readonly number[], q: number): number {

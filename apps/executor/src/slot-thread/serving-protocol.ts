@@ -90,22 +90,4 @@ export interface LinkReport extends ThreadMessage {
   readonly up: boolean;
 }
 
-/**
- * thread → main: this slot's execution ended and its rate-limiter resources go to the payload
- * parked with `token` at slot `slotId` of this executor (the successor the rate limiter named): the
- * main thread passes that slot's thread a `HandOverGo`. Never on the bus (docs/ARCHITECTURE.md,
- * "Hand-over in process").
- */
-export interface HandOverReport extends ThreadMessage {
-  readonly kind: 'hand-over';
-  readonly slotId: string;
-  readonly token: string;
-}
-
-/** main → thread: run the payload parked with `token`: another slot of this executor handed it its resources. */
-export interface HandOverGo extends ThreadMessage {
-  readonly kind: 'go';
-  readonly token: string;
-}
-
-export type FromServingThread = SpanReport | BatchSpansReport | LinkReport | HandOverReport;
+export type FromServingThread = SpanReport | BatchSpansReport | LinkReport;

@@ -17,8 +17,9 @@
 // the slot on its go subject, then join the run queue like any other. When such a payload's
 // execution ends and the rate limiter named a successor for it (a payload parked at this slot or
 // another of this executor, which its release would be granted to anyway), the thread hands the
-// resources over at once — to itself, or through the main thread — before it answers and releases
-// (`handedTo`): no process is woken between two executions on a contended resource.
+// resources over at once — to itself, or straight to the other slot's thread (HandOverChannels) —
+// before it answers and releases (`handedTo`): no process is woken between two executions on a
+// contended resource.
 //
 // Lifecycle messages are SlotWorker's (ready / load-failed / close, through SlotThreadContext);
 // see serving-protocol.ts for the rest.
@@ -30,7 +31,8 @@ import type { BatchOutcome } from './batch-execution';
 import { ParkingLot } from './parking-lot';
 import { PayloadExecutor } from './payload-executor';
 import { ReleaseBatcher, type Release } from './release-batcher';
-import type { FromServingThread, HandOverGo, RenameInstance, ServingConfig } from './serving-protocol';
+import { HandOverChannels } from './hand-over-channels';
+import type { FromServingThread, RenameInstance, ServingConfig } from './serving-protocol';
 import { Successors } from './successors';
 
 const thread = new SlotThreadContext<ServingConfig>();
@@ -138,12 +140,15 @@ async function serveWith(runner: ModelRunner): Promise<void> {
     ({ message, at, token }) => enqueue(() => run(message, performance.now() - at, token, true)),
   );
   const successors = new Successors();
-  /** This slot's resources go to the payload parked with `token` at `slotId`: here, or through the main thread. */
-  const handOver = ({ slotId, token }: SlotHandOver) => {
-    if (slotId !== config.slotId) return send({ kind: 'hand-over', slotId, token });
+  const handOvers = new HandOverChannels();
+  /** The payload parked here with `token` runs now, on resources handed over by this slot or another. */
+  const handedOver = (token: string) => {
     successors.granted(token);
     parking.go(token);
   };
+  /** This slot's resources go to the payload parked with `token` at `slotId`: here, or in that slot's thread. */
+  const handOver = ({ slotId, token }: SlotHandOver) => (slotId === config.slotId ? handedOver(token) : handOvers.send(slotId, { token }));
+  if (config.goSubject) handOvers.listen(config.slotId, ({ token }) => handedOver(token));
   const subscription = bus.subscribe(config.subject, (message) => {
     const token = message.header(HEADERS.park);
     if (token !== undefined) return parking.park(token, Number(message.header(HEADERS.parkUntil)), { message, at: performance.now(), token });
@@ -165,12 +170,6 @@ async function serveWith(runner: ModelRunner): Promise<void> {
 
   thread.port.on('message', (message: ThreadMessage) => {
     if (message.kind === 'rename') executor.instance = (message as RenameInstance).instance;
-    if (message.kind === 'go') {
-      // Another slot of this executor handed its resources to a payload parked here.
-      const { token } = message as HandOverGo;
-      successors.granted(token);
-      parking.go(token);
-    }
     if (message.kind === 'close') void close();
   });
 
@@ -183,6 +182,7 @@ async function serveWith(runner: ModelRunner): Promise<void> {
     await subscription.drain().catch(() => undefined);
     await parking.whenEmpty();
     grants?.unsubscribe();
+    handOvers.close();
     await tail;
     await bus.drain().catch(() => undefined);
     await runner.release().catch(() => undefined);
