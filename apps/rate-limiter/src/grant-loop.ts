@@ -107,8 +107,10 @@ export class GrantLoop implements OnApplicationBootstrap {
     for (const subject of [SUBJECTS.slotReleasedGated, SUBJECTS.slotReleasedGatedAny]) {
       this.bus.subscribe(subject, (message) => {
         const { slotId, unparked, handedTo } = decodeJson<SlotReleased>(message.data);
-        if (unparked !== undefined) this.unpark(limiter, slotId, unparked);
-        else this.settle(limiter, slotId, 'release', handedTo);
+        if (unparked !== undefined) return this.unpark(limiter, slotId, unparked);
+        // The scheduler that heard this release with us (none on the bare subject).
+        const heardBy = message.subject === SUBJECTS.slotReleasedGated ? undefined : message.subject.slice(SUBJECTS.slotReleasedGated.length + 1);
+        this.settle(limiter, slotId, 'release', handedTo && { ...handedTo, heardBy });
       });
     }
     // A grant message that reached no scheduler (it died, or left, with slots staged): only NATS'
@@ -205,7 +207,7 @@ export class GrantLoop implements OnApplicationBootstrap {
    * A grant's execution finished (release) or was never used (give back): its resources return —
    * or, `handedTo`, went straight to that slot's parked payload.
    */
-  private settle(limiter: RateLimiter, slotId: string, how: 'release' | 'give back', handedTo?: SlotHandOver): void {
+  private settle(limiter: RateLimiter, slotId: string, how: 'release' | 'give back', handedTo?: HandOverHeard): void {
     const held = limiter.has(slotId) && limiter.state(slotId) === 'allocated';
     if (!held && handedTo === undefined) return;
     if (held) {
@@ -221,11 +223,12 @@ export class GrantLoop implements OnApplicationBootstrap {
   /**
    * An execution's resources went straight to `slotId`'s payload parked with `token`, which runs
    * already: it holds them from now (`adopt`: that they fit is why it was named), and the scheduler
-   * that parked it hears of it as of a grant. A payload that was granted otherwise meanwhile, or
-   * given up, or that this process does not know (parked before an outage or a restart), takes
-   * nothing: the resources stay returned.
+   * that parked it hears of it as of a grant — from the release itself when it heard that
+   * (`heardBy`), else from here. A payload that was granted otherwise meanwhile, or given up, or
+   * that this process does not know (parked before an outage or a restart), takes nothing: the
+   * resources stay returned.
    */
-  private handedOver(limiter: RateLimiter, { slotId, token }: SlotHandOver): void {
+  private handedOver(limiter: RateLimiter, { slotId, token, heardBy }: HandOverHeard): void {
     const parked = this.parkedAt.get(slotId);
     if (parked?.token !== token || this.givenUp.get(slotId) === token || !limiter.has(slotId) || limiter.state(slotId) === 'allocated') return;
     limiter.adopt(slotId);
@@ -236,7 +239,7 @@ export class GrantLoop implements OnApplicationBootstrap {
     this.preTold.delete(slotId);
     if (pre?.after === token && pre.next) this.toldSuccessor.set(slotId, pre.next);
     const schedulerId = this.stagedBy.get(slotId);
-    if (schedulerId !== undefined) this.tellScheduler(schedulerId, [], [{ slotId, token }]);
+    if (schedulerId !== undefined && schedulerId !== heardBy) this.tellScheduler(schedulerId, [], [{ slotId, token }]);
   }
 
   private endGrant(slotId: string): void {
@@ -377,6 +380,9 @@ export class GrantLoop implements OnApplicationBootstrap {
     for (const slotId of back) this.settle(limiter, slotId, 'give back');
   }
 }
+
+/** A hand-over as a release reported it, with the scheduler that heard that release. */
+type HandOverHeard = SlotHandOver & { readonly heardBy?: string };
 
 function sameHandOver(a: SlotHandOver | undefined, b: SlotHandOver | undefined): boolean {
   return a?.slotId === b?.slotId && a?.token === b?.token;

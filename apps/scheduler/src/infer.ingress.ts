@@ -47,8 +47,12 @@ export class InferIngress implements OnApplicationBootstrap, BeforeApplicationSh
     // Only the releases of payloads this scheduler dispatched: each is stamped with its id.
     for (const base of [SUBJECTS.slotReleased, SUBJECTS.slotReleasedGated]) {
       this.bus.subscribe(SUBJECTS.releasedTo(base, this.options.schedulerId), (message) => {
-        const { slotId, count, unparked } = decodeJson<SlotReleased>(message.data);
+        const { slotId, count, unparked, handedTo } = decodeJson<SlotReleased>(message.data);
         this.state.scheduler.release(slotId, count ?? 1, unparked);
+        // Its resources went straight to a payload parked at a slot of the same executor, which
+        // runs it already: for the scheduler that parked it (this one, most often) that is its
+        // grant, heard here without a word from the rate limiter (which tells other schedulers).
+        if (handedTo && this.options.rateLimited) this.state.scheduler.grant(handedTo.slotId, handedTo.token);
       });
     }
     // Subscribed first: a gateway that hears this scheduler beat may send to it at once.
