@@ -106,11 +106,11 @@ export class GrantLoop implements OnApplicationBootstrap {
     // Every scheduler's gated releases (`flotilla.slot.released.gated.<schedulerId>`; bare when a payload named no scheduler).
     for (const subject of [SUBJECTS.slotReleasedGated, SUBJECTS.slotReleasedGatedAny]) {
       this.bus.subscribe(subject, (message) => {
-        const { slotId, unparked, handedTo } = decodeJson<SlotReleased>(message.data);
+        const { slotId, unparked, handedTo, token } = decodeJson<SlotReleased>(message.data);
         if (unparked !== undefined) return this.unpark(limiter, slotId, unparked);
         // The scheduler that heard this release with us (none on the bare subject).
         const heardBy = message.subject === SUBJECTS.slotReleasedGated ? undefined : message.subject.slice(SUBJECTS.slotReleasedGated.length + 1);
-        this.settle(limiter, slotId, 'release', handedTo && { ...handedTo, heardBy });
+        this.settle(limiter, slotId, 'release', handedTo && { ...handedTo, heardBy }, token);
       });
     }
     // A grant message that reached no scheduler (it died, or left, with slots staged): only NATS'
@@ -207,9 +207,10 @@ export class GrantLoop implements OnApplicationBootstrap {
    * A grant's execution finished (release) or was never used (give back): its resources return —
    * or, `handedTo`, went straight to that slot's parked payload.
    */
-  private settle(limiter: RateLimiter, slotId: string, how: 'release' | 'give back', handedTo?: HandOverHeard): void {
+  private settle(limiter: RateLimiter, slotId: string, how: 'release' | 'give back', handedTo?: HandOverHeard, token?: string): void {
     const held = limiter.has(slotId) && limiter.state(slotId) === 'allocated';
-    if (!held && handedTo === undefined) return;
+    if (!held && token !== undefined && this.parkedAt.get(slotId)?.token === token) this.finishedBeforeHandOver(limiter, slotId);
+    else if (!held && handedTo === undefined) return;
     if (held) {
       this.endGrant(slotId);
       if (how === 'release') limiter.release(slotId);
@@ -240,6 +241,21 @@ export class GrantLoop implements OnApplicationBootstrap {
     if (pre?.after === token && pre.next) this.toldSuccessor.set(slotId, pre.next);
     const schedulerId = this.stagedBy.get(slotId);
     if (schedulerId !== undefined && schedulerId !== heardBy) this.tellScheduler(schedulerId, [], [{ slotId, token }]);
+  }
+
+  /**
+   * The slot ran its parked payload and finished before the release that handed it the
+   * resources arrived (the two travel from different threads, in no set order): the execution is
+   * counted now, as adopted and released at once, and its stage ends, so that the late hand-over
+   * finds no parked payload to give the resources to — they stay returned.
+   */
+  private finishedBeforeHandOver(limiter: RateLimiter, slotId: string): void {
+    this.parkedAt.delete(slotId);
+    this.preTold.delete(slotId);
+    this.pending.delete(slotId);
+    if (!limiter.has(slotId)) return;
+    limiter.adopt(slotId);
+    limiter.release(slotId);
   }
 
   private endGrant(slotId: string): void {

@@ -261,6 +261,12 @@ export interface SlotReleased {
    * counts them held by that slot from here, and tells its scheduler as for a grant.
    */
   readonly handedTo?: SlotHandOver;
+  /**
+   * The parking token of the payload whose execution this release ends (a parked one). Its grant
+   * may have been a hand-over whose news is still on its way: a release from another thread can
+   * reach the rate limiter after this one, which then knows this execution is over already.
+   */
+  readonly token?: string;
 }
 
 // ---- Rate limiting (with --rate-limit=execution_count; small JSON on the raw client) ------------

@@ -55,11 +55,12 @@ async function serveWith(runner: ModelRunner): Promise<void> {
   });
   const executor = new PayloadExecutor(runner, config, bus.maxPayload);
   const releases = new ReleaseBatcher(config.releaseBatch);
-  // `unparked`: the release of a parked payload given up unrun; `handedTo`: where its resources
-  // went (a gated slot's releases are never held back, so either travels alone).
-  const publishReleases = (releases: readonly Release[], unparked?: string, handedTo?: SlotHandOver) => {
+  // `parked`: the release of a parked payload — given up unrun (`unparked`), or run, with where its
+  // resources went (`handedTo`); a gated slot's releases are never held back, so it travels alone.
+  const publishReleases = (releases: readonly Release[], parked?: { readonly token: string; readonly unparked: boolean; readonly handedTo?: SlotHandOver }) => {
+    const about = parked === undefined ? {} : parked.unparked ? { unparked: parked.token } : { token: parked.token, ...(parked.handedTo ? { handedTo: parked.handedTo } : {}) };
     for (const { subject, count } of releases) {
-      const release: SlotReleased = { slotId: config.slotId, executorId: config.executorId, count, ...(unparked !== undefined ? { unparked } : {}), ...(handedTo ? { handedTo } : {}) };
+      const release: SlotReleased = { slotId: config.slotId, executorId: config.executorId, count, ...about };
       bus.publish(subject, encodeJson(release));
     }
   };
@@ -91,7 +92,7 @@ async function serveWith(runner: ModelRunner): Promise<void> {
     const handedTo = parked === undefined ? undefined : successors.finish(parked);
     if (handedTo && !unparked) handOver(handedTo);
     if (message.reply) bus.publish(message.reply, outcome.reply);
-    publishReleases(releases.finished(releaseSubjectOf(message)), unparked ? parked : undefined, unparked ? undefined : handedTo);
+    publishReleases(releases.finished(releaseSubjectOf(message)), parked === undefined ? undefined : { token: parked, unparked, ...(handedTo && !unparked ? { handedTo } : {}) });
     // Only a traced request's span: the gateway decided, and its traceparent's sampled flag says so.
     const traceparent = config.reportSpans ? message.header('traceparent') : undefined;
     if (isSampledTraceparent(traceparent)) {
