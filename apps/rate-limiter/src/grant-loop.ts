@@ -232,7 +232,7 @@ export class GrantLoop implements OnApplicationBootstrap {
   private handedOver(limiter: RateLimiter, { slotId, token, heardBy }: HandOverHeard): void {
     const parked = this.parkedAt.get(slotId);
     if (parked?.token !== token || this.givenUp.get(slotId) === token || !limiter.has(slotId) || limiter.state(slotId) === 'allocated') return;
-    limiter.adopt(slotId);
+    limiter.takeHandOver(slotId);
     this.parkedAt.delete(slotId);
     this.grantedParked.set(slotId, parked);
     // Its thread knows what it was told in advance; retelling corrects it if that changed.
@@ -254,7 +254,7 @@ export class GrantLoop implements OnApplicationBootstrap {
     this.preTold.delete(slotId);
     this.pending.delete(slotId);
     if (!limiter.has(slotId)) return;
-    limiter.adopt(slotId);
+    limiter.takeHandOver(slotId);
     limiter.release(slotId);
   }
 

@@ -501,7 +501,10 @@ export interface RateLimiterStatus {
   readonly pools: readonly { readonly pool: 'global' | number; readonly name: string; readonly total: number; readonly allocated: number }[];
   /** Instances waiting for their resources, in the order they will be tried, with how long each has waited. */
   readonly staged: readonly { readonly id: string; readonly waitingMs: number; readonly overtakes: number }[];
-  /** Every registered instance slot: its execution count, priority and state. */
+  /**
+   * Every registered instance slot: its execution count, priority and state, and how many of its
+   * executions started on resources the slot before it handed over in process (no grant message).
+   */
   readonly instances: readonly {
     readonly id: string;
     readonly model: string;
@@ -510,6 +513,7 @@ export interface RateLimiterStatus {
     readonly pools: readonly ('global' | number)[];
     readonly priority: number;
     readonly executions: number;
+    readonly handOvers: number;
     readonly state: 'idle' | 'staged' | 'allocated';
   }[];
 }

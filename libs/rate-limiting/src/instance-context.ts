@@ -27,6 +27,8 @@ export class InstanceContext {
    * staged order (see `RateLimiter`); back to 0 when it is granted.
    */
   overtakes = 0;
+  /** Executions it started on resources handed over in process by the instance before it (`RateLimiter.takeHandOver`). */
+  handOvers = 0;
 
   constructor(
     readonly id: string,

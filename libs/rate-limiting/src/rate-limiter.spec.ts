@@ -315,8 +315,8 @@ describe('RateLimiter', () => {
       pools: [{ pool: 0, name: 'R', total: 1, allocated: 1 }],
       staged: [{ id: 'b_0', waitingMs: 240, overtakes: 0 }],
       instances: [
-        { id: 'a_0', model: 'a', version: 1, device: 'gpu:0', pools: [0], priority: 1, executions: 0, state: 'allocated' },
-        { id: 'b_0', model: 'b', version: 1, device: 'gpu:0', pools: [0], priority: 2, executions: 0, state: 'staged' },
+        { id: 'a_0', model: 'a', version: 1, device: 'gpu:0', pools: [0], priority: 1, executions: 0, handOvers: 0, state: 'allocated' },
+        { id: 'b_0', model: 'b', version: 1, device: 'gpu:0', pools: [0], priority: 2, executions: 0, handOvers: 0, state: 'staged' },
       ],
     });
   });
@@ -504,6 +504,21 @@ describe('RateLimiter.successorOf (the in-process hand-over)', () => {
     limiter.stage('other_0');
     expect(limiter.successorOf('small_0', false, anyone)).toBeUndefined(); // other needs S, small holds none
     expect(limiter.successorOf('both_0', false, anyone)).toBe('other_0');
+  });
+
+  it('counts a hand-over as an adopted execution, and shows it', () => {
+    const limiter = exclusivePair();
+    limiter.stage('a_0');
+    limiter.stage('a_1');
+    limiter.grants();
+    limiter.release('a_0');
+    limiter.takeHandOver('a_1');
+    expect(limiter.state('a_1')).toBe('allocated');
+    expect(limiter.snapshot().pools).toEqual([{ pool: 0, name: 'R', total: 1, allocated: 1 }]);
+    expect(limiter.snapshot().instances.map((i) => [i.id, i.executions, i.handOvers])).toEqual([
+      ['a_0', 1, 0],
+      ['a_1', 0, 1],
+    ]);
   });
 
   it('predicts nothing when the caller cannot hand over to the instance the limiter would pick', () => {

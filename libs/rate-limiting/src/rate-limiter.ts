@@ -61,7 +61,7 @@ export type RateLimiterSnapshot = Omit<RateLimiterStatus, 'rateLimit'>;
  *   implicitly, so a caller can batch several stages and releases before deciding;
  * - while an instance executes, `successorOf(id, …)`: the instance its release would be granted
  *   to first, when the caller can hand the resources over directly (the executor does, in process,
- *   and the caller applies it as `release(id)` + `adopt(successor)`).
+ *   and the caller applies it as `release(id)` + `takeHandOver(successor)`).
  *
  * Order: staged instances are tried by `executions × priority`, lowest first; ties go to the
  * instance registered first (Triton leaves ties to its heap). `grants()` loops until nothing more
@@ -193,6 +193,16 @@ export class RateLimiter {
   }
 
   /**
+   * The instance runs on resources another instance handed it directly, as predicted by
+   * `successorOf` (its caller applies the holder's `release` first): `adopt`, counted as a
+   * hand-over, which the snapshot shows.
+   */
+  takeHandOver(id: string): void {
+    this.adopt(id);
+    this.contextOf(id).handOvers++;
+  }
+
+  /**
    * A grant came back unused: the scheduler had no work left for the instance when the grant
    * arrived (its requests expired meanwhile). Resources back, idle again, no execution counted.
    */
@@ -302,6 +312,7 @@ export class RateLimiter {
         pools: this.resourcePools.get(c.id)!,
         priority: c.priority,
         executions: c.executions,
+        handOvers: c.handOvers,
         state: c.state as Exclude<InstanceState, 'removed'>,
       })),
     };
