@@ -1,15 +1,13 @@
 // Baseline (a), the scaling floor: N onnxruntime sessions on N worker threads (WorkerInstance,
 // whose threads SlotWorker starts as it does Flotilla's slots), each running back to back. Two
 // workers over one is the most a `count: 2` instance group can gain on this machine, with no HTTP
-// or messaging in the way. With `takeTurns`, the workers run one at a time, in turn, each
-// starting the moment the one before returns: two instances that share one exclusive resource,
-// with nothing at all deciding who goes next — the most such a pair can reach here.
+// or messaging in the way.
 import type { Tensor } from '@flotilla/contracts';
 import { performance } from 'node:perf_hooks';
 import { WorkerInstance } from '../worker-instance/worker-instance';
 import { transferableCopy } from './sample-inputs';
 
-export async function workerThreadsThroughput(modelPath: string, inputs: readonly Tensor[], workers: number, durationMs: number, intraOpThreads = 1, takeTurns = false): Promise<number> {
+export async function workerThreadsThroughput(modelPath: string, inputs: readonly Tensor[], workers: number, durationMs: number, intraOpThreads = 1): Promise<number> {
   const slots = await Promise.all(
     Array.from({ length: workers }, (_, index) =>
       WorkerInstance.start({
@@ -28,11 +26,6 @@ export async function workerThreadsThroughput(modelPath: string, inputs: readonl
   try {
     await Promise.all(slots.map((slot) => slot.execute(transferableCopy(inputs))));
     const started = performance.now();
-    if (takeTurns) {
-      let runs = 0;
-      while (performance.now() - started < durationMs) await slots[runs++ % slots.length].execute(transferableCopy(inputs));
-      return runs / ((performance.now() - started) / 1000);
-    }
     const counts = await Promise.all(
       slots.map(async (slot) => {
         let runs = 0;

@@ -14,7 +14,7 @@
 //     no rate limiter can win that back; 3 divided by 4 is what the rate limiter itself costs.
 import type { ProgressLine } from '../cli/progress-line';
 import { sampleInputs } from '../baselines/sample-inputs';
-import { workerThreadsThroughput } from '../baselines/worker-threads-throughput';
+import { takingTurnsThroughput } from '../baselines/taking-turns';
 import { loadRepositoryModels } from '../baseline-server/repository-models';
 import { createBenchRepository, MATMUL_COUNT1, MATMUL_EXCLUSIVE, SIMPLE_EXCLUSIVE } from './bench-repository';
 import type { MeasureSettings } from './contenders';
@@ -60,7 +60,8 @@ export async function measureRateLimitingCosts(settings: MeasureSettings, progre
     const costs = { roundTrip, simpleOff: [] as number[], simpleOn: [] as number[], simpleExclusiveOn: [] as number[], exclusivePair: [] as number[], unlimitedSingle: [] as number[], floorPair: [] as number[], floorSingle: [] as number[] };
     const [matmul] = loadRepositoryModels(repository.dir, [MATMUL_EXCLUSIVE]);
     const matmulInputs = sampleInputs(matmul.metadata.inputs);
-    const floor = async (workers: 1 | 2) => workerThreadsThroughput(matmul.modelPath, matmulInputs, workers, FLOOR_MS, 1, true);
+    const outputNames = matmul.metadata.outputs.map((output) => output.name);
+    const floor = async (threads: 1 | 2) => takingTurnsThroughput(matmul.modelPath, matmulInputs, outputNames, threads, FLOOR_MS);
     for (let round = 1; round <= rounds; round++) {
       // Alternate who goes first: the VM's speed drifts, and should not always favour one side.
       const pair = round % 2 === 1 ? (['off', 'on'] as const) : (['on', 'off'] as const);
