@@ -9,11 +9,14 @@
 // what these gaps cost; this says where it goes. The same figures for one unlimited instance
 // (`matmul_chain_count1`, its next payload prefetched) come second, measured in the same
 // deployment right after: the gap between its executions, and how long its executions take when
-// nothing separates them. Prints figures; asserts nothing.
+// nothing separates them. Each also says how much CPU every process of the deployment spent per
+// execution (and this process, the clients): on a small machine the rate limiter's messages cost
+// CPU that the executions then compete for. Prints figures; asserts nothing.
 //   node dist/tools/perf/src/bench-handover.js [--seconds 6] [--bus-security false]
 import { createBenchRepository, MATMUL_COUNT1, MATMUL_EXCLUSIVE } from './bench/bench-repository';
 import { startFlotilla } from './bench/flotilla-under-test';
 import { machineLine } from './bench/machine-info';
+import { cpuMsByProcess } from './stats/process-cpu';
 
 interface ExecutionInfo {
   readonly flotilla_instance: string;
@@ -35,7 +38,7 @@ async function main(): Promise<void> {
       [MATMUL_COUNT1, 'one unlimited instance'],
     ] as const) {
       console.log(`${label} (${model}):`);
-      report(await executionsOf(flotilla.url, model, seconds), seconds);
+      report(await executionsOf(flotilla.url, model, seconds, flotilla.pids), seconds);
     }
   } finally {
     await flotilla.stop();
@@ -44,7 +47,7 @@ async function main(): Promise<void> {
 }
 
 /** Every execution of `model` in `seconds` under CLIENTS clients, after a warm-up, as the slots stamped them. */
-async function executionsOf(url: string, model: string, seconds: number): Promise<ExecutionInfo[]> {
+async function executionsOf(url: string, model: string, seconds: number, pids: ReadonlyMap<string, number>): Promise<ExecutionInfo[]> {
   const input = Array.from({ length: 1024 }, (_, i) => (i % 7) / 7);
   const body = JSON.stringify({ parameters: { flotilla_execution_info: true }, inputs: [{ name: 'INPUT0', shape: [1, 1024], datatype: 'FP32', data: input }] });
   let runs: ExecutionInfo[] = [];
@@ -59,9 +62,13 @@ async function executionsOf(url: string, model: string, seconds: number): Promis
   const clients = Array.from({ length: CLIENTS }, client);
   await sleep(WARM_UP_MS);
   runs = [];
+  const [before, ownBefore] = [cpuMsByProcess(pids), process.cpuUsage()];
   await sleep(seconds * 1000);
+  const [after, own, executions] = [cpuMsByProcess(pids), process.cpuUsage(ownBefore), runs.length];
   running = false;
   await Promise.all(clients);
+  const perExecution = [...after].map(([name, ms]) => `${name} ${((ms - before.get(name)!) / executions).toFixed(2)}`);
+  console.log(`  CPU ms per execution: ${perExecution.join(', ')}, clients ${((own.user + own.system) / 1000 / executions).toFixed(2)}`);
   return runs;
 }
 
