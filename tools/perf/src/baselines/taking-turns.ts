@@ -1,10 +1,10 @@
 // The floor of two instances that share one exclusive resource: two onnxruntime sessions on two
 // worker threads (started by SlotWorker, as Flotilla's slots are) that take turns, each passing
 // the turn straight to the other on a MessagePort the moment its run returns — nothing deciding,
-// no message to any other thread. Against it, one such thread running back to back. On a small
-// machine the pair already loses to the single thread before any scheduler is involved (a thread
-// that waited for its turn starts its run on a cold core), so this is what an exclusive pair can
-// reach at best here, and the yardstick for what Flotilla's rate limiter itself costs.
+// no message to any other thread. Against it, one such thread running back to back. On the
+// 2-core development VM the pair loses 0–15 % to the single thread from run to run before any
+// scheduler is involved (a thread that waited for its turn may start on the busier core), so this
+// is about what an exclusive pair can reach here: a yardstick for what is left to Flotilla.
 import { SlotWorker, type ThreadMessage } from '@flotilla/backends';
 import type { Tensor } from '@flotilla/contracts';
 import { join } from 'node:path';
