@@ -71,8 +71,6 @@ export class GrantLoop implements OnApplicationBootstrap {
    * returns.
    */
   private readonly preTold = new Map<string, { readonly after: string; readonly next?: SlotHandOver }>();
-  /** The last parked payload each slot gave up unrun: a hand-over to it that crossed the give-up is void. */
-  private readonly givenUp = new Map<string, string>();
   /** Unparked grants sent lately, by their message's number: given back if NATS says nobody heard them. */
   private readonly sentGrants = new Map<number, { schedulerId: string; slots: string[] }>();
   private grantMessages = 0;
@@ -162,7 +160,6 @@ export class GrantLoop implements OnApplicationBootstrap {
     this.grantedParked.clear();
     this.toldSuccessor.clear();
     this.preTold.clear();
-    this.givenUp.clear();
   }
 
   /** What a scheduler reports holding after this rate limiter started (see the class comment). */
@@ -225,13 +222,14 @@ export class GrantLoop implements OnApplicationBootstrap {
    * An execution's resources went straight to `slotId`'s payload parked with `token`, which runs
    * already: it holds them from now (`adopt`: that they fit is why it was named), and the scheduler
    * that parked it hears of it as of a grant — from the release itself when it heard that
-   * (`heardBy`), else from here. A payload that was granted otherwise meanwhile, or given up, or
-   * that this process does not know (parked before an outage or a restart), takes nothing: the
-   * resources stay returned.
+   * (`heardBy`), else from here. Only a payload still parked with that token takes them: one that
+   * was granted otherwise meanwhile, given up, or finished already left `parkedAt` then (tokens are
+   * never reused), and one this process does not know (parked before an outage or a restart) was
+   * never in it — the resources stay returned.
    */
   private handedOver(limiter: RateLimiter, { slotId, token, heardBy }: HandOverHeard): void {
     const parked = this.parkedAt.get(slotId);
-    if (parked?.token !== token || this.givenUp.get(slotId) === token || !limiter.has(slotId) || limiter.state(slotId) === 'allocated') return;
+    if (parked?.token !== token || !limiter.has(slotId) || limiter.state(slotId) === 'allocated') return;
     limiter.takeHandOver(slotId);
     this.parkedAt.delete(slotId);
     this.grantedParked.set(slotId, parked);
@@ -272,14 +270,12 @@ export class GrantLoop implements OnApplicationBootstrap {
     if (this.grantedParked.get(slotId)?.token === token) {
       // The grant crossed the slot's news: it goes back, and a payload parked behind keeps its stage.
       this.endGrant(slotId);
-      this.givenUp.set(slotId, token);
       if (!limiter.has(slotId) || limiter.state(slotId) !== 'allocated') return;
       limiter.giveBack(slotId);
       if (this.restage.delete(slotId)) limiter.stage(slotId);
       return this.grant(limiter);
     }
     if (this.parkedAt.get(slotId)?.token !== token) return;
-    this.givenUp.set(slotId, token);
     this.parkedAt.delete(slotId);
     this.preTold.delete(slotId);
     this.pending.delete(slotId);
@@ -344,9 +340,8 @@ export class GrantLoop implements OnApplicationBootstrap {
     return next === undefined ? undefined : { slotId: next, token: this.parkedAt.get(next)!.token };
   }
 
-  /** The successor of `next` once `holder` handed it its resources: told to `next` in advance. */
+  /** The successor of `next` (staged: `successorOf` named it) once `holder` handed it its resources: told to `next` in advance. */
   private successorAfterHandOver(limiter: RateLimiter, holder: string, next: string): SlotHandOver | undefined {
-    if (!limiter.has(next) || limiter.state(next) !== 'staged') return undefined;
     const after = limiter.successorAfterHandOver(holder, next, this.restage.has(holder), this.handableFrom(next));
     return after === undefined ? undefined : { slotId: after, token: this.parkedAt.get(after)!.token };
   }

@@ -307,8 +307,9 @@ export interface SlotGo {
 
 /**
  * rate limiter → slot, on `SUBJECTS.slotGo`: the successor of the execution of the payload parked
- * with `after` changed while it executes (the staged order moved); `null`: there is none now. One
- * that arrives after that execution ended is ignored.
+ * with `after` — told while that payload still waits (to be started by another slot's hand-over),
+ * or changed while it executes (the staged order moved); `null`: there is none now. One that
+ * arrives after that execution ended changes nothing (tokens are never reused).
  */
 export interface SlotSuccessor {
   readonly after: string;

@@ -61,6 +61,11 @@ export class InstanceContext {
     return this.executionCount * this.priority;
   }
 
+  /** `scaledPriority` once the execution it runs now is counted: its key if staged again after it. */
+  get scaledPriorityAfterRelease(): number {
+    return (this.executionCount + 1) * this.priority;
+  }
+
   stage(now: number): void {
     this.move('idle', 'staged', 'stage');
     this.stagedSince = now;

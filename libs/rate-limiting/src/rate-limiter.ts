@@ -268,7 +268,7 @@ export class RateLimiter {
   successorOf(holderId: string, restaged: boolean, eligible: (id: string) => boolean): string | undefined {
     const holder = this.contextIn(holderId, 'allocated', 'have a successor');
     const head = this.staged[0];
-    if (sortsBefore(holder.scaledPriority + holder.priority, holder, head)) return restaged && eligible(holderId) ? holderId : undefined;
+    if (sortsBefore(holder.scaledPriorityAfterRelease, holder, head)) return restaged && eligible(holderId) ? holderId : undefined;
     return this.handOverTo(holder, head, eligible);
   }
 
@@ -283,10 +283,10 @@ export class RateLimiter {
     const holder = this.contextIn(holderId, 'allocated', 'hand over');
     const successor = this.contextIn(successorId, 'staged', 'be handed over to');
     const head = this.staged[0] === successor ? this.staged[1] : this.staged[0];
-    const holderKey = holder.scaledPriority + holder.priority;
+    const holderKey = holder.scaledPriorityAfterRelease;
     const holderFirst = holderRestaged && sortsBefore(holderKey, holder, head);
     const next = holderFirst ? holder : head;
-    if (next === undefined || sortsBefore(successor.scaledPriority + successor.priority, successor, next, holderFirst ? holderKey : undefined)) return undefined;
+    if (next === undefined || sortsBefore(successor.scaledPriorityAfterRelease, successor, next, holderFirst ? holderKey : undefined)) return undefined;
     return this.handOverTo(successor, next, eligible);
   }
 

@@ -89,10 +89,11 @@ async function serveWith(runner: ModelRunner): Promise<void> {
     // A successor named only while the model ran is still on the socket (the model holds the
     // thread): without one known, read what waits there first — one turn of the event loop.
     if (parked !== undefined && !unparked && successors.of(parked) === undefined) await new Promise((resolve) => setImmediate(resolve));
-    const handedTo = parked === undefined ? undefined : successors.finish(parked);
-    if (handedTo && !unparked) handOver(handedTo);
+    const successor = parked === undefined ? undefined : successors.finish(parked);
+    const handedTo = unparked ? undefined : successor; // a payload given up held no resources
+    if (handedTo) handOver(handedTo);
     if (message.reply) bus.publish(message.reply, outcome.reply);
-    publishReleases(releases.finished(releaseSubjectOf(message)), parked === undefined ? undefined : { token: parked, unparked, ...(handedTo && !unparked ? { handedTo } : {}) });
+    publishReleases(releases.finished(releaseSubjectOf(message)), parked === undefined ? undefined : { token: parked, unparked, ...(handedTo ? { handedTo } : {}) });
     // Only a traced request's span: the gateway decided, and its traceparent's sampled flag says so.
     const traceparent = config.reportSpans ? message.header('traceparent') : undefined;
     if (isSampledTraceparent(traceparent)) {
