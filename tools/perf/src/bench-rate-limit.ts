@@ -2,6 +2,8 @@
 // `npm run bench:rate-limit`: only the rate limiting part of `npm run bench` (see
 // bench/rate-limiting-costs.ts), plus the rate limiter's decisions per second in process.
 //   node dist/tools/perf/src/bench-rate-limit.js [--rounds 3]
+// --rounds sets the rounds of the c=1 latency figures; the throughput ratio always takes
+// PAIR_ROUNDS interleaved rounds (its median of ratios needs them).
 import { ProgressLine } from './cli/progress-line';
 import { BENCH_DEFAULTS } from './bench/bench-options';
 import { machineLine } from './bench/machine-info';

@@ -17,13 +17,17 @@ const SWITCH_WARMUP_MS = 500;
 /** Each round is exactly two windows: stability is judged over the rounds, not within one. */
 const ALWAYS_STABLE = Number.MAX_VALUE;
 
+/** The settings of one point of an interleaved round: two windows, a short warm-up after the first round. */
+export function roundSettings(settings: MeasureSettings, round: number): MeasureSettings {
+  return { windowMs: settings.windowMs, stability: ALWAYS_STABLE, maxWindows: 2, warmupMs: round === 1 ? settings.warmupMs : SWITCH_WARMUP_MS };
+}
+
 export async function measureInterleaved(contender: Contender, scenario: Scenario, settings: MeasureSettings, progress: ProgressLine): Promise<ScenarioResult> {
   const rounds = scenario.points.map(() => [] as PerfLevelResult[]);
   for (let round = 1; round <= SCALING_ROUNDS; round++) {
     for (const [index, point] of scenario.points.entries()) {
       const label = `[${contender.name}] ${scenario.id} round ${round}/${SCALING_ROUNDS} ${point.model} c=${point.concurrency}`;
-      const warmupMs = round === 1 ? settings.warmupMs : SWITCH_WARMUP_MS;
-      rounds[index].push(await measurePoint(contender, point, { windowMs: settings.windowMs, stability: ALWAYS_STABLE, maxWindows: 2, warmupMs }, label, progress));
+      rounds[index].push(await measurePoint(contender, point, roundSettings(settings, round), label, progress));
     }
   }
   const points: PointResult[] = scenario.points.map((point, index) => ({ point, result: pooled(rounds[index]) }));
