@@ -24,7 +24,7 @@
 // against the same processes on one host) are printed for the issue's note, never asserted.
 //
 // It needs root and iproute2 to build namespaces: where it cannot, it fails saying so.
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clientFlags, createBusDeployment, removeBusDeployment } from '@flotilla/bus-security';
@@ -32,7 +32,7 @@ import { serviceFlags } from '@flotilla/local-cluster';
 import { HostDeployment, HOST_PORTS, type HostPlan } from '@flotilla/netns-hosts';
 import { http, postJson, range, simpleRequest } from './support/flotilla';
 import { countByStatus, inFlightAt, loadLoop, median, servingAgainAfter, type Outcome } from './support/load-loop';
-import { testRepository } from './support/repository';
+import { scratchDir, testRepository } from './support/repository';
 
 /** The gateway's deadline: a request not answered 3 s past it hung. */
 const INFER_TIMEOUT_MS = 8_000;
@@ -77,7 +77,7 @@ const SPREAD: HostPlan[] = [
   { name: 'sched-b', services: ['scheduler'] },
   { name: 'sched-c', services: ['scheduler'] },
   { name: 'gpus-d', executors: [{ device: 'gpu:0', simulate: true }] },
-  { name: 'gpus-e', executors: [{ device: 'gpu:1', simulate: true, extraFlags: ['--model-source', 'bus', '--model-cache-dir', mkdtempSync(join(tmpdir(), 'flotilla-gpus-e-cache-'))] }] },
+  { name: 'gpus-e', executors: [{ device: 'gpu:1', simulate: true, extraFlags: ['--model-source', 'bus', '--model-cache-dir', scratchDir('flotilla-gpus-e-cache-')] }] },
 ];
 
 /** The same processes on one host, for the figures' comparison. */

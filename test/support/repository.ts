@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { generateModels } from '../../tools/model-generator/src/generate-models';
@@ -7,13 +7,28 @@ const EXAMPLES = resolve(__dirname, '../../examples/model_repository');
 const MODEL_CACHE = join(tmpdir(), 'flotilla-test-models');
 
 /**
+ * Folders made for this test file; removed after its last test (the shared model cache is not
+ * among them). Registered when the file's imports run, before its own hooks, and Vitest runs
+ * afterAll hooks in reverse ('stack'): this one comes after those that stop the services using them.
+ */
+const scratchDirs: string[] = [];
+afterAll(() => scratchDirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+/** A new empty folder under the system's temporary one, removed after the test file's last test. */
+export function scratchDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  scratchDirs.push(dir);
+  return dir;
+}
+
+/**
  * A fresh model repository for one test file: the example models (configs copied, ONNX files
  * generated once per machine and linked in) plus any extra model directories the test describes
  * as `{ '<model>/config.pbtxt': '<text>' }` file maps.
  */
 export function testRepository(extraFiles: Record<string, string> = {}): string {
   generateModels(MODEL_CACHE);
-  const dir = mkdtempSync(join(tmpdir(), 'flotilla-repo-'));
+  const dir = scratchDir('flotilla-repo-');
   for (const model of readdirSync(EXAMPLES)) {
     mkdirSync(join(dir, model, '1'), { recursive: true });
     cpSync(join(EXAMPLES, model, 'config.pbtxt'), join(dir, model, 'config.pbtxt'));
@@ -40,7 +55,7 @@ const CONCURRENCY_EXAMPLES = resolve(__dirname, '../../examples/concurrency_repo
  */
 export function concurrencyRepository(models: readonly string[]): string {
   generateModels(MODEL_CACHE);
-  const dir = mkdtempSync(join(tmpdir(), 'flotilla-repo-'));
+  const dir = scratchDir('flotilla-repo-');
   for (const model of models) {
     cpSync(join(CONCURRENCY_EXAMPLES, model), join(dir, model), { recursive: true, dereference: false, filter: (source) => !source.endsWith('model.onnx') });
     if (!readdirSync(join(dir, model, '1')).includes('model.js')) {

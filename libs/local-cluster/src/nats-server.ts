@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,13 +44,15 @@ export async function startNatsServer(port: number, log: (line: string) => void,
   requireNatsServer();
   // Checked first: a server already on the port would answer our readiness probe in place of ours.
   if (await canConnect(port)) throw new Error(`port ${port} is already in use: pick another with --nats-port`);
+  // A folder made here is this server's alone, and goes with it; one the caller gave outlives it.
+  const ownJetStreamDir = jetStreamDir === undefined ? mkdtempSync(join(tmpdir(), 'flotilla-jetstream-')) : undefined;
   const config: NatsServerConfig = {
     listen: `127.0.0.1:${port}`,
-    jetStreamDir: jetStreamDir ?? mkdtempSync(join(tmpdir(), 'flotilla-jetstream-')),
+    jetStreamDir: jetStreamDir ?? ownJetStreamDir!,
     ...(monitorPort === undefined ? {} : { monitor: `127.0.0.1:${monitorPort}` }),
     ...(security ? serverSecurity(security.deployment, security.extraPermissions) : {}),
   };
-  const child = spawnNatsServer(config, directly, log);
+  const child = spawnNatsServer(config, directly, log, ownJetStreamDir ? [ownJetStreamDir] : []);
   await waitForPort(port, 10_000, () => child.exitCode !== null);
   return { url: `nats://127.0.0.1:${port}`, port, child, ...(monitorPort === undefined ? {} : { monitorUrl: `http://127.0.0.1:${monitorPort}` }) };
 }
@@ -100,7 +102,8 @@ function requireNatsServer(): string {
   return binary;
 }
 
-function spawnNatsServer(config: NatsServerConfig, wrap: CommandWrapper, log: (line: string) => void): ChildProcess {
+/** Starts nats-server on a config file of its own; that file's folder and `ownedDirs` are removed when it exits. */
+function spawnNatsServer(config: NatsServerConfig, wrap: CommandWrapper, log: (line: string) => void, ownedDirs: readonly string[] = []): ChildProcess {
   const dir = mkdtempSync(join(tmpdir(), 'flotilla-nats-'));
   const file = join(dir, 'nats.conf');
   // Only this user may read it: with a secured bus it names every identity's permissions.
@@ -115,18 +118,30 @@ function spawnNatsServer(config: NatsServerConfig, wrap: CommandWrapper, log: (l
   // cluster stops it last; if this process dies first, it takes the server with it (below).
   const { command, args } = wrap(requireNatsServer(), ['-c', file]);
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env, detached: true });
-  ownedServers.add(child);
-  child.once('exit', () => ownedServers.delete(child));
+  // The server reads its file at start (and on a reload, while it runs): it can go when the server does.
+  ownedServers.set(child, [dir, ...ownedDirs]);
+  child.once('exit', () => {
+    removeDirs(ownedServers.get(child) ?? []);
+    ownedServers.delete(child);
+  });
   child.stdout?.on('data', (chunk: Buffer) => chunk.toString().split('\n').filter(Boolean).forEach(log));
   child.stderr?.on('data', (chunk: Buffer) => chunk.toString().split('\n').filter(Boolean).forEach(log));
   return child;
 }
 
-/** nats-servers this process started: killed when it exits, however it exits (their groups are their own). */
-const ownedServers = new Set<ChildProcess>();
+/**
+ * nats-servers this process started, with the folders that go with them: killed when it exits,
+ * however it exits (their groups are their own), and their folders removed.
+ */
+const ownedServers = new Map<ChildProcess, readonly string[]>();
 process.once('exit', () => {
-  for (const child of ownedServers) child.kill('SIGKILL');
+  for (const [child, dirs] of ownedServers) {
+    child.kill('SIGKILL');
+    removeDirs(dirs);
+  }
 });
+
+const removeDirs = (dirs: readonly string[]) => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true }));
 
 export async function waitForPort(port: number, timeoutMs: number, failed: () => boolean = () => false): Promise<void> {
   const deadline = Date.now() + timeoutMs;

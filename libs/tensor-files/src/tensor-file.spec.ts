@@ -1,11 +1,17 @@
-import { mkdtempSync, existsSync } from 'node:fs';
+import { mkdtempSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Tensor } from '@flotilla/contracts';
 import { readTensorFile, removeTensorFile, writeTensorFile } from './tensor-file';
 import { sharedMemoryId } from './shared-memory-id';
 
-const dir = mkdtempSync(join(tmpdir(), 'flotilla-tensor-files-'));
+const made: string[] = [];
+const scratch = (prefix: string) => {
+  made.push(mkdtempSync(join(tmpdir(), prefix)));
+  return made[made.length - 1];
+};
+const dir = scratch('flotilla-tensor-files-');
+afterAll(() => made.forEach((folder) => rmSync(folder, { recursive: true, force: true })));
 const tensor = (name: string, bytes: number[]): Tensor => ({ name, datatype: 'UINT8', shape: [bytes.length], data: Uint8Array.from(bytes) });
 
 describe('tensor files', () => {
@@ -48,11 +54,11 @@ describe('tensor files', () => {
   });
 
   it('gives every process that shares a folder the same id, and another folder another id', () => {
-    const shared = mkdtempSync(join(tmpdir(), 'flotilla-shm-'));
+    const shared = scratch('flotilla-shm-');
     const first = sharedMemoryId(shared);
     expect(first).toMatch(/^[0-9a-f-]{36}$/);
     expect(sharedMemoryId(shared)).toBe(first);
-    expect(sharedMemoryId(mkdtempSync(join(tmpdir(), 'flotilla-shm-')))).not.toBe(first);
+    expect(sharedMemoryId(scratch('flotilla-shm-'))).not.toBe(first);
     expect(sharedMemoryId(join(shared, 'no', 'such', 'dir'))).toBeUndefined();
   });
 });
