@@ -1,10 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderNatsServerConfig, serverSecurity, type BusDeployment, type ExtraPermissions, type NatsServerConfig } from '@flotilla/bus-security';
 import { directly, type CommandWrapper } from './command-wrapper';
+import { ownChildProcess } from './owned-processes';
 
 /** Where Debian puts the binary; PATH may not include /usr/sbin for non-root shells. */
 const CANDIDATES = ['nats-server', '/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'];
@@ -115,33 +116,15 @@ function spawnNatsServer(config: NatsServerConfig, wrap: CommandWrapper, log: (l
   const env = { ...process.env, GOMAXPROCS: process.env.GOMAXPROCS ?? '1' };
   // Its own process group: Ctrl-C in a terminal signals the launcher's whole group, and NATS must
   // outlive the services (they stop in a second with the bus up, and wait on a dead one). The
-  // cluster stops it last; if this process dies first, it takes the server with it (below).
+  // cluster stops it last; if this process dies first, it takes the server with it (ownChildProcess).
   const { command, args } = wrap(requireNatsServer(), ['-c', file]);
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env, detached: true });
   // The server reads its file at start (and on a reload, while it runs): it can go when the server does.
-  ownedServers.set(child, [dir, ...ownedDirs]);
-  child.once('exit', () => {
-    removeDirs(ownedServers.get(child) ?? []);
-    ownedServers.delete(child);
-  });
+  ownChildProcess(child, [dir, ...ownedDirs]);
   child.stdout?.on('data', (chunk: Buffer) => chunk.toString().split('\n').filter(Boolean).forEach(log));
   child.stderr?.on('data', (chunk: Buffer) => chunk.toString().split('\n').filter(Boolean).forEach(log));
   return child;
 }
-
-/**
- * nats-servers this process started, with the folders that go with them: killed when it exits,
- * however it exits (their groups are their own), and their folders removed.
- */
-const ownedServers = new Map<ChildProcess, readonly string[]>();
-process.once('exit', () => {
-  for (const [child, dirs] of ownedServers) {
-    child.kill('SIGKILL');
-    removeDirs(dirs);
-  }
-});
-
-const removeDirs = (dirs: readonly string[]) => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true }));
 
 export async function waitForPort(port: number, timeoutMs: number, failed: () => boolean = () => false): Promise<void> {
   const deadline = Date.now() + timeoutMs;

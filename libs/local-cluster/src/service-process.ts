@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { directly, type CommandWrapper } from './command-wrapper';
+import { ownChildProcess } from './owned-processes';
 
 export type AppName = 'gateway' | 'model-repository' | 'scheduler' | 'rate-limiter' | 'executor';
 
@@ -26,12 +27,6 @@ export function appEntry(app: AppName): string {
  * One service as a child process, its output prefixed line by line with its name. `exited`
  * settles when it ends, for whatever reason.
  */
-/** Services this process started: killed when it exits, however it exits (their groups are their own). */
-const ownedServices = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of ownedServices) child.kill('SIGKILL');
-});
-
 export class ServiceProcess {
   readonly child: ChildProcess;
   readonly exited: Promise<number | null>;
@@ -49,11 +44,10 @@ export class ServiceProcess {
     const nodeArgs = (env.FLOTILLA_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
     // Its own process group, as nats-server's: a terminal's Ctrl-C reaches only the launcher, which
     // stops the services in order with one SIGTERM each (a second signal would mean "now"). If
-    // this process dies first, it takes its services with it (below).
+    // this process dies first, it takes its services with it (ownChildProcess).
     const command = wrap(process.execPath, ['--enable-source-maps', ...nodeArgs, appEntry(app), ...args]);
     this.child = spawn(command.command, command.args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    ownedServices.add(this.child);
-    this.child.once('exit', () => ownedServices.delete(this.child));
+    ownChildProcess(this.child);
     for (const stream of [this.child.stdout, this.child.stderr]) {
       let partial = '';
       stream?.on('data', (chunk: Buffer) => {
