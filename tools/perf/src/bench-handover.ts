@@ -10,12 +10,14 @@
 // (`matmul_chain_count1`, its next payload prefetched) come second, measured in the same
 // deployment right after: the gap between its executions, and how long its executions take when
 // nothing separates them. Each also says how much CPU every process of the deployment spent per
-// execution (and this process, the clients): on a small machine the rate limiter's messages cost
-// CPU that the executions then compete for. Prints figures; asserts nothing.
+// execution (and this process, the clients), and how many NATS messages a request cost (counted by
+// nats-server): on a small machine the rate limiter's messages cost CPU that the executions then
+// compete for. Prints figures; asserts nothing.
 //   node dist/tools/perf/src/bench-handover.js [--seconds 6] [--bus-security false]
 import { createBenchRepository, MATMUL_COUNT1, MATMUL_EXCLUSIVE } from './bench/bench-repository';
 import { startFlotilla } from './bench/flotilla-under-test';
 import { machineLine } from './bench/machine-info';
+import { countMessages, messagesLine } from './bench/messages-per-request';
 import { cpuMsByProcess } from './stats/process-cpu';
 
 interface ExecutionInfo {
@@ -38,7 +40,9 @@ async function main(): Promise<void> {
       [MATMUL_COUNT1, 'one unlimited instance'],
     ] as const) {
       console.log(`${label} (${model}):`);
-      report(await executionsOf(flotilla.url, model, seconds, flotilla.pids), seconds);
+      const { result, counts } = await countMessages(flotilla.natsMonitorUrl, flotilla.url, model, () => executionsOf(flotilla.url, model, seconds, flotilla.pids));
+      report(result, seconds);
+      console.log(`  ${messagesLine(model, counts)}`);
     }
   } finally {
     await flotilla.stop();
