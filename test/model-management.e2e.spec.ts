@@ -354,3 +354,21 @@ describe('over gRPC', () => {
     }
   });
 });
+
+describe('stopping', () => {
+  // Last in the file: it stops the model repository (and starts it again).
+  it("removes a load request's private folder when the model repository stops", async () => {
+    const overrideFolders = () => readdirSync(tmpdir()).filter((name) => name.startsWith('flotilla-override-'));
+    const before = overrideFolders();
+    const config = JSON.stringify({ ...(await http(url('/v2/models/simple/config'))).json(), name: 'transient' });
+    const loaded = await load('transient', { config, 'file:1/model.onnx': readFileSync(join(repository, 'simple', '1', 'model.onnx')).toString('base64') });
+    expect(loaded.status).toBe(200);
+    const made = overrideFolders().filter((name) => !before.includes(name));
+    expect(made).toHaveLength(1);
+
+    await flotilla.cluster.service('model-repository').stop();
+    expect(existsSync(join(tmpdir(), made[0]))).toBe(false);
+    flotilla.cluster.restart('model-repository');
+    await flotilla.cluster.waitReady(60_000);
+  });
+});

@@ -105,8 +105,15 @@ export class RepositoryService implements OnApplicationBootstrap, OnApplicationS
     setTimeout(() => this.startFirstScan(), discovering ? this.options.discoveryMs : 0);
   }
 
-  onApplicationShutdown(): void {
+  /**
+   * A load request's private folder (`file:` overrides) serves this process's loads alone: the next
+   * model repository starts from the repository's own folders, so the folders go with this one.
+   */
+  async onApplicationShutdown(): Promise<void> {
     this.poller?.stop();
+    const dirs = [...this.sources.values()].flatMap((source) => (source.dir ? [source.dir] : []));
+    this.sources.clear();
+    await Promise.all(dirs.map((dir) => discardOverrides(dir).catch((error: Error) => this.logger.warn(`could not remove ${dir}: ${error.message}`))));
   }
 
   /** Every model the repository knows, in its current state (once the startup models are being loaded). */
