@@ -81,8 +81,10 @@ afterAll(async () => {
 describe('an executor on a host without the repository folder', () => {
   it('fetches every file of every example model from the model store once, and serves them all', async () => {
     await until('every model LOADING (its files stored)', async () => {
-      const rows = await index().catch(() => []);
-      return MODELS.every((name) => rows.some((row) => row.name === name && row.state === 'LOADING')) ? rows : undefined;
+      // Not yet listening, or listening before the model repository answers (a 503 with an error, not rows): ask again.
+      const rows: unknown = await index().catch(() => undefined);
+      if (!Array.isArray(rows)) return undefined;
+      return MODELS.every((name) => (rows as IndexRow[]).some((row) => row.name === name && row.state === 'LOADING')) ? rows : undefined;
     });
     // The repository's folder is not on this "host" any more: the paths the records name lead nowhere.
     const digests = new Map(MODELS.map((model) => [model, sha256(join(repository, model, '1', 'model.onnx'))]));
