@@ -1,4 +1,5 @@
 import { existsSync, lstatSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseFileOverridePath } from './file-override-path';
 import { discardOverrides, materializeOverrides } from './materialize-overrides';
@@ -40,6 +41,7 @@ describe('materializeOverrides', () => {
     expect(readFileSync(join(dir, '1', 'model.onnx'), 'utf8')).toBe('abc');
     expect(lstatSync(join(dir, '1', 'sub', 'extra.txt')).isFile()).toBe(true);
     expect(existsSync(join(dir, 'config.pbtxt'))).toBe(false);
+    await discardOverrides(dir);
   });
 
   it('discards only a folder it made', async () => {
@@ -49,11 +51,14 @@ describe('materializeOverrides', () => {
     expect(existsSync(dirname(dir))).toBe(false);
   });
 
-  it('refuses a file given twice instead of silently keeping one', async () => {
+  it('refuses a file given twice instead of silently keeping one, and leaves no folder behind', async () => {
     const twice = [
       { version: 1, path: 'model.onnx', contents: Buffer.from('a') },
       { version: 1, path: 'model.onnx', contents: Buffer.from('b') },
     ];
+    const overrideFolders = () => readdirSync(tmpdir()).filter((name) => name.startsWith('flotilla-override-')).sort();
+    const before = overrideFolders();
     await expect(materializeOverrides('m', twice)).rejects.toThrow(/EEXIST/);
+    expect(overrideFolders()).toEqual(before);
   });
 });

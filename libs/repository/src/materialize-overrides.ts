@@ -14,15 +14,20 @@ import type { FileOverride } from './file-override-path';
 export async function materializeOverrides(model: string, files: readonly FileOverride[]): Promise<string> {
   const base = await realpath(await mkdtemp(join(tmpdir(), 'flotilla-override-')));
   const modelDir = join(base, model);
-  const targets = files.map((file) => ({ file, target: join(modelDir, String(file.version), ...file.path.split('/')) }));
-  for (const { file, target } of targets) {
-    if (!target.startsWith(modelDir + sep)) throw internal(`file override ${file.version}/${file.path} resolves outside ${modelDir}`);
+  try {
+    const targets = files.map((file) => ({ file, target: join(modelDir, String(file.version), ...file.path.split('/')) }));
+    for (const { file, target } of targets) {
+      if (!target.startsWith(modelDir + sep)) throw internal(`file override ${file.version}/${file.path} resolves outside ${modelDir}`);
+    }
+    for (const { file, target } of targets) {
+      await mkdir(dirname(target), { recursive: true });
+      await writeFile(target, file.contents, { flag: 'wx' }); // never overwrite, never follow an existing link
+    }
+    return modelDir;
+  } catch (error) {
+    await rm(base, { recursive: true, force: true }); // a refused request leaves nothing behind
+    throw error;
   }
-  for (const { file, target } of targets) {
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, file.contents, { flag: 'wx' }); // never overwrite, never follow an existing link
-  }
-  return modelDir;
 }
 
 /**
