@@ -6,13 +6,13 @@
 //  2. `simple` c=32 throughput (infer/s), metrics on against off.
 // Nothing is counted on the request path for metrics (a scrape reads what the slots count anyway),
 // so the difference is the scrapes' own work: a flush of every executor and the page itself.
-import { readdirSync, readFileSync } from 'node:fs';
 import type { ProgressLine } from '../cli/progress-line';
 import { createBenchRepository } from './bench-repository';
 import type { MeasureSettings } from './contenders';
 import { startFlotilla, type RunningFlotilla } from './flotilla-under-test';
 import { median } from './interleaved-scaling';
 import { measurePoint } from './measure-point';
+import { processCpuMs } from '../stats/process-cpu';
 
 /** One scrape a second: fifteen times Prometheus' default rate. */
 export const SCRAPE_INTERVAL_MS = 1000;
@@ -73,40 +73,20 @@ const SCRAPES_FOR_CPU = 50;
 
 async function measureScrapeCpu(deployment: RunningFlotilla): Promise<number> {
   const pids = [...deployment.pids.values()];
+  const cpuMs = () => pids.reduce((sum, pid) => sum + processCpuMs(pid), 0);
   const idleStart = performance.now();
-  const idleBefore = cpuNs(pids);
+  const idleBefore = cpuMs();
   await new Promise((resolve) => setTimeout(resolve, 2000));
-  const idleNsPerMs = (cpuNs(pids) - idleBefore) / (performance.now() - idleStart);
+  const idleMsPerMs = (cpuMs() - idleBefore) / (performance.now() - idleStart);
   const started = performance.now();
-  const before = cpuNs(pids);
+  const before = cpuMs();
   for (let i = 0; i < SCRAPES_FOR_CPU; i++) {
     const response = await fetch(deployment.metricsUrl!);
     await response.text();
     if (!response.ok) throw new Error(`scrape answered ${response.status}`);
   }
-  const busyNs = cpuNs(pids) - before - idleNsPerMs * (performance.now() - started);
-  return busyNs / SCRAPES_FOR_CPU / 1e6;
-}
-
-/** CPU time so far of every thread of these processes, ns (Linux schedstat). */
-function cpuNs(pids: readonly number[]): number {
-  let total = 0;
-  for (const pid of pids) {
-    let tids: string[] = [];
-    try {
-      tids = readdirSync(`/proc/${pid}/task`);
-    } catch {
-      continue;
-    }
-    for (const tid of tids) {
-      try {
-        total += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
-      } catch {
-        // the thread ended between the listing and the read
-      }
-    }
-  }
-  return total;
+  const busyMs = cpuMs() - before - idleMsPerMs * (performance.now() - started);
+  return busyMs / SCRAPES_FOR_CPU;
 }
 
 /** Runs `measure` while scraping `url` every SCRAPE_INTERVAL_MS, recording each scrape's time. */
