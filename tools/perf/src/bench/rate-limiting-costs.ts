@@ -106,15 +106,17 @@ export async function measureRateLimitingCosts(settings: MeasureSettings, progre
 export function rateLimitingVerdicts(costs: RateLimitingCosts): string[] {
   const added = median(costs.simpleOn) - median(costs.simpleOff);
   const gated = median(costs.simpleExclusiveOn) - median(costs.simpleOff);
-  const ratio = median(pairedRatios(costs.exclusivePair, costs.unlimitedSingle));
-  const floorRatio = median(pairedRatios(costs.floorPair, costs.floorSingle));
+  const pairRounds = pairedRatios(costs.exclusivePair, costs.unlimitedSingle);
+  const floorRounds = pairedRatios(costs.floorPair, costs.floorSingle);
+  const ratio = median(pairRounds);
+  const floorRatio = median(floorRounds);
   const rounds = (ratios: readonly number[]) => ratios.map((r) => r.toFixed(2)).join(', ');
   const roundTrip = costs.roundTrip.p50Ms;
   return [
     `${verdict(added < roundTrip)} rate_limit_added_p50_ms ${added.toFixed(3)}  (simple c=1, medians ${median(costs.simpleOn).toFixed(3)} on vs ${median(costs.simpleOff).toFixed(3)} off; goal < one NATS round trip, ${roundTrip.toFixed(3)} ms this run)`,
     `INFO rate_limit_added_p50_ms_needing_resources ${gated.toFixed(3)}  (simple_exclusive on vs simple off: a stage and a grant, ${(gated / roundTrip).toFixed(2)} round trips)`,
-    `${verdict(Math.abs(1 - ratio) <= 0.05)} rate_limit_exclusive_pair_vs_unlimited ${ratio.toFixed(3)}  (matmul_chain c=4, median of ${costs.exclusivePair.length} interleaved rounds' ratios: ${rounds(pairedRatios(costs.exclusivePair, costs.unlimitedSingle))}; medians ${median(costs.exclusivePair).toFixed(1)} vs ${median(costs.unlimitedSingle).toFixed(1)} infer/s; goal within 5 %)`,
-    `INFO exclusive_pair_floor_in_process ${floorRatio.toFixed(3)}  (two onnxruntime threads taking turns with nothing between them ÷ one thread, median of the rounds' ratios: ${rounds(pairedRatios(costs.floorPair, costs.floorSingle))}; about the most an exclusive pair reaches here)`,
+    `${verdict(Math.abs(1 - ratio) <= 0.05)} rate_limit_exclusive_pair_vs_unlimited ${ratio.toFixed(3)}  (matmul_chain c=4, median of ${costs.exclusivePair.length} interleaved rounds' ratios: ${rounds(pairRounds)}; medians ${median(costs.exclusivePair).toFixed(1)} vs ${median(costs.unlimitedSingle).toFixed(1)} infer/s; goal within 5 %)`,
+    `INFO exclusive_pair_floor_in_process ${floorRatio.toFixed(3)}  (two onnxruntime threads taking turns with nothing between them ÷ one thread, median of the rounds' ratios: ${rounds(floorRounds)}; about the most an exclusive pair reaches here)`,
     `INFO rate_limit_exclusive_pair_vs_floor ${(ratio / floorRatio).toFixed(3)}  (the pair's ratio ÷ the floor's: what is left to the rate limiter and the services around it)`,
   ];
 }
