@@ -7,6 +7,12 @@ import { join } from 'node:path';
 
 const natsServerModule = join(__dirname, '..', 'dist', 'libs', 'local-cluster', 'src', 'nats-server.js');
 
+const until = async (condition: () => boolean, timeoutMs = 5_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  return condition();
+};
+
 /** A node program that starts a nats-server, prints its pid and config folder, and waits. */
 function programWithNatsServer(handlesSigterm: boolean) {
   const script = `
@@ -23,8 +29,7 @@ function programWithNatsServer(handlesSigterm: boolean) {
   child.stdout.on('data', (chunk: Buffer) => (output += chunk));
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
   const started = (async () => {
-    const deadline = Date.now() + 20_000;
-    while (!output.includes('"pid"') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    await until(() => output.includes('"pid"'), 20_000);
     const { pid, args } = JSON.parse(output.split('\n').find((line) => line.includes('"pid"'))!) as { pid: number; args: string[] };
     return { pid, configDir: join(args[args.indexOf('-c') + 1], '..') };
   })();
@@ -38,12 +43,6 @@ const alive = (pid: number) => {
   } catch {
     return false;
   }
-};
-
-const until = async (condition: () => boolean, timeoutMs = 5_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-  return condition();
 };
 
 it('a program killed by a signal it does not handle takes its nats-server and folders with it', async () => {
