@@ -143,14 +143,17 @@ async function serveWith(runner: ModelRunner): Promise<void> {
   );
   const successors = new Successors();
   const handOvers = new HandOverChannels();
-  /** The payload parked here with `token` runs now, on resources handed over by this slot or another. */
-  const handedOver = (token: string) => {
-    successors.granted(token);
+  /**
+   * The payload parked here with `token` runs now: on the rate limiter's grant (which names its
+   * successor, or none), or on resources handed over by this slot or another (successor not told).
+   */
+  const go = (token: string, next?: SlotHandOver | null) => {
+    successors.granted(token, next);
     parking.go(token);
   };
   /** This slot's resources go to the payload parked with `token` at `slotId`: here, or in that slot's thread. */
-  const handOver = ({ slotId, token }: SlotHandOver) => (slotId === config.slotId ? handedOver(token) : handOvers.send(slotId, { token }));
-  if (config.goSubject) handOvers.listen(config.slotId, ({ token }) => handedOver(token));
+  const handOver = ({ slotId, token }: SlotHandOver) => (slotId === config.slotId ? go(token) : handOvers.send(slotId, { token }));
+  if (config.goSubject) handOvers.listen(config.slotId, ({ token }) => go(token));
   const subscription = bus.subscribe(config.subject, (message) => {
     const token = message.header(HEADERS.park);
     if (token !== undefined) return parking.park(token, Number(message.header(HEADERS.parkUntil)), { message, at: performance.now(), token });
@@ -161,8 +164,7 @@ async function serveWith(runner: ModelRunner): Promise<void> {
     ? bus.subscribe(config.goSubject, (message) => {
         const word = decodeJson<SlotGo | SlotSuccessor>(message.data);
         if ('after' in word) return successors.name(word.after, word.next);
-        successors.granted(word.token, word.next ?? null);
-        parking.go(word.token);
+        go(word.token, word.next ?? null);
       })
     : undefined;
   // The server must know the subscription before the slot is announced ready, or the scheduler's
