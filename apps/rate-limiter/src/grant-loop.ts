@@ -336,14 +336,17 @@ export class GrantLoop implements OnApplicationBootstrap {
    * hand-over stays in that process) — or the holder itself, for the payload parked behind it.
    */
   private successorOf(limiter: RateLimiter, holder: string): SlotHandOver | undefined {
-    const next = limiter.successorOf(holder, this.restage.has(holder), this.handableFrom(holder));
-    return next === undefined ? undefined : { slotId: next, token: this.parkedAt.get(next)!.token };
+    return this.parkedHandOver(limiter.successorOf(holder, this.restage.has(holder), this.handableFrom(holder)));
   }
 
   /** The successor of `next` (staged: `successorOf` named it) once `holder` handed it its resources: told to `next` in advance. */
   private successorAfterHandOver(limiter: RateLimiter, holder: string, next: string): SlotHandOver | undefined {
-    const after = limiter.successorAfterHandOver(holder, next, this.restage.has(holder), this.handableFrom(next));
-    return after === undefined ? undefined : { slotId: after, token: this.parkedAt.get(after)!.token };
+    return this.parkedHandOver(limiter.successorAfterHandOver(holder, next, this.restage.has(holder), this.handableFrom(next)));
+  }
+
+  /** A hand-over to the payload parked at `slotId` (one `handableFrom` allowed), by its parking token. */
+  private parkedHandOver(slotId: string | undefined): SlotHandOver | undefined {
+    return slotId === undefined ? undefined : { slotId, token: this.parkedAt.get(slotId)!.token };
   }
 
   /** Which slots `from` could hand its resources to: its own or its executor's, with a payload parked. */
